@@ -1,0 +1,66 @@
+# chainrule: `make demo` runs the main job, `make test` runs every test.
+# Both set everything up on a fresh Debian/Ubuntu machine with Python 3.10+:
+# a virtualenv in .venv with the project installed, and Graphviz's `dot`
+# (plus Chromium for the tests) from apt when missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_OUT ?= build/demo
+
+.PHONY: demo test lint bench notebooks system-graphviz system-chromium clean
+
+demo: $(VENV)/.installed-base system-graphviz
+	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
+
+test: $(VENV)/.installed-test system-graphviz system-chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m tests.benchmarks
+
+notebooks: $(VENV)/.installed-notebooks system-graphviz
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
+
+# --- the virtualenv ----------------------------------------------------------
+# The PyPI package `autograd` shares our import name: the project lives in its
+# own virtualenv so the two never meet.
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+	  { echo "chainrule needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  echo "python3 -m venv is missing; installing Debian's python3-venv"; \
+	  $(call apt_install,python3-venv) && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[$*]'
+	@touch $@
+
+# --- system programs ---------------------------------------------------------
+# apt_install: install Debian packages as root, or with sudo when it needs no
+# password; otherwise say what to run and stop.
+define apt_install
+if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+else echo "Please install $(1) (e.g. sudo apt-get install $(1)) and run make again."; exit 1; fi; \
+$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null
+endef
+
+system-graphviz:
+	@command -v dot >/dev/null || { echo "Installing Graphviz (dot)"; $(call apt_install,graphviz); }
+
+system-chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { echo "Installing Chromium (for the HTML step-through test)"; $(call apt_install,chromium); }

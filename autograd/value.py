@@ -1,0 +1,259 @@
+"""The scalar engine: a ``Value`` and its ops.
+
+Every op computes its forward value and, right beside it, the local derivative
+of that value with respect to each input. Both are stored as plain numbers on
+the result (``inputs`` and ``local_grads``, in operand order), so the graph is a
+record of the chain rule that ``backward()``, drawing and explanations all read.
+No op keeps a closure: a dropped graph has no reference cycles and is freed at
+once by reference counting instead of waiting for the cyclic garbage collector.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Iterable, Union
+
+from autograd.graph import topological_order
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+_new = object.__new__
+
+
+def _check_number(data: object, op: str) -> float:
+    """Return ``data`` as a finite float, or raise naming ``op`` and the value."""
+    if type(data) is not float:  # the common case skips the slower checks below
+        if isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(
+                f"{op}: expected an int or float, got {data!r} ({type(data).__name__})"
+            )
+        data = float(data)
+    if data - data != 0.0:  # true only for inf and nan
+        raise ValueError(f"{op}: expected a finite number, got {data!r}")
+    return data
+
+
+def _node(data: float, op: str, inputs: tuple, local_grads: tuple) -> Value:
+    """A new non-leaf Value, made without ``__init__``'s checks (the op did them)."""
+    if data - data != 0.0:
+        raise OverflowError(
+            f"{op}: result {data!r} is not finite "
+            f"(inputs {', '.join(repr(v.data) for v in inputs)})"
+        )
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.inputs = inputs
+    out.local_grads = local_grads
+    return out
+
+
+class Value:
+    """A scalar in a computation graph, with the gradient of a root with respect to it.
+
+    Attributes:
+        data: the forward value, a finite float.
+        grad: d(root)/d(self) after ``root.backward()``; 0.0 before.
+        label: a name shown in drawings and explanations.
+        op: "" for a leaf, else the op that made this value ("+", "*", "tanh", ...).
+        inputs: the Values this one was computed from, in operand order.
+        local_grads: d(self)/d(input) for each of ``inputs``, in the same order.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _check_number(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.inputs: tuple[Value, ...] = ()
+        self.local_grads: tuple[float, ...] = ()
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- arithmetic --------------------------------------------------------
+    def __add__(self, other: Operand) -> Value:
+        """a + b;  d/da = 1,  d/db = 1."""
+        other = other if isinstance(other, Value) else Value(other)
+        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+
+    def __radd__(self, other: Number) -> Value:
+        """other + self (so ``sum()`` of Values works)."""
+        return Value(other) + self
+
+    def __sub__(self, other: Operand) -> Value:
+        """a - b;  d/da = 1,  d/db = -1."""
+        other = other if isinstance(other, Value) else Value(other)
+        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+
+    def __rsub__(self, other: Number) -> Value:
+        """other - self."""
+        return Value(other) - self
+
+    def __mul__(self, other: Operand) -> Value:
+        """a * b;  d/da = b,  d/db = a."""
+        other = other if isinstance(other, Value) else Value(other)
+        return _node(
+            self.data * other.data, "*", (self, other), (other.data, self.data)
+        )
+
+    def __rmul__(self, other: Number) -> Value:
+        """other * self."""
+        return Value(other) * self
+
+    def __truediv__(self, other: Operand) -> Value:
+        """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0."""
+        other = other if isinstance(other, Value) else Value(other)
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
+        inverse = 1.0 / other.data
+        quotient = self.data * inverse
+        return _node(quotient, "/", (self, other), (inverse, -quotient * inverse))
+
+    def __rtruediv__(self, other: Number) -> Value:
+        """other / self."""
+        return Value(other) / self
+
+    def __neg__(self) -> Value:
+        """-a;  d/da = -1."""
+        return _node(-self.data, "neg", (self,), (-1.0,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, exponent: Operand) -> Value:
+        """a ** n for a number n:  d/da = n a^(n-1).
+
+        a ** b for a Value b (needs a > 0):  d/da = b a^(b-1),  d/db = a^b ln a.
+        A negative base to a fractional power, or a zero base where the value or
+        its derivative is infinite, raises a ValueError / ZeroDivisionError.
+        """
+        if isinstance(exponent, Value):
+            return self._pow_value(exponent)
+        n = _check_number(exponent, "**")
+        a = self.data
+        if a < 0.0 and not n.is_integer():
+            raise ValueError(f"**: negative base {a!r} to the fractional power {n!r}")
+        if a == 0.0 and n < 1.0 and n != 0.0:
+            if n < 0.0:
+                raise ZeroDivisionError(f"**: zero base to the negative power {n!r}")
+            raise ValueError(f"**: 0.0 ** {n!r} has an infinite derivative at 0")
+        try:
+            result = a**n
+            local = n * a ** (n - 1.0) if n != 0.0 else 0.0
+        except OverflowError:
+            raise OverflowError(f"**: {a!r} ** {n!r} overflows") from None
+        return _node(result, f"**{_short(n)}", (self,), (local,))
+
+    def _pow_value(self, exponent: Value) -> Value:
+        a, b = self.data, exponent.data
+        if a <= 0.0:
+            raise ValueError(f"**: base {a!r} must be > 0 when the exponent is a Value")
+        try:
+            result = a**b
+            local_base = b * a ** (b - 1.0)
+        except OverflowError:
+            raise OverflowError(f"**: {a!r} ** {b!r} overflows") from None
+        return _node(
+            result, "**", (self, exponent), (local_base, result * math.log(a))
+        )
+
+    def __rpow__(self, base: Number) -> Value:
+        """base ** self, e.g. ``2 ** x`` (needs base > 0)."""
+        return Value(base) ** self
+
+    # -- functions ---------------------------------------------------------
+    def exp(self) -> Value:
+        """e^a;  d/da = e^a.  Raises OverflowError when e^a is too large for a float."""
+        try:
+            result = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp: exp({self.data!r}) overflows a float") from None
+        return _node(result, "exp", (self,), (result,))
+
+    def log(self) -> Value:
+        """ln a (natural log), for a > 0;  d/da = 1/a."""
+        a = self.data
+        if a <= 0.0:
+            raise ValueError(f"log: needs a positive input, got {a!r}")
+        return _node(math.log(a), "log", (self,), (1.0 / a,))
+
+    def tanh(self) -> Value:
+        """tanh a = (e^a - e^-a) / (e^a + e^-a), in (-1, 1);  d/da = 1 - tanh^2 a."""
+        t = math.tanh(self.data)
+        return _node(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """sigma(a) = 1 / (1 + e^-a), in (0, 1);  d/da = sigma(a) (1 - sigma(a)).
+
+        Computed as e^a / (1 + e^a) for a < 0, so neither branch overflows.
+        """
+        a = self.data
+        if a >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """max(0, a);  d/da = 1 for a > 0, else 0 (0 is used at a = 0)."""
+        a = self.data
+        return _node(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
+
+    def leaky_relu(self, slope: Number = 0.01) -> Value:
+        """a for a > 0, else slope * a;  d/da = 1 for a > 0, else slope."""
+        slope = _check_number(slope, "leaky_relu")
+        a = self.data
+        if a > 0.0:
+            return _node(a, "leaky_relu", (self,), (1.0,))
+        return _node(slope * a, "leaky_relu", (self,), (slope,))
+
+    # -- the chain rule ----------------------------------------------------
+    def backward(self) -> None:
+        """Set ``node.grad = d(self)/d(node)`` for every node of this graph.
+
+        Visits nodes in reverse topological order (a node once every node that
+        uses it is done), adding ``node.grad * local_grad`` to each input: the
+        chain rule, summed over every use. Iterative, so any depth works. Leaves accumulate across calls (like PyTorch); the grads of
+        intermediate nodes are reset, so a second call adds exactly the same
+        amount again to every leaf.
+        """
+        computed = topological_order(self, include_leaves=False)
+        for node in computed:
+            node.grad = 0.0
+        self.grad = self.grad + 1.0 if not self.inputs else 1.0
+        for node in reversed(computed):
+            grad = node.grad
+            for child, local in zip(node.inputs, node.local_grads):
+                child.grad += grad * local
+
+
+def _short(n: float) -> str:
+    """A number as drawn in an op name: 2.0 -> "2", 0.5 -> "0.5"."""
+    return str(int(n)) if n.is_integer() else repr(n)
+
+
+def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Value) -> Value:
+    """w . x + b as one graph node:  d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.
+
+    The fused form of a neuron's pre-activation: one node instead of 2n, with
+    the same gradients as building it from ``*`` and ``+``.
+    """
+    weights = tuple(weights)
+    xs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    if len(weights) != len(xs):
+        raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
+    total = bias.data
+    for w, x in zip(weights, xs):
+        total += w.data * x.data
+    local_grads = (
+        tuple(x.data for x in xs) + tuple(w.data for w in weights) + (1.0,)
+    )
+    return _node(total, "w·x+b", weights + xs + (bias,), local_grads)
