@@ -23,7 +23,7 @@ class GraphvizNotInstalled(RuntimeError):
 
 def escape_record_text(text: str) -> str:
     r"""Escape the characters that structure a Graphviz record label: \ { } | < > and quotes."""
-    for char in "\\{}|<>\"":
+    for char in '\\{}|<>"':
         text = text.replace(char, "\\" + char)
     return text.replace("\n", "\\n")
 
@@ -31,12 +31,12 @@ def escape_record_text(text: str) -> str:
 class ComputationGraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`."""
 
-    def render(self, *args, **kwargs) -> str:  # noqa: D102 - same as graphviz's
+    def render(self, *args, **kwargs) -> str:
         if shutil.which("dot") is None:
             raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
         return super().render(*args, **kwargs)
 
-    def pipe(self, *args, **kwargs):  # noqa: D102 - same as graphviz's
+    def pipe(self, *args, **kwargs):
         if shutil.which("dot") is None:
             raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
         return super().pipe(*args, **kwargs)

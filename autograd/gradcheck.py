@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from autograd.value import Value
 
@@ -47,7 +47,5 @@ def gradcheck(
         up = f(*(Value(x) for x in shifted_up)).data
         down = f(*(Value(x) for x in shifted_down)).data
         numeric.append((up - down) / (2.0 * eps))
-    max_error = max(
-        (abs(a - n) / max(1.0, abs(n)) for a, n in zip(analytic, numeric)), default=0.0
-    )
+    max_error = max((abs(a - n) / max(1.0, abs(n)) for a, n in zip(analytic, numeric)), default=0.0)
     return GradcheckResult(analytic, tuple(numeric), max_error)

@@ -11,12 +11,13 @@ once by reference counting instead of waiting for the cyclic garbage collector.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Real
-from typing import Iterable, Union
+from typing import Union
 
 from autograd.graph import topological_order
 
-Number = Union[int, float]
+Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
 Operand = Union["Value", int, float]
 _new = object.__new__
 
@@ -25,9 +26,7 @@ def _check_number(data: object, op: str) -> float:
     """Return ``data`` as a finite float, or raise naming ``op`` and the value."""
     if type(data) is not float:  # the common case skips the slower checks below
         if isinstance(data, bool) or not isinstance(data, Real):
-            raise TypeError(
-                f"{op}: expected an int or float, got {data!r} ({type(data).__name__})"
-            )
+            raise TypeError(f"{op}: expected an int or float, got {data!r} ({type(data).__name__})")
         data = float(data)
     if data - data != 0.0:  # true only for inf and nan
         raise ValueError(f"{op}: expected a finite number, got {data!r}")
@@ -99,9 +98,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         """a * b;  d/da = b,  d/db = a."""
         other = other if isinstance(other, Value) else Value(other)
-        return _node(
-            self.data * other.data, "*", (self, other), (other.data, self.data)
-        )
+        return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
     def __rmul__(self, other: Number) -> Value:
         """other * self."""
@@ -160,9 +157,7 @@ class Value:
             local_base = b * a ** (b - 1.0)
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {b!r} overflows") from None
-        return _node(
-            result, "**", (self, exponent), (local_base, result * math.log(a))
-        )
+        return _node(result, "**", (self, exponent), (local_base, result * math.log(a)))
 
     def __rpow__(self, base: Number) -> Value:
         """base ** self, e.g. ``2 ** x`` (needs base > 0)."""
@@ -221,7 +216,8 @@ class Value:
 
         Visits nodes in reverse topological order (a node once every node that
         uses it is done), adding ``node.grad * local_grad`` to each input: the
-        chain rule, summed over every use. Iterative, so any depth works. Leaves accumulate across calls (like PyTorch); the grads of
+        chain rule, summed over every use. Iterative, so any depth works.
+        Leaves accumulate across calls (like PyTorch); the grads of
         intermediate nodes are reset, so a second call adds exactly the same
         amount again to every leaf.
         """
@@ -253,7 +249,5 @@ def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Valu
     total = bias.data
     for w, x in zip(weights, xs):
         total += w.data * x.data
-    local_grads = (
-        tuple(x.data for x in xs) + tuple(w.data for w in weights) + (1.0,)
-    )
+    local_grads = tuple(x.data for x in xs) + tuple(w.data for w in weights) + (1.0,)
     return _node(total, "w·x+b", weights + xs + (bias,), local_grads)
