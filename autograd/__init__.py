@@ -1,17 +1,36 @@
 """chainrule's scalar autograd engine: Values, the chain rule, gradient checks, drawings."""
 
 from autograd.draw import GraphvizNotInstalled, draw_dot, draw_graph
+from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
+from autograd.trace import (
+    BackwardStep,
+    Explanation,
+    Factor,
+    backward_steps,
+    explain,
+    steps_markdown,
+    steps_table,
+)
 from autograd.value import Value, weighted_sum
 
 __all__ = [
+    "BackwardStep",
+    "Explanation",
+    "ExpressionError",
+    "Factor",
     "GradcheckResult",
     "GraphvizNotInstalled",
     "Value",
+    "backward_steps",
     "draw_dot",
     "draw_graph",
+    "explain",
     "gradcheck",
+    "parse_expression",
+    "steps_markdown",
+    "steps_table",
     "topological_order",
     "weighted_sum",
 ]

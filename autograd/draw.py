@@ -1,12 +1,24 @@
-"""Draw a computation graph with Graphviz: one record per Value, one node per op."""
+"""Draw a computation graph with Graphviz, with the chain rule's numbers on it.
+
+One record per Value (``name | data | grad``), one small node per op, and on
+every edge from an input to an op the local derivative d(op's result)/d(input):
+the factor that backpropagation multiplies the upstream gradient by. A value
+used twice (``x * x``) has two edges, each with its own factor. Colours mark
+roles: inputs, parameters, constants, computed values and the root (the loss).
+"""
 
 from __future__ import annotations
 
+import html
+import os
+import re
 import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import graphviz
 
-from autograd.graph import topological_order
+from autograd.trace import node_names
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -15,6 +27,28 @@ INSTALL_GRAPHVIZ = (
     "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) "
     "or from https://graphviz.org/download/, or run `make demo`, which installs it."
 )
+MAX_NODES = 1500
+IMAGE_FORMATS = ("png", "svg", "pdf")
+FONT = "Helvetica,Arial,sans-serif"
+ROLE_COLOURS = {
+    "input": "#dbeafe",
+    "parameter": "#fde68a",
+    "constant": "#f3f4f6",
+    "computed": "#ffffff",
+    "root": "#fecaca",
+    "cluster": "#ede9fe",
+}
+ROLE_NAMES = {
+    "input": "input",
+    "parameter": "parameter",
+    "constant": "constant",
+    "computed": "computed",
+    "root": "root (loss)",
+    "cluster": "collapsed neuron",
+}
+HIGHLIGHT_COLOUR = "#ea580c"
+# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3) is a parameter.
+PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*")
 
 
 class GraphvizNotInstalled(RuntimeError):
@@ -28,53 +62,319 @@ def escape_record_text(text: str) -> str:
     return text.replace("\n", "\\n")
 
 
+def escape_plain_text(text: str) -> str:
+    """Text for a plain label: backslashes, quotes and newlines escaped, never read as HTML."""
+    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+
+
 class ComputationGraph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`."""
+    """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`.
+
+    ``str(graph)`` is the DOT source and needs no `dot`; rendering does
+    (``render``, ``pipe``, ``write_image`` and Jupyter's inline SVG).
+    """
 
     def render(self, *args, **kwargs) -> str:
-        if shutil.which("dot") is None:
-            raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
+        _require_dot()
         return super().render(*args, **kwargs)
 
     def pipe(self, *args, **kwargs):
-        if shutil.which("dot") is None:
-            raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
+        # Jupyter's inline display (_repr_image_svg_xml) pipes too.
+        _require_dot()
         return super().pipe(*args, **kwargs)
 
-    def _repr_image_svg_xml(self) -> str:
-        # Jupyter's inline display; without `dot` show the reason instead of a traceback.
-        if shutil.which("dot") is None:
-            raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
-        return super()._repr_image_svg_xml()
+    def write_image(self, path: str | os.PathLike[str]) -> Path:
+        """Render to ``path`` in the format its suffix names (.png, .svg or .pdf); return it."""
+        path = Path(path)
+        image_format = path.suffix.lstrip(".").lower()
+        if image_format not in IMAGE_FORMATS:
+            raise ValueError(
+                f"write_image: {str(path)!r} must end in one of "
+                f"{', '.join('.' + name for name in IMAGE_FORMATS)}"
+            )
+        image = self.pipe(format=image_format)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image)
+        return path
 
 
-def draw_graph(root: Value, rankdir: str = "LR") -> ComputationGraph:
-    """Draw the graph that computed ``root``.
+def _require_dot() -> None:
+    if shutil.which("dot") is None:
+        raise GraphvizNotInstalled(INSTALL_GRAPHVIZ)
 
-    Each Value is a record ``label | data | grad`` (numbers to 4 decimals); each
-    op is a small node between its inputs and its result. Nodes are named by
-    their position in the topological order, so the same graph always gives the
-    same DOT source. ``rankdir`` is "LR" (left to right) or "TB" (top to bottom).
+
+def draw_graph(
+    root: Value,
+    rankdir: str = "LR",
+    *,
+    show_grads: bool = True,
+    show_local_grads: bool = True,
+    highlight: Value | Iterable[Value] | None = None,
+    known_grads: Mapping[Value, float] | None = None,
+    clusters: Mapping[str, Iterable[Value]] | None = None,
+    parameters: Iterable[Value] | None = None,
+    title: str | None = None,
+    legend: bool = True,
+    max_nodes: int = MAX_NODES,
+    collapse: bool | None = None,
+) -> ComputationGraph:
+    """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
+
+    Each Value is a record ``name | data | grad`` (numbers to 4 decimals), named
+    by its label or, unlabelled, ``v<i>`` -- the names ``autograd.trace`` uses.
+    Each op is a small node between its inputs and its result; each edge into
+    it is labelled with the local derivative d(result)/d(input) when
+    ``show_local_grads``. Nodes are named by their position in the topological
+    order (never ``id()``), so the same graph always gives the same DOT source.
+
+    rankdir: "LR" (left to right) or "TB" (top to bottom).
+    show_grads: False leaves the grad field out (a forward-pass picture).
+    highlight: a Value, or several, drawn with a thick orange border, with the
+        edges into its op: the node a backward step is processing.
+    known_grads: grads to show instead of ``.grad``; nodes missing from it show
+        "?" (a backward pass caught half way).
+    clusters: cluster label -> the Values to box together under that label,
+        e.g. ``model.clusters()`` (one box per neuron).
+    parameters: the leaves to colour as parameters; by default, leaves
+        labelled like a weight or bias ("w", "w1", "b2", "layer.w3").
+    title: a line of text above the graph. legend: show the colour key.
+    max_nodes: the most nodes (Value records plus op nodes) to draw: `dot`
+        takes very long on larger graphs (about 10 s for 1800), so those raise
+        ValueError.
+    collapse: True draws each cluster as one box (with the leaves only it
+        uses, such as its weights); None (the default) does so only when the
+        graph has more than ``max_nodes`` nodes and clusters are given.
     """
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    dot = ComputationGraph(format="svg", graph_attr={"rankdir": rankdir})
-    order = topological_order(root)
-    names = {node: f"v{i}" for i, node in enumerate(order)}
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    names = node_names(root)
+    order = list(names)  # node_names lists the nodes in topological order
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    cluster_labels = list(clusters or {})
+    membership = _cluster_membership(clusters or {}, names)
+    if collapse is None:
+        collapse = _node_count(order, {}) > max_nodes and bool(membership)
+    if collapse and not membership:
+        raise ValueError(
+            "draw_graph: collapse=True needs clusters= with nodes of this graph "
+            "(e.g. clusters=model.clusters())"
+        )
+    collapsed = _collapsed_members(order, membership) if collapse else {}
+    shown_clusters = sorted(set(collapsed.values()))
+    drawn = _node_count(order, collapsed) + len(shown_clusters)
+    if drawn > max_nodes:
+        way_out = (
+            "draw a smaller graph (one example, one neuron) or raise max_nodes"
+            if collapse
+            else "draw a smaller graph (one example, one neuron), pass clusters=model.clusters() "
+            "and collapse=True for one box per neuron, or raise max_nodes"
+        )
+        raise ValueError(
+            f"draw_graph: the drawing would have {drawn} nodes (values and ops), more than "
+            f"max_nodes={max_nodes}, and Graphviz would take very long to lay it out; {way_out}"
+        )
+
+    highlighted = _as_set(highlight)
+    parameter_set = None if parameters is None else set(parameters)
+
+    def role(node: Value) -> str:
+        if node is root:
+            return "root"
+        if node.op:
+            return "computed"
+        if parameter_set is not None:
+            is_parameter = node in parameter_set
+        else:
+            is_parameter = PARAMETER_LABEL.fullmatch(node.label) is not None
+        return "parameter" if is_parameter else "input" if node.label else "constant"
+
+    def grad_text(node: Value) -> str:
+        if known_grads is None:
+            return f"{node.grad:.4f}"
+        return f"{known_grads[node]:.4f}" if node in known_grads else "?"
+
+    def record(name: str, fields: list[str]) -> str:
+        return "{ " + " | ".join([escape_record_text(name), *fields]) + " }"
+
+    def value_fields(node: Value) -> list[str]:
+        fields = [f"data {node.data:.4f}"]
+        return [*fields, f"grad {grad_text(node)}"] if show_grads else fields
+
+    dot = ComputationGraph(
+        format="svg",
+        graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "12", "nodesep": "0.25"},
+        node_attr={"fontname": FONT, "fontsize": "11"},
+        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.6"},
+    )
+    boxes = {
+        index: graphviz.Digraph(
+            name=f"cluster_{index}",
+            graph_attr={
+                "label": escape_plain_text(cluster_labels[index]),
+                "style": "rounded,dashed",
+                "color": "#9ca3af",
+                "fontsize": "10",
+            },
+        )
+        for index in sorted(set(membership.values()) - set(shown_clusters))
+    }
+    roles = set()
     for node in order:
-        name = names[node]
-        label = escape_record_text(node.label)
-        dot.node(
-            name,
-            label=f"{{ {label} | data {node.data:.4f} | grad {node.grad:.4f} }}",
+        if node in collapsed:
+            continue
+        node_role = role(node)
+        roles.add(node_role)
+        target = boxes.get(membership.get(node), dot)
+        emphasis = _emphasis(node in highlighted)
+        target.node(
+            ids[node],
+            label=record(names[node], value_fields(node)),
             shape="record",
+            style="filled",
+            fillcolor=ROLE_COLOURS[node_role],
+            **emphasis,
         )
         if node.op:
-            dot.node(name + "_op", label=node.op, shape="circle", fontsize="10")
-            dot.edge(name + "_op", name)
-            for child in node.inputs:
-                dot.edge(names[child], name + "_op")
+            target.node(
+                ids[node] + "_op",
+                label=escape_plain_text(node.op),
+                shape="circle" if len(node.op) <= 3 else "ellipse",
+                fontsize="10",
+                width="0.3",
+                height="0.3",
+                margin="0.02",
+                **emphasis,
+            )
+    # A collapsed box shows data and grad of its output: its node used outside it (or the root).
+    outputs: dict[int, dict[Value, None]] = {index: {} for index in shown_clusters}
+    for node in order:
+        for child in node.inputs:
+            if child in collapsed and collapsed.get(node) != collapsed[child]:
+                outputs[collapsed[child]][child] = None
+    if root in collapsed:
+        outputs[collapsed[root]][root] = None
+    members: dict[int, list[Value]] = {index: [] for index in shown_clusters}
+    for node, index in collapsed.items():
+        members[index].append(node)
+    for index in shown_clusters:
+        roles.add("cluster")
+        fields = [f"{len(members[index])} values"]
+        if len(outputs[index]) == 1:
+            fields += value_fields(next(iter(outputs[index])))
+        dot.node(
+            f"cluster{index}",
+            label=record(cluster_labels[index], fields),
+            shape="Mrecord",
+            style="filled",
+            fillcolor=ROLE_COLOURS["cluster"],
+            **_emphasis(any(node in highlighted for node in members[index])),
+        )
+    for box in boxes.values():
+        dot.subgraph(box)
+
+    def unit(node: Value) -> str:
+        return f"cluster{collapsed[node]}" if node in collapsed else ids[node]
+
+    joined = set()  # (from, to) pairs already drawn into a collapsed box
+    for node in order:
+        if node.op and node not in collapsed:
+            dot.edge(ids[node] + "_op", ids[node], **_emphasis(node in highlighted, edge=True))
+        for child, local in zip(node.inputs, node.local_grads):
+            tail = unit(child)
+            if node in collapsed:
+                head = unit(node)
+                if tail != head and (tail, head) not in joined:
+                    joined.add((tail, head))
+                    dot.edge(tail, head)
+                continue
+            label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
+            dot.edge(tail, ids[node] + "_op", **label, **_emphasis(node in highlighted, edge=True))
+
+    caption = _caption(
+        title,
+        roles=[r for r in ROLE_COLOURS if r in roles] if legend else [],
+        highlight=legend and bool(highlighted),
+        local_grads=legend and show_local_grads and not collapse,
+    )
+    if caption:
+        dot.attr(label=caption, labelloc="t", labeljust="c")
     return dot
 
 
 draw_dot = draw_graph
+
+
+def _node_count(order: list[Value], collapsed: Mapping[Value, int]) -> int:
+    """The records and op nodes drawn for the Values not collapsed into a box."""
+    return sum(2 if node.op else 1 for node in order if node not in collapsed)
+
+
+def _as_set(highlight: Value | Iterable[Value] | None) -> set[Value]:
+    if highlight is None:
+        return set()
+    if isinstance(highlight, Value):
+        return {highlight}
+    return set(highlight)
+
+
+def _emphasis(on: bool, edge: bool = False) -> dict[str, str]:
+    """Graphviz attributes that make a highlighted node or edge stand out."""
+    if not on:
+        return {}
+    return {"color": HIGHLIGHT_COLOUR, "penwidth": "2.5" if edge else "3"}
+
+
+def _cluster_membership(
+    clusters: Mapping[str, Iterable[Value]], names: Mapping[Value, str]
+) -> dict[Value, int]:
+    """Node -> index of its cluster; nodes outside the graph are ignored, two clusters refused."""
+    membership: dict[Value, int] = {}
+    labels = list(clusters)
+    for index, members in enumerate(clusters.values()):
+        for node in members:
+            if node not in names:
+                continue
+            if membership.get(node, index) != index:
+                raise ValueError(
+                    f"draw_graph: {names[node]} is in two clusters, "
+                    f"{labels[membership[node]]!r} and {labels[index]!r}"
+                )
+            membership[node] = index
+    return membership
+
+
+def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> dict[Value, int]:
+    """The clusters' nodes plus the leaves used only inside one cluster (a neuron's weights)."""
+    collapsed = dict(membership)
+    user_clusters: dict[Value, set[int | None]] = {}
+    for node in order:
+        for child in node.inputs:
+            user_clusters.setdefault(child, set()).add(membership.get(node))
+    for node, users in user_clusters.items():
+        if not node.inputs and node not in collapsed and len(users) == 1 and None not in users:
+            collapsed[node] = next(iter(users))
+    return collapsed
+
+
+def _caption(title: str | None, *, roles: list[str], highlight: bool, local_grads: bool) -> str:
+    """The graph's label, an HTML-like table: the title, then a colour key."""
+    key = [f'<td bgcolor="{ROLE_COLOURS[r]}">{ROLE_NAMES[r]}</td>' for r in roles]
+    if highlight:
+        key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
+    if local_grads:
+        key.append('<td border="0">edge: local derivative ∂result/∂input</td>')
+    rows = []
+    if title:
+        text = "<br/>".join(html.escape(line, quote=False) for line in title.split("\n"))
+        rows.append(f'<tr><td colspan="{max(1, len(key))}" border="0"><b>{text}</b></td></tr>')
+    if key:
+        rows.append(f"<tr>{''.join(key)}</tr>")
+    if not rows:
+        return ""
+    return (
+        '<<table border="0" cellborder="1" cellspacing="3" cellpadding="3">'
+        + "".join(rows)
+        + "</table>>"
+    )

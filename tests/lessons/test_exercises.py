@@ -7,7 +7,15 @@ from nn.lessons.exercises import check
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [(0.99200004, 0.992), (1000.01, 1000.0), (2, 2.0), (" ReLU ", "relu"), (True, True)],
+    [
+        (0.9925, 0.992),
+        (1000.9, 1000.0),
+        (1.5259e-5, 0.25**8),
+        (0.0009, 0.0),
+        (2, 2.0),
+        (" ReLU ", "relu"),
+        (True, True),
+    ],
 )
 def test_a_matching_answer_is_correct(capsys, answer, expected):
     check(answer, expected, "unused hint")
@@ -16,7 +24,16 @@ def test_a_matching_answer_is_correct(capsys, answer, expected):
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [(None, 0.992), (None, None), (0.993, 0.992), ("tanh", "relu"), (False, True), (1, True)],
+    [
+        (None, 0.992),
+        (None, None),
+        (0.994, 0.992),
+        (0.0, 0.25**8),
+        (0.0011, 0.0),
+        ("tanh", "relu"),
+        (False, True),
+        (1, True),
+    ],
 )
 def test_a_wrong_or_missing_answer_prints_the_hint(capsys, answer, expected):
     check(answer, expected, "w1 = w0 - lr * dJ/dw")

@@ -1,0 +1,251 @@
+"""Build a graph from a formula typed as text, safely: parsed with ``ast``, never evaluated.
+
+    parse_expression("tanh(w * x + b)", {"w": 0.5, "x": 1.5, "b": 0.1})
+
+Allowed: numbers, the given variables (each becomes one labelled leaf Value,
+shared by every use, so ``x * x`` has two edges to ``x``), ``+ - * / **``,
+unary ``-`` and ``+``, and the engine's functions exp, log, tanh, sigmoid, relu
+and leaky_relu called as ``f(x)`` (``leaky_relu(x, 0.1)`` takes a number as its
+slope). Everything else -- names not given, attribute access, subscripts, other
+calls, keywords, comparisons, strings, lambdas, statements -- is rejected with an
+ExpressionError that names what was rejected. The tree is walked with an explicit
+stack, so long formulas do not hit Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+
+from autograd.value import Value
+
+MAX_LENGTH = 10_000
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "exp": Value.exp,
+    "log": Value.log,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,
+}
+BINARY_OPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: Value.__add__,
+    ast.Sub: Value.__sub__,
+    ast.Mult: Value.__mul__,
+    ast.Div: Value.__truediv__,
+    ast.Pow: Value.__pow__,
+}
+REJECTED_KINDS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscript",
+    ast.Compare: "comparison",
+    ast.BoolOp: "boolean operator",
+    ast.Lambda: "lambda",
+    ast.IfExp: "conditional expression",
+    ast.JoinedStr: "f-string",
+    ast.List: "list",
+    ast.Tuple: "tuple",
+    ast.Dict: "dict",
+    ast.Set: "set",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "comprehension",
+    ast.Starred: "starred expression",
+    ast.NamedExpr: "assignment expression",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slice",
+}
+OPERATOR_SYMBOLS: dict[type[ast.AST], str] = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.Not: "not",
+    ast.Invert: "~",
+}
+CONSTANT_KINDS: dict[type, str] = {
+    str: "string",
+    bytes: "bytes",
+    bool: "boolean",
+    complex: "complex number",
+}
+ALLOWED = "numbers, the given variables, + - * / ** and " + ", ".join(FUNCTIONS)
+
+
+class ExpressionError(ValueError):
+    """The text is not a formula that ``parse_expression`` accepts."""
+
+
+def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
+    """Build the graph of the formula ``text`` and return its root Value.
+
+    ``variables`` maps each name the formula may use to its number; each
+    becomes a leaf ``Value(number, label=name)``. Raises ExpressionError (a
+    ValueError) naming the part of the text that is not allowed, and the
+    engine's own errors for values outside an op's domain (``log(0)``).
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"parse_expression: expected text, got {text!r}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"parse_expression: the expression has {len(text)} characters, more than {MAX_LENGTH}"
+        )
+    leaves = {name: _variable(name, number) for name, number in variables.items()}
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(
+            f"not a valid expression: {error.msg} (column {error.offset}) in {_excerpt(text)!r}"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            f"the expression is nested too deeply to parse: {_excerpt(text)!r}"
+        ) from None
+    return _build(tree.body, leaves)
+
+
+def _variable(name: str, number: float) -> Value:
+    """The leaf Value of one variable; its name must be an identifier that is not a function."""
+    if not isinstance(name, str) or not name.isidentifier() or name in FUNCTIONS:
+        raise ExpressionError(
+            f"variable name {name!r} must be an identifier other than {', '.join(FUNCTIONS)}"
+        )
+    try:
+        return Value(number, label=name)
+    except (TypeError, ValueError) as error:
+        raise ExpressionError(f"variable {name!r}: {error}") from None
+
+
+def _build(root: ast.expr, leaves: dict[str, Value]) -> Value:
+    """Walk the syntax tree children-first with an explicit stack, making one Value per node."""
+    results: list[Value] = []
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            count = len(_children(node))
+            operands = results[len(results) - count :]
+            del results[len(results) - count :]
+            results.append(_combine(node, operands, leaves))
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(_children(node)))
+    return results[0]
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    """The sub-expressions that become Values, after checking that ``node`` is allowed."""
+    if isinstance(node, ast.Constant) or _is_number(node):
+        _number(node)  # rejects strings, booleans, None, complex numbers
+        return []
+    if isinstance(node, ast.Name):
+        return []
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise _rejected(f"operator {_symbol(node.op)}", node)
+        return [node.operand]
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in BINARY_OPS:
+            raise _rejected(f"operator {_symbol(node.op)}", node)
+        if isinstance(node.op, ast.Pow) and _is_number(node.right):
+            return [node.left]  # x ** 2: a number exponent, the engine's "**2" op
+        return [node.left, node.right]
+    if isinstance(node, ast.Call):
+        return _call_arguments(node)
+    raise _rejected(REJECTED_KINDS.get(type(node), type(node).__name__), node)
+
+
+def _call_arguments(call: ast.Call) -> list[ast.expr]:
+    """The Value argument of an allowed call; leaky_relu's optional slope must be a number."""
+    if not isinstance(call.func, ast.Name) or call.func.id not in FUNCTIONS:
+        raise _rejected(f"unknown function {ast.unparse(call.func)!r}", call)
+    name = call.func.id
+    if call.keywords:
+        raise _rejected("keyword argument", call)
+    if any(isinstance(argument, ast.Starred) for argument in call.args):
+        raise _rejected("starred argument", call)
+    most = 2 if name == "leaky_relu" else 1
+    if not 1 <= len(call.args) <= most:
+        expected = "1 or 2 arguments (x, slope)" if most == 2 else "1 argument"
+        raise _rejected(f"{name} with {len(call.args)} arguments (expected {expected})", call)
+    if len(call.args) == 2 and not _is_number(call.args[1]):
+        raise _rejected("a slope that is not a number", call)
+    return [call.args[0]]
+
+
+def _combine(node: ast.expr, operands: list[Value], leaves: dict[str, Value]) -> Value:
+    """The Value of ``node`` from the Values of its children (``_children``'s order)."""
+    if isinstance(node, ast.Constant) or _is_number(node):
+        return Value(_number(node))
+    if isinstance(node, ast.Name):
+        if node.id not in leaves:
+            given = ", ".join(leaves) or "none"
+            raise ExpressionError(f"unknown name {node.id!r} (variables given: {given})")
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return -operands[0] if isinstance(node.op, ast.USub) else operands[0]
+    if isinstance(node, ast.BinOp):
+        if len(operands) == 1:
+            return operands[0] ** _number(node.right)
+        return BINARY_OPS[type(node.op)](*operands)
+    call = node
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    if len(call.args) == 2:
+        return operands[0].leaky_relu(_number(call.args[1]))
+    return FUNCTIONS[call.func.id](operands[0])
+
+
+def _is_number(node: ast.expr) -> bool:
+    """True for a number literal, with any unary signs: 2, -0.5, +3."""
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float))
+        and not isinstance(node.value, bool)
+    )
+
+
+def _number(node: ast.expr) -> float:
+    """The float of a number literal with any unary signs; anything else is rejected."""
+    sign = 1.0
+    literal = node
+    while isinstance(literal, ast.UnaryOp) and isinstance(literal.op, (ast.USub, ast.UAdd)):
+        if isinstance(literal.op, ast.USub):
+            sign = -sign
+        literal = literal.operand
+    if not _is_number(literal):
+        value = getattr(literal, "value", None)
+        raise _rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
+    assert isinstance(literal, ast.Constant)
+    try:
+        number = float(literal.value)
+    except OverflowError:  # an int literal beyond the largest float
+        number = math.inf
+    if math.isinf(number):  # 1e400 parses as inf
+        raise ExpressionError(
+            "a number in the expression is too large for a float (the largest is about 1.8e308)"
+        )
+    return sign * number
+
+
+def _symbol(op: ast.AST) -> str:
+    """An operator as written, e.g. "//" for ast.FloorDiv."""
+    return OPERATOR_SYMBOLS.get(type(op), type(op).__name__)
+
+
+def _excerpt(text: str) -> str:
+    """``text``, shortened to 80 characters for an error message."""
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _rejected(what: str, node: ast.AST) -> ExpressionError:
+    return ExpressionError(f"{what} is not allowed: {_excerpt(ast.unparse(node))!r}; use {ALLOWED}")

@@ -1,0 +1,144 @@
+"""The seven activation functions, by name, each built from engine Values.
+
+``get_activation(name).fn`` takes a Value and returns a Value (softmax: a list of
+Values to a list), so backward() differentiates through it like any other op.
+Each entry documents its formula, range and derivative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from autograd import Value
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+class StepActivationWarning(UserWarning):
+    """Training a model that uses the binary step: its gradient is 0, so it cannot learn."""
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function and its documentation.
+
+    name: the name used in ``activation=``; fn: Value -> Value (softmax: list -> list);
+    formula, range, derivative: the math, as text; note: when to use it.
+    """
+
+    name: str
+    fn: Callable
+    formula: str
+    range: str
+    derivative: str
+    note: str
+
+
+def linear(x: Value) -> Value:
+    """The identity, f(x) = x; range (-inf, inf); f'(x) = 1. Returns ``x`` itself (no new node)."""
+    return x
+
+
+def leaky_relu(x: Value) -> Value:
+    """f(x) = x for x > 0, else 0.01 x; range (-inf, inf); f'(x) = 1 for x > 0, else 0.01."""
+    return x.leaky_relu(LEAKY_RELU_SLOPE)
+
+
+def step(x: Value) -> Value:
+    """The binary step: f(x) = 1 for x >= 0, else 0; range {0, 1}.
+
+    Its derivative is 0 everywhere it exists (and undefined at 0), so no gradient
+    reaches the weights before it: a model using it cannot learn by gradient
+    descent (``fit`` warns with a StepActivationWarning). Built from existing ops as
+    ``x * 0 + 1`` (or ``+ 0``): the right value, and a local derivative of exactly 0.
+    """
+    return x * 0.0 + (1.0 if x.data >= 0.0 else 0.0)
+
+
+def softmax(values: Sequence[Value | float]) -> list[Value]:
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j), for a list; each in (0, 1), summing to 1.
+
+    d softmax_i / d x_j = s_i (delta_ij - s_j). Computed as e^(x_i - m) / sum_j
+    e^(x_j - m) with m = max x: the same value (the shift cancels) without
+    overflow, e.g. for x = 1000. Returns a new list of Values.
+    """
+    xs = [x if isinstance(x, Value) else Value(x) for x in values]
+    if not xs:
+        raise ValueError("softmax: needs at least one value, got an empty list")
+    largest = max(x.data for x in xs)
+    exps = [(x - largest).exp() for x in xs]
+    total = sum(exps[1:], start=exps[0])
+    return [e / total for e in exps]
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            "sigmoid",
+            Value.sigmoid,
+            "sigma(x) = 1 / (1 + e^-x)",
+            "(0, 1)",
+            "sigma(x) (1 - sigma(x)), at most 1/4 (at x = 0)",
+            "squashes to a probability; saturates for large |x|, so gradients vanish in deep nets",
+        ),
+        Activation(
+            "tanh",
+            Value.tanh,
+            "tanh(x) = (e^x - e^-x) / (e^x + e^-x)",
+            "(-1, 1)",
+            "1 - tanh(x)^2, at most 1 (at x = 0)",
+            "zero-centred sigmoid; saturates for large |x|",
+        ),
+        Activation(
+            "relu",
+            Value.relu,
+            "relu(x) = max(0, x)",
+            "[0, inf)",
+            "1 for x > 0, else 0 (0 is used at x = 0)",
+            "the default for hidden layers; a unit stuck at x < 0 gets no gradient",
+        ),
+        Activation(
+            "leaky_relu",
+            leaky_relu,
+            f"x for x > 0, else {LEAKY_RELU_SLOPE} x",
+            "(-inf, inf)",
+            f"1 for x > 0, else {LEAKY_RELU_SLOPE}",
+            "relu that keeps a small gradient for x < 0",
+        ),
+        Activation(
+            "softmax",
+            softmax,
+            "softmax(x)_i = e^(x_i) / sum_j e^(x_j), across a layer's outputs",
+            "each in (0, 1), summing to 1",
+            "d s_i / d x_j = s_i (delta_ij - s_j)",
+            "output layer of a classifier: turns scores into probabilities",
+        ),
+        Activation(
+            "step",
+            step,
+            "step(x) = 1 for x >= 0, else 0",
+            "{0, 1}",
+            "0 everywhere it exists (undefined at 0)",
+            "the perceptron's threshold; cannot learn by gradient descent (no gradient)",
+        ),
+        Activation(
+            "linear",
+            linear,
+            "f(x) = x",
+            "(-inf, inf)",
+            "1",
+            "no activation: regression outputs and raw scores (logits)",
+        ),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    """The Activation called ``name``; a ValueError listing the valid names otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}; valid names: {valid}") from None

@@ -1,0 +1,170 @@
+"""Lesson: backpropagation by hand, on the smallest network that needs the chain rule.
+
+One input x feeds a sigmoid neuron, whose output feeds a second sigmoid neuron:
+
+    z1 = w1 x + b1,      a1 = σ(z1),
+    z2 = w2 a1 + b2,     a2 = σ(z2),      E = ½ (T − a2)²,
+
+with σ(z) = 1 / (1 + e^−z), so σ'(z) = σ(z) (1 − σ(z)). The chain rule gives
+each parameter's gradient as a product of local derivatives along the path
+from E down to it, e.g.
+
+    ∂E/∂w2 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2 = (a2 − T) · a2 (1 − a2) · a1,
+
+and one step of gradient descent moves each parameter to p − lr · ∂E/∂p.
+With x = 0.1, T = 0.25, w1 = 0.15, b1 = 0.4, w2 = 0.45, b2 = 0.65 and
+lr = 0.4 the course's results are w2 -> 0.4272, b2 -> 0.6121, w1 -> 0.1496,
+b1 -> 0.3959. The network is built from raw Values, so every node of it is
+visible in a drawing and every step in ``autograd.trace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograd import Value, topological_order, weighted_sum
+from autograd.trace import Explanation, explain
+
+X = 0.1
+W1 = 0.15
+B1 = 0.4
+W2 = 0.45
+B2 = 0.65
+TARGET = 0.25
+LEARNING_RATE = 0.4
+
+PARAMETER_NAMES = ("w2", "b2", "w1", "b1")
+"""The parameters, in the order backpropagation reaches them."""
+FACTOR_FORMULAS = {
+    "∂E/∂a2": "(a2 − T)",
+    "∂a2/∂z2": "a2 (1 − a2)",
+    "∂z2/∂w2": "a1",
+    "∂z2/∂b2": "1",
+    "∂z2/∂a1": "w2",
+    "∂a1/∂z1": "a1 (1 − a1)",
+    "∂z1/∂w1": "x",
+    "∂z1/∂b1": "1",
+}
+"""Each chain-rule factor of the example as a formula (σ' = σ (1 − σ))."""
+
+
+@dataclass(frozen=True, eq=False)
+class WorkedExample:
+    """The example's labelled Values after the forward pass and ``E.backward()``."""
+
+    x: Value
+    w1: Value
+    b1: Value
+    z1: Value
+    a1: Value
+    w2: Value
+    b2: Value
+    z2: Value
+    a2: Value
+    E: Value
+    target: Value
+
+    def forward_table(self) -> list[tuple[str, str, float]]:
+        """The forward pass, one (name, formula, value) row per computed value."""
+        return [
+            ("z1", "w1·x + b1", self.z1.data),
+            ("a1", "σ(z1)", self.a1.data),
+            ("z2", "w2·a1 + b2", self.z2.data),
+            ("a2", "σ(z2)", self.a2.data),
+            ("E", "½(T − a2)²", self.E.data),
+        ]
+
+    def parameters(self) -> dict[str, Value]:
+        """The four parameters by name, in the order backpropagation reaches them."""
+        return {name: getattr(self, name) for name in PARAMETER_NAMES}
+
+    def gradients(self) -> dict[str, float]:
+        """∂E/∂v for every named Value v (x, w1, b1, z1, a1, w2, b2, z2, a2, E)."""
+        names = ("x", "w1", "b1", "z1", "a1", "w2", "b2", "z2", "a2", "E")
+        return {name: getattr(self, name).grad for name in names}
+
+    def explanations(self) -> dict[str, Explanation]:
+        """Each parameter's gradient as its chain-rule product, with the factors' formulas."""
+        return {
+            name: explain(self.E, parameter, formulas=FACTOR_FORMULAS)
+            for name, parameter in self.parameters().items()
+        }
+
+    def clusters(self) -> dict[str, list[Value]]:
+        """The computed Values of each neuron, to box them in a drawing (``draw_graph``)."""
+        first = topological_order(self.a1, include_leaves=False)
+        in_first = set(first)
+        second = [
+            node
+            for node in topological_order(self.a2, include_leaves=False)
+            if node not in in_first
+        ]
+        return {"neuron 1": first, "neuron 2": second}
+
+
+def worked_example(
+    x: float = X,
+    w1: float = W1,
+    b1: float = B1,
+    w2: float = W2,
+    b2: float = B2,
+    target: float = TARGET,
+    *,
+    fused: bool = False,
+) -> WorkedExample:
+    """Build the example's graph from labelled Values, run ``E.backward()``, return its Values.
+
+    ``fused=False`` builds each pre-activation op by op (w·x, then + b: every
+    multiplication visible in a drawing); ``fused=True`` uses one ``w·x+b``
+    node per neuron. Both give the same numbers.
+    """
+    x_value = Value(x, label="x")
+    w1_value, b1_value = Value(w1, label="w1"), Value(b1, label="b1")
+    w2_value, b2_value = Value(w2, label="w2"), Value(b2, label="b2")
+    target_value = Value(target, label="T")
+
+    def pre_activation(weight: Value, input_: Value, bias: Value, label: str) -> Value:
+        z = weighted_sum([weight], [input_], bias) if fused else weight * input_ + bias
+        z.label = label
+        return z
+
+    z1 = pre_activation(w1_value, x_value, b1_value, "z1")
+    a1 = z1.sigmoid()
+    a1.label = "a1"
+    z2 = pre_activation(w2_value, a1, b2_value, "z2")
+    a2 = z2.sigmoid()
+    a2.label = "a2"
+    error = 0.5 * (target_value - a2) ** 2
+    error.label = "E"
+    error.backward()
+    return WorkedExample(
+        x_value, w1_value, b1_value, z1, a1, w2_value, b2_value, z2, a2, error, target_value
+    )
+
+
+def sgd_update(example: WorkedExample, lr: float = LEARNING_RATE) -> dict[str, float]:
+    """One gradient-descent step: each parameter's new value p − lr · ∂E/∂p (nothing mutated)."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 < lr < float("inf"):
+        raise ValueError(f"sgd_update: lr must be a positive number, got {lr!r}")
+    return {
+        name: parameter.data - lr * parameter.grad
+        for name, parameter in example.parameters().items()
+    }
+
+
+def train_worked_example(iterations: int, lr: float = LEARNING_RATE) -> list[float]:
+    """Repeat forward, backward and ``sgd_update`` ``iterations`` times; return E before each step.
+
+    With the course's numbers E falls at every step as a2 approaches T.
+    """
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        raise ValueError(
+            f"train_worked_example: iterations must be an int >= 1, got {iterations!r}"
+        )
+    parameters = {"w1": W1, "b1": B1, "w2": W2, "b2": B2}
+    errors = []
+    for _ in range(iterations):
+        example = worked_example(**parameters)
+        errors.append(example.E.data)
+        parameters = sgd_update(example, lr)
+    return errors

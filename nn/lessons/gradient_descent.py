@@ -1,0 +1,140 @@
+"""Lesson 1: gradient descent on one weight.
+
+The model predicts ``z ≈ w x``; its cost on data ``(x_i, z_i)`` is
+
+    J(w) = sum_i (z_i - w x_i)^2,        dJ/dw = -2 sum_i x_i (z_i - w x_i).
+
+Gradient descent repeats ``w <- w - lr * dJ/dw``. J is a parabola with
+curvature J'' = 2 S, where S = sum_i x_i^2, so one step moves the distance to
+the minimum w* = sum x z / S by the constant factor 1 - 2 lr S:
+
+    w_{k+1} - w* = (1 - 2 lr S) (w_k - w*).
+
+The steps shrink when 0 < lr < 1/(2S), overshoot but still converge when
+1/(2S) < lr < 1/S, and diverge when lr > 1/S: the critical learning rate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from autograd import Value
+
+XS = (0.1, 0.2, 0.3, 0.4, 0.5)
+"""The lesson's inputs. S = sum x^2 = 0.55, so lr = 0.4 converges without overshooting."""
+ZS = tuple(2.0 * x for x in XS)
+"""The lesson's targets, z = 2x: the best weight is w* = 2."""
+W0 = 0.2
+"""The starting weight."""
+LEARNING_RATE = 0.4
+"""The lesson's learning rate."""
+
+Scalar = TypeVar("Scalar", float, Value)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One iteration of gradient descent: the weight, its cost and its gradient there.
+
+    The next weight is ``w - lr * gradient``.
+    """
+
+    iteration: int
+    w: float
+    cost: float
+    gradient: float
+
+
+def cost(w: Scalar, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> Scalar:
+    """J(w) = sum_i (z_i - w x_i)^2, a float for a float ``w``, a Value (a graph) for a Value."""
+    return sum((z - w * x) ** 2 for x, z in zip(xs, zs))
+
+
+def gradient(w: float, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
+    """dJ/dw = -2 sum_i x_i (z_i - w x_i), derived by hand."""
+    return -2.0 * sum(x * (z - w * x) for x, z in zip(xs, zs))
+
+
+def optimal_weight(xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
+    """w* = sum x z / sum x^2, where dJ/dw = 0: the bottom of the cost curve."""
+    return sum(x * z for x, z in zip(xs, zs)) / _sum_of_squares(xs, "optimal_weight")
+
+
+def critical_learning_rate(xs: Sequence[float] = XS) -> float:
+    """lr* = 1 / sum x^2: descent converges for 0 < lr < lr* and diverges for lr > lr*."""
+    return 1.0 / _sum_of_squares(xs, "critical_learning_rate")
+
+
+def descend(
+    xs: Sequence[float] = XS,
+    zs: Sequence[float] = ZS,
+    w0: float = W0,
+    lr: float = LEARNING_RATE,
+    steps: int = 10,
+) -> list[Step]:
+    """Run ``steps`` updates w <- w - lr dJ/dw with the hand-derived gradient.
+
+    Returns ``steps + 1`` Steps: the start (iteration 0) and the weight after each update.
+    """
+    _check_data(xs, zs, "descend")
+    return _descend(w0, lr, steps, lambda w: (cost(w, xs, zs), gradient(w, xs, zs)), "descend")
+
+
+def descend_with_values(
+    xs: Sequence[float] = XS,
+    zs: Sequence[float] = ZS,
+    w0: float = W0,
+    lr: float = LEARNING_RATE,
+    steps: int = 10,
+) -> list[Step]:
+    """The same descent as ``descend``, with dJ/dw from ``backward()`` instead of by hand.
+
+    Each iteration evaluates ``cost`` on a Value ``w``, which records the graph
+    of J, and reads ``w.grad`` after ``J.backward()``. The numbers agree with
+    ``descend`` to rounding (about 1e-15).
+    """
+    _check_data(xs, zs, "descend_with_values")
+
+    def cost_and_gradient(w: float) -> tuple[float, float]:
+        w_value = Value(w, label="w")
+        j = cost(w_value, xs, zs)
+        j.backward()
+        return j.data, w_value.grad
+
+    return _descend(w0, lr, steps, cost_and_gradient, "descend_with_values")
+
+
+def _descend(
+    w0: float,
+    lr: float,
+    steps: int,
+    cost_and_gradient: Callable[[float], tuple[float, float]],
+    caller: str,
+) -> list[Step]:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 < lr < math.inf:
+        raise ValueError(f"{caller}: lr must be a positive finite number, got {lr!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"{caller}: steps must be a non-negative int, got {steps!r}")
+    w = float(w0)
+    history = []
+    for iteration in range(steps + 1):
+        j, dj_dw = cost_and_gradient(w)
+        history.append(Step(iteration, w, j, dj_dw))
+        w -= lr * dj_dw
+    return history
+
+
+def _check_data(xs: Sequence[float], zs: Sequence[float], caller: str) -> None:
+    if len(xs) != len(zs):
+        raise ValueError(f"{caller}: {len(xs)} inputs xs but {len(zs)} targets zs")
+    _sum_of_squares(xs, caller)
+
+
+def _sum_of_squares(xs: Sequence[float], caller: str) -> float:
+    total = sum(x * x for x in xs)
+    if total == 0.0:
+        raise ValueError(f"{caller}: xs must hold a nonzero input, got {list(xs)!r}")
+    return total

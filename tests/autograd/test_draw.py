@@ -1,0 +1,299 @@
+"""draw_graph: local derivatives on edges, roles, clusters, escaping, determinism, rendering."""
+
+import io
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
+from autograd.draw import MAX_NODES, ROLE_COLOURS
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.MULTILINE)
+
+
+def neuron_graph():
+    """tanh(w1*x1 + w2*x2 + b), built op by op, after backward."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.881373587, label="b")
+    n = w1 * x1 + w2 * x2 + b
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    out.backward()
+    return out, n
+
+
+def svg_text(svg: bytes | str) -> str:
+    """All the text a rendered SVG shows, joined (labels as the reader sees them)."""
+    root = ET.fromstring(svg.encode() if isinstance(svg, str) else svg)
+    return " ".join(t.strip() for t in root.itertext() if t.strip())
+
+
+def edges(dot) -> list[tuple[str, str, str]]:
+    """(tail, head, attributes) of every edge in the DOT source, in order."""
+    return [(tail, head, attrs or "") for tail, head, attrs in EDGE.findall(dot.source)]
+
+
+def test_draw_dot_is_draw_graph():
+    assert draw_dot is draw_graph
+
+
+def test_png_renders_with_real_dot():
+    out, _ = neuron_graph()
+    png = draw_graph(out).pipe(format="png")
+    assert png.startswith(PNG_MAGIC)
+    image = Image.open(io.BytesIO(png))
+    assert image.width > 0 and image.height > 0
+
+
+def test_svg_shows_labels_data_grads_and_local_derivatives():
+    out, n = neuron_graph()
+    text = svg_text(draw_graph(out).pipe(format="svg"))
+    for label in ("x1", "x2", "w1", "w2", "b", "n", "out", "tanh"):
+        assert label in text.split()
+    assert f"data {out.data:.4f}" in text
+    assert f"grad {n.grad:.4f}" in text
+    # d(w1*x1)/d(w1) = x1 = 2 and d(w1*x1)/d(x1) = w1 = -3
+    assert "2.0000" in text and "-3.0000" in text
+
+
+def test_write_image_picks_the_format_from_the_suffix(tmp_path):
+    out, _ = neuron_graph()
+    dot = draw_graph(out)
+    assert dot.write_image(tmp_path / "g.png").read_bytes().startswith(PNG_MAGIC)
+    ET.parse(dot.write_image(tmp_path / "sub" / "g.svg"))
+    with pytest.raises(ValueError, match=r"g\.gif.*\.png, \.svg, \.pdf"):
+        dot.write_image(tmp_path / "g.gif")
+
+
+def test_each_edge_into_an_op_is_labelled_with_its_local_derivative():
+    out, _ = neuron_graph()
+    order = topological_order(out)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    expected = [
+        (ids[child], ids[node] + "_op", f"label={local:.4f}")
+        for node in order
+        for child, local in zip(node.inputs, node.local_grads)
+    ]
+    drawn = [
+        (tail, head, attrs) for tail, head, attrs in edges(draw_graph(out)) if "label" in attrs
+    ]
+    assert drawn == expected
+
+
+def test_local_derivatives_match_the_closed_form():
+    a, b = Value(3.0, label="a"), Value(-2.0, label="b")
+    product = a * b  # d/da = b, d/db = a
+    labels = [attrs for _, head, attrs in edges(draw_graph(product)) if head.endswith("_op")]
+    assert labels == ["label=-2.0000", "label=3.0000"]
+
+
+def test_x_times_x_draws_two_labelled_edges():
+    x = Value(1.5, label="x")
+    square = x * x
+    x_id = f"v{topological_order(square).index(x)}"
+    from_x = [attrs for tail, _, attrs in edges(draw_graph(square)) if tail == x_id]
+    assert from_x == ["label=1.5000", "label=1.5000"]  # d(x*x)/dx = x per use, 2x in total
+
+
+def test_local_derivatives_and_grads_can_be_hidden():
+    out, _ = neuron_graph()
+    dot = draw_graph(out, show_grads=False, show_local_grads=False)
+    assert "grad" not in dot.source
+    assert all("label" not in attrs for _, _, attrs in edges(dot))
+    assert "data 2.0000" in dot.source
+
+
+def test_known_grads_replace_grads_and_unknown_ones_show_a_question_mark():
+    out, n = neuron_graph()
+    dot = draw_graph(out, known_grads={out: 1.0, n: 0.25})
+    assert "{ out | data 0.7071 | grad 1.0000 }" in dot.source
+    assert "{ n | data 0.8814 | grad 0.2500 }" in dot.source
+    assert "{ w1 | data -3.0000 | grad ? }" in dot.source
+
+
+def test_rankdir_and_title():
+    out, _ = neuron_graph()
+    assert "rankdir=TB" in draw_graph(out, "TB").source
+    assert "rankdir=LR" in draw_graph(out).source
+    assert "One neuron" in svg_text(draw_graph(out, title="One neuron").pipe(format="svg"))
+    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB', got 'XY'"):
+        draw_graph(out, "XY")
+
+
+def node_line(dot, label: str) -> str:
+    return next(line for line in dot.source.splitlines() if f'label="{{ {label} |' in line)
+
+
+def test_roles_are_coloured():
+    out, _ = neuron_graph()
+    constant = Value(2.0) * out  # an unlabelled leaf is a constant
+    dot = draw_graph(constant)
+    assert ROLE_COLOURS["parameter"] in node_line(dot, "w1")
+    assert ROLE_COLOURS["parameter"] in node_line(dot, "b")
+    assert ROLE_COLOURS["input"] in node_line(dot, "x1")
+    assert ROLE_COLOURS["constant"] in node_line(dot, "v0")
+    assert ROLE_COLOURS["computed"] in node_line(dot, "n")
+    root_name = f"v{len(topological_order(constant)) - 1}"  # unlabelled: named by its index
+    assert ROLE_COLOURS["root"] in node_line(dot, root_name)
+    legend = dot.source[dot.source.index("label=<") :]
+    for name in ("input", "parameter", "constant", "computed", "root (loss)"):
+        assert f">{name}</td>" in legend
+
+
+def test_parameters_can_be_named_explicitly():
+    out, _ = neuron_graph()
+    x1 = next(node for node in topological_order(out) if node.label == "x1")
+    dot = draw_graph(out, parameters=[x1])
+    assert ROLE_COLOURS["parameter"] in node_line(dot, "x1")
+    assert ROLE_COLOURS["input"] in node_line(dot, "w1")
+
+
+def test_highlight_marks_the_node_its_op_and_the_edges_into_it():
+    out, n = neuron_graph()
+    dot = draw_graph(out, highlight=n)
+    n_id = f"v{topological_order(out).index(n)}"
+    highlighted = [line for line in dot.source.splitlines() if "penwidth" in line]
+    assert any(line.strip().startswith(f"{n_id} [") for line in highlighted)
+    assert any(line.strip().startswith(f"{n_id}_op [") for line in highlighted)
+    assert any(f"-> {n_id}_op" in line for line in highlighted)
+    assert "current step" in dot.source
+    assert "penwidth" not in draw_graph(out).source
+
+
+def test_clusters_box_their_nodes_under_their_label():
+    out, _ = neuron_graph()
+    inside = [node for node in topological_order(out) if node.op and node is not out]
+    dot = draw_graph(out, clusters={"neuron 1": inside, "empty": [Value(1.0)]})
+    assert dot.source.count("subgraph cluster_") == 1  # an empty cluster is not drawn
+    body = dot.source[dot.source.index("subgraph cluster_0") :]
+    body = body[: body.index("}\n")]
+    assert 'label="neuron 1"' in body
+    assert "{ n |" in body and "{ out |" not in body
+    assert "neuron 1" in svg_text(dot.pipe(format="svg"))
+
+
+def test_a_node_in_two_clusters_is_refused():
+    out, n = neuron_graph()
+    with pytest.raises(ValueError, match="n is in two clusters, 'a' and 'b'"):
+        draw_graph(out, clusters={"a": [n], "b": [n]})
+
+
+def test_labels_cannot_break_dot_or_inject_markup():
+    nasty = ['<script>alert("x")</script>', "{a|b}", 'quote " and \\ backslash', "two\nlines"]
+    leaves = [Value(float(i), label=label) for i, label in enumerate(nasty)]
+    total = leaves[0] + leaves[1] + leaves[2] + leaves[3]
+    total.label = "<b>total</b>"
+    dot = draw_graph(total, title='<script>"title"</script> {x|y}', clusters={"<i>c</i>": [total]})
+    svg = dot.pipe(format="svg")  # dot raises on a syntax error
+    root = ET.fromstring(svg)
+    assert not [el for el in root.iter() if el.tag.endswith("script")]
+    text = svg_text(svg)
+    for shown in ('<script>alert("x")</script>', "{a|b}", "<b>total</b>", "<i>c</i>", "{x|y}"):
+        assert shown in text
+    assert 'quote " and \\ backslash' in text
+    assert "two" in text and "lines" in text
+
+
+def test_same_graph_gives_identical_dot_in_every_run():
+    script = (
+        "from autograd import Value, draw_graph\n"
+        "x = Value(1.5, label='x'); y = Value(-2.0, label='y')\n"
+        "z = (x * y + x * x).tanh() / (y ** 2 + 1)\n"
+        "z.backward()\n"
+        "print(draw_graph(z, title='t', highlight=x).source)\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+def test_too_large_graph_raises_a_clear_error_quickly():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(MAX_NODES):
+        y = y.tanh()
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"3001 nodes.*max_nodes=1500.*collapse=True"):
+        draw_graph(y)
+    assert time.perf_counter() - start < 2.0
+    assert f"v{MAX_NODES}_op" in draw_graph(y, max_nodes=4000).source  # the way out works
+
+
+def mlp_like(layers: int, width: int):
+    """A stack of tanh neurons, each a cluster: returns (root, clusters)."""
+    xs = [Value(0.1 * (i + 1), label=f"x{i + 1}") for i in range(width)]
+    clusters: dict[str, list[Value]] = {}
+    claimed: set[Value] = set()
+    for layer in range(layers):
+        outputs = []
+        for j in range(width):
+            ws = [Value(0.01 * (i - j), label=f"w{i + 1}") for i in range(width)]
+            pre = sum((w * x for w, x in zip(ws, xs)), Value(0.0, label="b"))
+            out = pre.tanh()
+            built = [n for n in topological_order(out, include_leaves=False) if n not in claimed]
+            claimed.update(built)
+            clusters[f"layer {layer} neuron {j}"] = built
+            outputs.append(out)
+        xs = outputs
+    return sum(xs), clusters
+
+
+def test_collapse_draws_one_box_per_cluster_with_its_own_weights():
+    root, clusters = mlp_like(layers=2, width=3)
+    dot = draw_graph(root, collapse=True, clusters=clusters)
+    boxes = [line for line in dot.source.splitlines() if "shape=Mrecord" in line]
+    assert len(boxes) == 6
+    assert "w1" not in dot.source  # the weights went into their neuron's box
+    assert "{ x1 |" in dot.source  # inputs shared by three neurons stay outside
+    # one edge per pair of boxes, not one per use
+    joined = [(tail, head) for tail, head, _ in edges(dot) if head.startswith("cluster")]
+    assert len(joined) == len(set(joined)) == 3 * 3 + 3 * 3
+    svg_text(dot.pipe(format="svg"))
+
+
+def test_collapse_happens_by_itself_only_when_needed_and_clusters_exist():
+    root, clusters = mlp_like(layers=2, width=3)
+    assert "Mrecord" not in draw_graph(root, clusters=clusters).source
+    assert "Mrecord" in draw_graph(root, clusters=clusters, max_nodes=60).source
+    with pytest.raises(ValueError, match="collapse=True needs clusters"):
+        draw_graph(root, collapse=True)
+    with pytest.raises(ValueError, match="more than max_nodes=10"):
+        draw_graph(root, clusters=clusters, max_nodes=10)
+
+
+def test_without_dot_rendering_explains_how_to_install_it(monkeypatch, tmp_path):
+    out, _ = neuron_graph()
+    dot = draw_graph(out)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no `dot` anywhere
+    assert "digraph" in str(dot)
+    for render in (
+        lambda: dot.pipe(format="png"),
+        lambda: dot.render(tmp_path / "g"),
+        dot._repr_image_svg_xml,
+        lambda: dot.write_image(tmp_path / "g.svg"),
+    ):
+        with pytest.raises(GraphvizNotInstalled, match="apt-get install graphviz"):
+            render()
+
+
+def test_jupyter_shows_the_graph_inline_as_svg():
+    out, _ = neuron_graph()
+    svg = draw_graph(out)._repr_image_svg_xml()
+    assert isinstance(svg, str)
+    assert ET.fromstring(svg.encode()).tag.endswith("svg")

@@ -1,0 +1,131 @@
+"""The notebooks' tables and figures show the lessons' numbers."""
+
+import io
+
+import pytest
+
+from nn.lessons.activations import curve
+from nn.lessons.gradient_descent import XS, ZS, descend, optimal_weight
+from nn.lessons.moons import Grid
+from nn.lessons.plots import (
+    Table,
+    descent_table,
+    plot_activations,
+    plot_curves,
+    plot_decision_boundary,
+    plot_descent,
+    plot_layer_gradients,
+    plot_learning_rates,
+    plot_training_curves,
+)
+from nn.lessons.vanishing import TrainingCurve
+
+
+def png_bytes(figure):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def test_table_as_markdown_escapes_pipes_and_formats_floats():
+    table = Table(["name", "value"], [("|x|", 0.123456), ("n", 3)])
+    assert table._repr_markdown_().splitlines() == [
+        "| name | value |",
+        "|---|---|",
+        "| \\|x\\| | 0.1235 |",
+        "| n | 3 |",
+    ]
+    scientific = Table(["v"], [(0.000123,)], float_format=".2e")
+    assert scientific._repr_markdown_().splitlines()[-1] == "| 1.23e-04 |"
+
+
+def test_table_as_text_aligns_columns():
+    assert str(Table(["a", "long"], [(1.5, "x"), (10, "yy")])).splitlines() == [
+        "     a  long",
+        "1.5000     x",
+        "    10    yy",
+    ]
+
+
+def test_descent_table_lists_each_step_and_the_move_it_makes():
+    steps = descend(steps=3)
+    table = descent_table(steps, 0.4)
+    expected = [(s.iteration, s.w, s.cost, s.gradient) for s in steps]
+    assert [row[:4] for row in table.rows] == expected
+    for (_, w, _, _, move), following in zip(table.rows, steps[1:]):
+        assert w + move == pytest.approx(following.w, abs=1e-15)
+
+
+def test_plot_descent_draws_the_path_over_the_cost_curve():
+    steps = descend(steps=5)
+    figure = plot_descent(steps, XS, ZS, title="t")
+    path_axes, w_axes = figure.axes
+    curve_line, path_line = path_axes.lines
+    assert [tuple(p) for p in path_line.get_xydata()] == [(s.w, s.cost) for s in steps]
+    assert min(curve_line.get_ydata()) < steps[-1].cost  # the curve reaches below the path
+    assert list(w_axes.lines[0].get_ydata()) == [s.w for s in steps]
+    assert w_axes.lines[1].get_ydata()[0] == optimal_weight(XS, ZS)
+    assert png_bytes(figure).startswith(b"\x89PNG")
+
+
+def test_plot_learning_rates_has_one_panel_per_rate():
+    runs = {lr: descend(lr=lr, steps=4) for lr in (0.02, 0.4, 2.0)}
+    figure = plot_learning_rates(runs, XS, ZS)
+    assert [ax.get_title() for ax in figure.axes] == ["lr = 0.02", "lr = 0.4", "lr = 2"]
+    for ax, steps in zip(figure.axes, runs.values()):
+        assert list(ax.lines[1].get_xdata()) == [s.w for s in steps]
+
+
+def test_plot_curves_draws_each_named_curve():
+    figure = plot_curves({"loss": [3.0, 2.0, 1.0], "accuracy": [0.5, 0.9]}, "epoch", log=True)
+    (ax,) = figure.axes
+    assert [line.get_label() for line in ax.lines] == ["loss", "accuracy"]
+    assert list(ax.lines[0].get_ydata()) == [3.0, 2.0, 1.0]
+    assert ax.get_yscale() == "log"
+
+
+def test_plot_layer_gradients_is_on_a_log_scale_by_layer():
+    figure = plot_layer_gradients({"sigmoid": [1e-5, 1e-3, 1.0], "relu": [0.5, 0.6, 0.7]})
+    (ax,) = figure.axes
+    assert ax.get_yscale() == "log"
+    assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
+    assert list(ax.lines[0].get_ydata()) == [1e-5, 1e-3, 1.0]
+
+
+def test_plot_training_curves_has_the_losses_then_a_panel_per_network():
+    curves = [
+        TrainingCurve("sigmoid", [1.0, 0.9], [[1e-5, 1.0], [1e-5, 0.5]]),
+        TrainingCurve("relu", [1.0, 0.5], [[0.1, 0.2], [0.1, 0.3]]),
+    ]
+    figure = plot_training_curves(curves)
+    losses, sigmoid, relu = figure.axes
+    assert [list(line.get_ydata()) for line in losses.lines] == [[1.0, 0.9], [1.0, 0.5]]
+    assert [list(line.get_ydata()) for line in sigmoid.lines] == [[1e-5, 1e-5], [1.0, 0.5]]
+    assert relu.get_title() == "relu"
+
+
+def test_plot_activations_has_a_panel_per_activation():
+    xs = [-1.0, 0.0, 1.0]
+    curves = [curve(name, xs) for name in ("sigmoid", "relu", "step")]
+    figure = plot_activations(curves, {"sigmoid": "(0, 1)", "relu": "[0, inf)", "step": "{0, 1}"})
+    visible = [ax for ax in figure.axes if ax.axison]
+    assert [ax.get_title() for ax in visible] == [
+        "sigmoid: range (0, 1)",
+        "relu: range [0, inf)",
+        "step: range {0, 1}",
+    ]
+    for ax, sampled in zip(visible, curves):
+        assert list(ax.lines[0].get_ydata()) == sampled.values
+        assert list(ax.lines[1].get_ydata()) == sampled.derivatives
+
+
+def test_plot_decision_boundary_shows_every_point():
+    grid = Grid([0.0, 1.0], [0.0, 1.0], [[-1.0, 0.5], [0.2, 1.0]])
+    X = [[0.1, 0.1], [0.9, 0.9], [0.5, 0.2]]
+    y = [-1, 1, 1]
+    figure = plot_decision_boundary(grid, X, y)
+    (ax,) = figure.axes
+    negatives, positives = ax.collections[-2:]
+    assert negatives.get_offsets().tolist() == [[0.1, 0.1]]
+    assert positives.get_offsets().tolist() == [[0.9, 0.9], [0.5, 0.2]]
+    assert png_bytes(figure).startswith(b"\x89PNG")

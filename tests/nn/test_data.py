@@ -1,0 +1,87 @@
+"""Seeded data generators: shapes, geometry, determinism, no global random state."""
+
+import math
+import random
+
+import pytest
+
+from nn import line_data, make_circles, make_moons, make_xor
+
+GENERATORS = [make_moons, make_xor, make_circles]
+
+
+def test_line_data_is_z_equals_slope_times_x():
+    xs, zs = line_data()
+    assert xs == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert zs == [2.0 * x for x in xs]
+    xs, zs = line_data(n=200, slope=-0.5, noise=0.1, seed=3)
+    residuals = [z - (-0.5 * x) for x, z in zip(xs, zs)]
+    assert any(r != 0.0 for r in residuals)
+    assert abs(sum(residuals) / len(residuals)) < 0.05
+    assert math.sqrt(sum(r * r for r in residuals) / len(residuals)) == pytest.approx(0.1, rel=0.2)
+
+
+@pytest.mark.parametrize("generate", GENERATORS)
+def test_shapes_and_labels(generate):
+    X, y = generate(n=51, seed=1)
+    assert len(X) == len(y) == 51
+    assert all(len(point) == 2 and all(isinstance(c, float) for c in point) for point in X)
+    assert set(y) == {0, 1}
+    if generate is not make_xor:
+        assert y.count(0) == 25
+        assert y.count(1) == 26
+
+
+def test_moons_without_noise_lie_on_their_half_circles():
+    X, y = make_moons(n=40, noise=0.0, seed=0)
+    for (x1, x2), label in zip(X, y):
+        if label == 0:  # (cos t, sin t)
+            assert math.hypot(x1, x2) == pytest.approx(1.0, abs=1e-12)
+            assert x2 >= -1e-12
+        else:  # (1 - cos t, 0.5 - sin t)
+            assert math.hypot(x1 - 1.0, x2 - 0.5) == pytest.approx(1.0, abs=1e-12)
+            assert x2 <= 0.5 + 1e-12
+
+
+def test_circles_without_noise_have_radius_one_and_factor():
+    X, y = make_circles(n=30, noise=0.0, seed=0, factor=0.3)
+    for (x1, x2), label in zip(X, y):
+        assert math.hypot(x1, x2) == pytest.approx(1.0 if label == 0 else 0.3, abs=1e-12)
+
+
+def test_xor_without_noise_is_labelled_by_the_signs():
+    X, y = make_xor(n=100, noise=0.0, seed=4)
+    assert y == [int((x1 > 0) != (x2 > 0)) for x1, x2 in X]
+    assert all(-1.0 <= c <= 1.0 for point in X for c in point)
+
+
+@pytest.mark.parametrize("generate", [*GENERATORS, line_data])
+def test_seeded_and_leaves_the_global_random_state_alone(generate):
+    random.seed(99)
+    state = random.getstate()
+    noisy = {"noise": 0.2}
+    assert generate(seed=5, **noisy) == generate(seed=5, **noisy)
+    assert generate(seed=5, **noisy) != generate(seed=6, **noisy)
+    assert generate(seed=None, rng=random.Random(5), **noisy) == generate(seed=5, **noisy)
+    assert random.getstate() == state
+
+
+@pytest.mark.parametrize("generate", [*GENERATORS, line_data])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": 0}, "n must be an int >= "),
+        ({"n": 2.0}, "n must be an int >= "),
+        ({"noise": -0.1}, "noise must be a finite number >= 0, got -0.1"),
+        ({"noise": math.inf}, "noise must be a finite number >= 0, got inf"),
+        ({"rng": random.Random(0)}, "give seed= or rng=, not both"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(generate, kwargs, message):
+    with pytest.raises(ValueError, match=f"^{generate.__name__}: {message}"):
+        generate(**kwargs)
+
+
+def test_bad_circle_factor():
+    with pytest.raises(ValueError, match=r"make_circles: factor must be in \(0, 1\), got 1"):
+        make_circles(factor=1)

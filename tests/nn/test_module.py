@@ -1,0 +1,254 @@
+"""Neuron, Layer and MLP: values, parameters, names, seeding, clusters and bad input."""
+
+import math
+import random
+
+import pytest
+
+from autograd import Value
+from nn import MLP, Layer, Neuron, softmax
+
+
+def plain_mlp(model: MLP, x: list[float], hidden, output) -> list[float]:
+    """The MLP's forward pass recomputed with plain floats from its parameter values."""
+    for index, layer in enumerate(model.layers):
+        activate = output if index == len(model.layers) - 1 else hidden
+        x = [
+            activate(n.bias.data + sum(w.data * xi for w, xi in zip(n.weights, x)))
+            for n in layer.neurons
+        ]
+    return x
+
+
+def test_neuron_with_explicit_weights_computes_activation_of_w_dot_x_plus_b():
+    neuron = Neuron(2, "tanh", weights=[0.5, -1.0], bias=0.25)
+    out = neuron([1.5, 2.0])
+    assert out.data == pytest.approx(math.tanh(0.25 + 0.5 * 1.5 - 1.0 * 2.0), abs=1e-15)
+    assert [w.label for w in neuron.weights] == ["w1", "w2"]
+    assert neuron.bias.label == "b"
+
+
+def test_neuron_shares_given_values():
+    w = Value(0.3, label="w")
+    neuron = Neuron(1, "linear", weights=[w], bias=Value(0.1))
+    assert neuron.weights[0] is w
+    out = neuron([2.0])
+    out.backward()
+    assert w.grad == 2.0
+
+
+def test_default_init_is_uniform_from_the_seeded_generator_and_bias_zero():
+    neuron = Neuron(5, seed=7)
+    reference = random.Random(7)
+    assert [w.data for w in neuron.weights] == [reference.uniform(-1, 1) for _ in range(5)]
+    assert neuron.bias.data == 0.0
+
+
+def test_same_seed_same_parameters_and_global_random_untouched():
+    random.seed(12345)
+    state = random.getstate()
+    first = MLP(3, [4, 4, 2], seed=11)
+    second = MLP(3, [4, 4, 2], seed=11)
+    other = MLP(3, [4, 4, 2], seed=12)
+    Layer(3, 2, rng=random.Random(1))
+    Neuron(3)  # no seed: fresh entropy, still not the global generator
+    assert random.getstate() == state
+    assert [p.data.hex() for p in first.parameters()] == [p.data.hex() for p in second.parameters()]
+    assert [p.data for p in first.parameters()] != [p.data for p in other.parameters()]
+
+
+def test_layer_and_mlp_draw_weights_in_order_from_one_generator():
+    layer = Layer(2, 3, seed=5)
+    reference = random.Random(5)
+    expected = [[reference.uniform(-1, 1) for _ in range(2)] for _ in range(3)]
+    assert [[w.data for w in n.weights] for n in layer.neurons] == expected
+    model = MLP(2, [3, 1], rng=random.Random(5))
+    assert [[w.data for w in n.weights] for n in model.layers[0].neurons] == expected
+
+
+def test_named_parameters_are_stable_and_match_parameters():
+    model = MLP(2, [3, 1], seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    expected = [f"layers.0.neurons.{j}.{p}" for j in range(3) for p in ("w.0", "w.1", "b")] + [
+        "layers.1.neurons.0.w.0",
+        "layers.1.neurons.0.w.1",
+        "layers.1.neurons.0.w.2",
+    ]
+    expected.append("layers.1.neurons.0.b")
+    assert names == expected
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert len(model.parameters()) == 2 * 3 + 3 + 3 + 1
+    assert len(set(map(id, model.parameters()))) == len(model.parameters())
+    assert [name for name, _ in Layer(1, 2, seed=0).named_parameters()] == [
+        "neurons.0.w.0",
+        "neurons.0.b",
+        "neurons.1.w.0",
+        "neurons.1.b",
+    ]
+
+
+def test_zero_grad_resets_every_parameter():
+    model = MLP(2, [3, 2], seed=0)
+    sum(model([0.5, -1.0]), start=Value(0.0)).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    ("hidden", "output", "hidden_fn", "output_fn"),
+    [
+        ("tanh", "linear", math.tanh, lambda z: z),
+        ("relu", "sigmoid", lambda z: max(0.0, z), lambda z: 1 / (1 + math.exp(-z))),
+        ("leaky_relu", "tanh", lambda z: z if z > 0 else 0.01 * z, math.tanh),
+    ],
+)
+def test_mlp_forward_matches_plain_floats(hidden, output, hidden_fn, output_fn):
+    model = MLP(3, [5, 4, 2], activation=hidden, output_activation=output, seed=3)
+    x = [0.3, -1.2, 2.0]
+    got = [v.data for v in model(x)]
+    assert got == pytest.approx(plain_mlp(model, x, hidden_fn, output_fn), abs=1e-12)
+
+
+def test_mlp_returns_one_value_for_one_output_and_a_list_otherwise():
+    assert isinstance(MLP(2, [3, 1], seed=0)([1.0, 2.0]), Value)
+    outputs = MLP(2, [3, 2], seed=0)([1.0, 2.0])
+    assert isinstance(outputs, list)
+    assert len(outputs) == 2
+
+
+def test_softmax_output_layer_normalises_the_linear_scores():
+    model = MLP(2, [3, 4], activation="tanh", output_activation="softmax", seed=2)
+    x = [0.4, -0.7]
+    probabilities = model(x)
+    scores = plain_mlp(model, x, math.tanh, lambda z: z)
+    total = sum(math.exp(s) for s in scores)
+    assert [p.data for p in probabilities] == pytest.approx(
+        [math.exp(s) / total for s in scores], abs=1e-12
+    )
+    assert sum(p.data for p in probabilities) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_fused_and_unfused_neurons_give_identical_values_and_grads():
+    results = []
+    for fused in (True, False):
+        model = MLP(
+            3, [4, 4, 2], activation="tanh", output_activation="sigmoid", seed=9, fused=fused
+        )
+        xs = [Value(0.7), Value(-0.2), Value(1.9)]
+        outputs = model(xs)
+        (outputs[0] * 2.0 + outputs[1]).backward()
+        results.append(
+            (
+                [o.data.hex() for o in outputs],
+                [p.grad.hex() for p in model.parameters()],
+                [x.grad.hex() for x in xs],
+            )
+        )
+    assert results[0] == results[1]
+
+
+def test_clusters_group_the_nodes_each_neuron_built_on_its_last_call():
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    assert model.clusters() == {}
+    model([1.0, 2.0])
+    output = model([0.5, -0.5])
+    clusters = model.clusters()
+    assert list(clusters) == ["layers.0.neurons.0", "layers.0.neurons.1", "layers.1.neurons.0"]
+    ops = [[node.op for node in nodes] for nodes in clusters.values()]
+    assert ops == [["w·x+b", "tanh"], ["w·x+b", "tanh"], ["w·x+b"]]  # a linear output
+    assert clusters["layers.1.neurons.0"][-1] is output
+    hidden_outputs = [nodes[-1] for name, nodes in clusters.items() if name.startswith("layers.0")]
+    assert list(output.inputs[2:4]) == hidden_outputs  # w·x+b inputs: (w1, w2, x1, x2, b)
+
+
+def test_unfused_clusters_hold_the_op_by_op_nodes_and_softmax_has_its_own():
+    layer = Layer(2, 2, activation="softmax", seed=0, fused=False)
+    layer([1.0, 2.0])
+    clusters = layer.clusters()
+    assert list(clusters) == ["neurons.0", "neurons.1", "softmax"]
+    assert sorted(node.op for node in clusters["neurons.0"]) == ["*", "*", "+", "+"]
+    assert all(
+        node.op != "*" or node.inputs[0].label.startswith("w") for node in clusters["neurons.1"]
+    )
+    neuron_nodes = {id(n) for name in ("neurons.0", "neurons.1") for n in clusters[name]}
+    assert not neuron_nodes & {id(n) for n in clusters["softmax"]}
+    assert Neuron(1, name="solo").clusters() == {}
+
+
+def test_grad_norms_are_the_l2_norm_of_each_layers_grads():
+    model = MLP(2, [3, 3, 1], activation="sigmoid", seed=4)
+    model([0.2, 0.9]).backward()
+    expected = []
+    for index in range(3):
+        grads = [
+            p.grad for name, p in model.named_parameters() if name.startswith(f"layers.{index}.")
+        ]
+        expected.append(math.sqrt(sum(g * g for g in grads)))
+    assert model.grad_norms() == pytest.approx(expected, rel=1e-12)
+    assert all(norm > 0.0 for norm in expected)
+
+
+def test_config_rebuilds_the_same_architecture():
+    model = MLP(3, [5, 2], activation="relu", output_activation="softmax", seed=1, fused=False)
+    assert model.config == {
+        "n_inputs": 3,
+        "layer_sizes": [5, 2],
+        "activation": "relu",
+        "output_activation": "softmax",
+        "fused": False,
+    }
+    rebuilt = MLP(**model.config, seed=1)
+    assert [p.data for p in rebuilt.parameters()] == [p.data for p in model.parameters()]
+    assert "MLP(3, [5, 2]" in repr(model)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: Neuron(2, seed=0)([1.0, 2.0, 3.0]),
+        lambda: Neuron(2, seed=0, fused=False)([1.0]),
+        lambda: Layer(2, 3, seed=0)([1.0]),
+        lambda: MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0]),
+    ],
+)
+def test_wrong_number_of_inputs_is_a_clear_error(call):
+    with pytest.raises(ValueError, match=r"expected \d inputs, got \d"):
+        call()
+
+
+def test_wrong_input_count_names_the_module():
+    with pytest.raises(ValueError, match=r"^MLP: expected 2 inputs, got 3$"):
+        MLP(2, [1], seed=0)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"^neuron: expected 2 inputs, got 1$"):
+        Neuron(2, seed=0)([1.0])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Neuron(2, "swish"), "unknown activation 'swish'; valid names: sigmoid, tanh"),
+        (lambda: MLP(2, [1], output_activation="Relu"), "unknown activation 'Relu'"),
+        (lambda: Neuron(2, "softmax"), "softmax normalises across a layer"),
+        (lambda: MLP(2, [3, 1], activation="softmax"), "softmax is for the output layer"),
+        (lambda: Neuron(0), "n_inputs must be an int >= 1, got 0"),
+        (lambda: Neuron(True), "n_inputs must be an int >= 1, got True"),
+        (lambda: Layer(2, 0), "n_outputs must be an int >= 1, got 0"),
+        (lambda: MLP(2, []), "at least one layer"),
+        (lambda: MLP(2, [3, 2.5]), "each layer size must be an int >= 1, got 2.5"),
+        (lambda: Neuron(2, weights=[1.0]), "1 weights for 2 inputs"),
+        (lambda: Neuron(1, weights=[math.nan]), "w1 must be a finite number or a Value, got nan"),
+        (lambda: Neuron(1, weights=["0.5"]), "w1 must be a finite number or a Value"),
+        (lambda: Neuron(1, weights=[1.0], bias=True), "b must be a finite number or a Value"),
+        (lambda: Neuron(1, seed=1, rng=random.Random(1)), "give seed= or rng=, not both"),
+    ],
+)
+def test_bad_construction_is_a_clear_error(make, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[")):
+        make()
+
+
+def test_softmax_helper_and_layer_agree():
+    layer = Layer(2, 3, activation="softmax", seed=8)
+    scores = [n([0.1, 0.2]) for n in layer.neurons]
+    assert [p.data for p in layer([0.1, 0.2])] == [p.data for p in softmax(scores)]

@@ -1,0 +1,163 @@
+"""fit(): learning two moons, History, accuracy rules, determinism, the step warning, errors."""
+
+import math
+import random
+import warnings
+
+import pytest
+
+from autograd import Value
+from nn import MLP, SGD, Neuron, StepActivationWarning, fit, line_data, make_moons, mse
+
+
+def sign_accuracy(model, X, ys) -> float:
+    return sum((model(x).data > 0) == (y > 0) for x, y in zip(X, ys)) / len(ys)
+
+
+def test_learns_two_moons():
+    X, labels = make_moons(100, noise=0.1, seed=0)
+    ys = [2 * label - 1 for label in labels]
+    model = MLP(2, [8, 8, 1], activation="relu", seed=0)
+    history = fit(model, X, ys, loss="max_margin", lr=0.2, epochs=20, batch_size=10, progress=False)
+    assert sign_accuracy(model, X, ys) >= 0.97
+    assert len(history.loss) == len(history.accuracy) == 20
+    assert history.loss[-1] < history.loss[0] / 3
+
+
+def test_same_seed_same_training_and_global_random_untouched():
+    X, y = make_moons(40, noise=0.2, seed=1)
+    random.seed(7)
+    state = random.getstate()
+    runs = []
+    for _ in range(2):
+        model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=3)
+        history = fit(model, X, y, lr=0.5, epochs=3, batch_size=8, seed=5, progress=False)
+        runs.append(([p.data.hex() for p in model.parameters()], history))
+    assert runs[0] == runs[1]
+    assert random.getstate() == state
+    model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=3)
+    fit(model, X, y, lr=0.5, epochs=3, batch_size=8, seed=6, progress=False)
+    assert [p.data.hex() for p in model.parameters()] != runs[0][0]  # another shuffle
+
+
+def test_one_full_batch_epoch_is_one_sgd_step_on_the_mean_loss():
+    X, y = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]], [1.0, -0.5, 0.0]
+    model = MLP(2, [3, 1], seed=2)
+    twin = MLP(2, [3, 1], seed=2)
+    history = fit(model, X, y, loss="mse", lr=0.3, epochs=1, progress=False)
+    loss = sum((mse(twin(x), t) for x, t in zip(X, y)), start=Value(0.0)) * (1 / 3)
+    loss.backward()
+    SGD(twin.parameters(), lr=0.3).step()
+    assert history.loss == [pytest.approx(loss.data, abs=1e-15)]
+    assert history.accuracy == []  # regression targets: no accuracy
+    assert [p.data for p in model.parameters()] == pytest.approx(
+        [p.data for p in twin.parameters()], abs=1e-15
+    )
+
+
+def test_fits_a_line_by_regression():
+    xs, zs = line_data(n=5, slope=2.0)
+    neuron = Neuron(1, "linear", weights=[0.0], bias=0.0)
+    history = fit(neuron, [[x] for x in xs], zs, lr=0.05, epochs=300, progress=False)
+    assert neuron.weights[0].data == pytest.approx(2.0, abs=0.05)
+    assert history.loss[-1] < 1e-3
+
+
+def first_epoch_accuracy(model, X, y, **kwargs) -> float:
+    return fit(model, X, y, epochs=1, progress=False, **kwargs).accuracy[0]
+
+
+def test_accuracy_rules_are_measured_before_the_update():
+    X, labels = make_moons(30, noise=0.2, seed=4)
+    signs = [2 * label - 1 for label in labels]
+
+    model = MLP(2, [4, 1], seed=1)
+    expected = sign_accuracy(model, X, signs)
+    assert first_epoch_accuracy(model, X, signs, loss="max_margin") == expected
+
+    model = MLP(2, [4, 1], output_activation="sigmoid", seed=1)
+    expected = sum((model(x).data >= 0.5) == (t == 1) for x, t in zip(X, labels)) / len(X)
+    assert first_epoch_accuracy(model, X, labels) == expected
+
+    model = MLP(2, [4, 2], seed=1)
+    argmax = [max((0, 1), key=lambda j, x=x: model(x)[j].data) for x in X]
+    expected = sum(a == t for a, t in zip(argmax, labels)) / len(X)
+    assert first_epoch_accuracy(model, X, labels, loss="cross_entropy") == expected
+    assert 0.0 < expected < 1.0  # the rules are told apart by an untrained model
+
+
+def test_cross_entropy_training_improves_accuracy():
+    X, labels = make_moons(60, noise=0.1, seed=2)
+    model = MLP(2, [8, 2], activation="tanh", seed=0)
+    history = fit(model, X, labels, loss="cross_entropy", lr=0.5, epochs=30, progress=False)
+    assert history.accuracy[-1] >= 0.85
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_a_callable_loss_and_a_given_optimizer():
+    X, y = [[1.0], [2.0]], [3.0, 5.0]
+    neuron = Neuron(1, "linear", weights=[0.0], bias=0.0)
+    optimizer = SGD(neuron.parameters(), lr=0.05, momentum=0.5)
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(len(outputs))
+        return sum(((o - t) ** 2 for o, t in zip(outputs, targets)), start=Value(0.0))
+
+    history = fit(neuron, X, y, loss=loss, optimizer=optimizer, epochs=50, progress=False)
+    assert calls == [2] * 50
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_step_activation_warns_once_and_cannot_learn():
+    X, labels = make_moons(20, seed=0)
+    model = MLP(2, [3, 1], activation="step", output_activation="sigmoid", seed=0)
+    hidden_before = [p.data for p in model.layers[0].parameters()]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(model, X, labels, lr=0.5, epochs=3, progress=False)
+    assert [w.category for w in caught] == [StepActivationWarning]
+    assert issubclass(StepActivationWarning, UserWarning)
+    assert "cannot learn" in str(caught[0].message)
+    assert [p.data for p in model.layers[0].parameters()] == hidden_before
+
+
+def test_progress_bar_on_stderr_only_when_asked(capsys):
+    X, y = [[1.0], [2.0]], [2.0, 4.0]
+    fit(Neuron(1, "linear", seed=0), X, y, epochs=2, progress=False)
+    assert capsys.readouterr() == ("", "")
+    fit(Neuron(1, "linear", seed=0), X, y, epochs=2, progress=True)
+    captured = capsys.readouterr()
+    assert "fit" in captured.err
+    assert "loss=" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"loss": "hinge"},
+            "fit: unknown loss 'hinge'; give one of mse, cross_entropy, max_margin",
+        ),
+        ({"epochs": 0}, "fit: epochs must be an int >= 1, got 0"),
+        ({"epochs": 2.5}, "fit: epochs must be an int >= 1, got 2.5"),
+        ({"batch_size": 0}, "fit: batch_size must be None or an int >= 1, got 0"),
+        ({"lr": -1.0}, "SGD: lr must be a finite number > 0, got -1.0"),
+        ({"lr": math.nan}, "SGD: lr must be a finite number > 0, got nan"),
+    ],
+)
+def test_bad_settings_are_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        fit(Neuron(1, seed=0), [[1.0]], [1.0], progress=False, **kwargs)
+
+
+def test_bad_data_are_clear_errors():
+    with pytest.raises(ValueError, match="fit: 2 inputs for 1 targets"):
+        fit(Neuron(1, seed=0), [[1.0], [2.0]], [1.0], progress=False)
+    with pytest.raises(ValueError, match="fit: 0 inputs for 0 targets"):
+        fit(Neuron(1, seed=0), [], [], progress=False)
+    with pytest.raises(ValueError, match="neuron: expected 1 inputs, got 2"):
+        fit(Neuron(1, seed=0), [[1.0, 2.0]], [1.0], progress=False)
+    softmax_model = MLP(2, [2], output_activation="softmax", seed=0)
+    with pytest.raises(ValueError, match=r"cross_entropy .* needs raw scores"):
+        fit(softmax_model, [[1.0, 2.0]], [0], loss="cross_entropy", progress=False)

@@ -1,0 +1,90 @@
+"""Every notebook runs top to bottom in a fresh kernel, draws its plots and checks its exercises.
+
+The notebooks run two at a time (one kernel each) while the tests read their results.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+LESSONS = [
+    "01_gradient_descent",
+    "02_backpropagation",
+    "03_vanishing_gradient",
+    "04_activation_functions",
+    "05_moons",
+]
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run the notebook in a fresh python3 kernel, cwd notebooks/, on this checkout's code."""
+    notebook = nbformat.read(path, as_version=4)
+    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": python_path}
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
+    client.execute(env=env)
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def runs():
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield {name: pool.submit(execute, NOTEBOOK_DIR / f"{name}.ipynb") for name in LESSONS}
+
+
+def outputs(notebook: nbformat.NotebookNode) -> list:
+    """Every output of every code cell."""
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+
+
+def test_there_is_one_notebook_per_lesson():
+    assert sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")) == LESSONS
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_notebook_is_shipped_clean(name):
+    notebook = nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code_cells)
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown"
+    assert "What you will learn" in first.source
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_notebook_runs_with_plots_and_no_warnings(runs, name):
+    notebook = runs[name].result()
+    produced = outputs(notebook)
+    assert not [o for o in produced if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in produced), "no matplotlib plot"
+    warnings = [o.text for o in produced if o.get("name") == "stderr" and "Warning" in o.text]
+    assert not warnings
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_exercise_is_checked_and_has_a_solution(runs, name):
+    notebook = runs[name].result()
+    cells = notebook.cells
+    exercises = [i for i, cell in enumerate(cells) if "check(answer" in cell.source]
+    assert len(exercises) >= 2
+    for i in exercises:
+        assert cells[i].source.startswith("answer = None")
+        printed = "".join(o.get("text", "") for o in cells[i].outputs)
+        assert printed.startswith("not yet: "), f"cell {i} printed {printed!r}"
+        assert cells[i + 1].cell_type == "markdown"
+        assert "<summary>Solution</summary>" in cells[i + 1].source
