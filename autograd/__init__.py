@@ -13,7 +13,7 @@ from autograd.trace import (
     steps_markdown,
     steps_table,
 )
-from autograd.value import Value, weighted_sum
+from autograd.value import Value, weighted_sum, weighted_sums
 
 __all__ = [
     "BackwardStep",
@@ -33,4 +33,5 @@ __all__ = [
     "steps_table",
     "topological_order",
     "weighted_sum",
+    "weighted_sums",
 ]

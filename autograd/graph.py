@@ -6,10 +6,14 @@ depth works, and deterministic: they follow ``inputs`` in operand order.
 
 from __future__ import annotations
 
+from itertools import filterfalse
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from autograd.value import Value
+
+_inputs = attrgetter("inputs")
 
 
 def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
@@ -17,31 +21,32 @@ def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
 
     The root comes last; reversed, it is the order in which backpropagation
     completes the nodes' gradients (a node once every node that uses it is done).
-    With ``include_leaves=False`` only computed nodes (``op != ""``) are listed,
-    which is all that ``backward()`` needs to order.
+    With ``include_leaves=False`` only computed nodes (``op != ""``) and the root
+    are listed, which is all that ``backward()`` needs to order. Inputs are
+    walked in operand order, so an expression is listed in the order Python
+    evaluates it: ``a * b + c`` gives a, b, a*b, c, root.
     """
-    # Kahn's algorithm, run from the root: count each node's uses (edges into
-    # it; ``x * x`` uses ``x`` twice), then release a node when its last use is done.
-    uses = {root: 0}
+    # Depth-first, listing a node once all its inputs are listed (post-order).
+    # An entered node stays on the stack under a None that means "inputs done,
+    # list it"; its inputs go on top. One pass with a set of entered nodes: on a
+    # million nodes about twice as fast as counting each node's uses in a dict.
+    order = []
+    entered = set()
+    is_entered = entered.__contains__
     stack = [root]
     while stack:
-        for child in stack.pop().inputs:
-            if include_leaves or child.inputs:
-                if child in uses:
-                    uses[child] += 1
-                else:
-                    uses[child] = 1
-                    stack.append(child)
-    root_first = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        root_first.append(node)
-        for child in node.inputs:
-            if child in uses:
-                remaining = uses[child] - 1
-                uses[child] = remaining
-                if remaining == 0:
-                    ready.append(child)
-    root_first.reverse()
-    return root_first
+        node = stack.pop()
+        if node is None:
+            order.append(stack.pop())
+        elif node not in entered:
+            entered.add(node)
+            stack.append(node)
+            stack.append(None)
+            # Push only inputs not yet entered, filtered in C (filter, filterfalse,
+            # extend): in a dense layer every neuron shares the same inputs, and a
+            # Python-level step per edge would dominate the walk.
+            children = reversed(node.inputs)
+            if not include_leaves:
+                children = filter(_inputs, children)
+            stack.extend(filterfalse(is_entered, children))
+    return order

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Real
+from operator import attrgetter
 from typing import Union
 
 from autograd.graph import topological_order
@@ -20,6 +21,7 @@ from autograd.graph import topological_order
 Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
 Operand = Union["Value", int, float]
 _new = object.__new__
+_data = attrgetter("data")
 
 
 def _check_number(data: object, op: str) -> float:
@@ -199,8 +201,10 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, a);  d/da = 1 for a > 0, else 0 (0 is used at a = 0)."""
-        a = self.data
-        return _node(a if a > 0.0 else 0.0, "relu", (self,), (1.0 if a > 0.0 else 0.0,))
+        # The literal tuples (1.0,) and (0.0,) are constants: no allocation per node.
+        if self.data > 0.0:
+            return _node(self.data, "relu", (self,), (1.0,))
+        return _node(0.0, "relu", (self,), (0.0,))
 
     def leaky_relu(self, slope: Number = 0.01) -> Value:
         """a for a > 0, else slope * a;  d/da = 1 for a > 0, else slope."""
@@ -221,14 +225,26 @@ class Value:
         intermediate nodes are reset, so a second call adds exactly the same
         amount again to every leaf.
         """
+        if not self.inputs:  # a leaf: d(self)/d(self) = 1, accumulated like any leaf's grad
+            self.grad += 1.0
+            return
         computed = topological_order(self, include_leaves=False)
         for node in computed:
             node.grad = 0.0
-        self.grad = self.grad + 1.0 if not self.inputs else 1.0
+        self.grad = 1.0
         for node in reversed(computed):
             grad = node.grad
-            for child, local in zip(node.inputs, node.local_grads):
-                child.grad += grad * local
+            if grad == 0.0:  # adds nothing (e.g. below a relu that is off): skip the edges
+                continue
+            inputs = node.inputs
+            if len(inputs) == 2:  # most ops: unpacking is twice as fast as zip()
+                a, b = inputs
+                local_a, local_b = node.local_grads
+                a.grad += grad * local_a
+                b.grad += grad * local_b
+            else:
+                for child, local in zip(inputs, node.local_grads):
+                    child.grad += grad * local
 
 
 def _short(n: float) -> str:
@@ -240,14 +256,34 @@ def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Valu
     """w . x + b as one graph node:  d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.
 
     The fused form of a neuron's pre-activation: one node instead of 2n, with
-    the same gradients as building it from ``*`` and ``+``.
+    the same value and gradients as building it from ``*`` and ``+``.
     """
-    weights = tuple(weights)
-    xs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
-    if len(weights) != len(xs):
-        raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
-    total = bias.data
-    for w, x in zip(weights, xs):
-        total += w.data * x.data
-    local_grads = tuple(x.data for x in xs) + tuple(w.data for w in weights) + (1.0,)
-    return _node(total, "w·x+b", weights + xs + (bias,), local_grads)
+    return weighted_sums([weights], inputs, [bias])[0]
+
+
+def weighted_sums(
+    weight_rows: Iterable[Iterable[Value]], inputs: Iterable[Operand], biases: Iterable[Value]
+) -> list[Value]:
+    """[w_j . x + b_j for each row j]: a layer's weighted sums, one ``weighted_sum`` node each.
+
+    The inputs are shared by every row, so they are wrapped and read once for the layer.
+    """
+    xs = tuple(inputs)
+    try:  # the hot path: every input already a Value, read in C by map()
+        x_data = tuple(map(_data, xs))
+    except AttributeError:
+        xs = tuple(x if isinstance(x, Value) else Value(x) for x in xs)
+        x_data = tuple(map(_data, xs))
+    sums = []
+    for weights, bias in zip(weight_rows, biases):
+        weights = tuple(weights)
+        w_data = tuple(map(_data, weights))
+        if len(w_data) != len(x_data):
+            raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
+        # Summed left to right from b (not with sum(), compensated on Python >= 3.12), so
+        # the node equals (b + w1 x1) + w2 x2 + ... built from * and + bit for bit.
+        total = bias.data
+        for w, x in zip(w_data, x_data):
+            total += w * x
+        sums.append(_node(total, "w·x+b", weights + xs + (bias,), x_data + w_data + (1.0,)))
+    return sums

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING
 
-from autograd import Value, weighted_sum
+from autograd import Value, weighted_sum, weighted_sums
 from nn.activations import get_activation, softmax
 from nn.data import rng_from
 
@@ -158,6 +158,10 @@ class Neuron(Module):
             z = self.weights[0] * xs[0] + self.bias
             for w, x in zip(self.weights[1:], xs[1:]):
                 z = z + w * x
+        return self._activate_and_remember(xs, z)
+
+    def _activate_and_remember(self, xs: Inputs, z: Value) -> Value:
+        """activation(z), remembering the call's inputs and output for ``clusters()``."""
         out = self._activate(z)
         self._last_call = (xs, out)
         return out
@@ -209,6 +213,7 @@ class Layer(Module):
             for i in range(n_outputs)
         ]
         self.name = name
+        self.fused = fused
         self._last_softmax: tuple[list[Value], list[Value]] | None = None
 
     def __call__(self, xs: Inputs) -> list[Value]:
@@ -219,7 +224,13 @@ class Layer(Module):
             raise ValueError(
                 f"{self.name or 'Layer'}: expected {self.n_inputs} inputs, got {len(xs)}"
             )
-        outs = [neuron(xs) for neuron in self.neurons]
+        if self.fused:  # the hot path: one weighted_sums call reads the shared inputs once
+            zs = weighted_sums(
+                [n.weights for n in self.neurons], xs, [n.bias for n in self.neurons]
+            )
+            outs = [n._activate_and_remember(xs, z) for n, z in zip(self.neurons, zs)]
+        else:
+            outs = [neuron(xs) for neuron in self.neurons]
         if self.activation != "softmax":
             return outs
         probabilities = softmax(outs)

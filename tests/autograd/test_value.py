@@ -70,7 +70,10 @@ BINARY = [
         "**",
         lambda u, v: u**v,
         lambda a, b: math.exp(b * math.log(a)),
-        lambda a, b: (b * math.exp((b - 1.0) * math.log(a)), math.exp(b * math.log(a)) * math.log(a)),
+        lambda a, b: (
+            b * math.exp((b - 1.0) * math.log(a)),
+            math.exp(b * math.log(a)) * math.log(a),
+        ),
         [(2.0, -3.5), (0.5, 2.0), (3.0, 0.0)],
     ),
 ]

@@ -1,0 +1,1 @@
+"""Benchmarks against micrograd: ``make bench`` (``python -m tests.benchmarks``)."""

@@ -1,0 +1,49 @@
+"""Timing and printing shared by the benchmarks.
+
+Cases are timed round robin (case A, case B, case A, ...) so that a slow
+moment of the machine lands on every case alike instead of on one of them.
+The garbage collector stays on, as it is for anyone using the library: the
+time it takes to scan a large graph is part of what a graph costs. Before each
+timed call (untimed) it collects what the previous case left behind, such as
+micrograd's reference cycles, so no case pays for another's garbage.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Sequence
+
+
+def interleave(cases: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """Call each case ``repeats`` times, round robin, after one untimed warm-up call each.
+
+    The garbage collector runs, untimed, before each timed call. Returns the
+    seconds of every timed call, per case name, in call order.
+    """
+    if repeats < 1:
+        raise ValueError(f"interleave: repeats must be >= 1, got {repeats!r}")
+    for case in cases.values():
+        case()
+    seconds: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeats):
+        for name, case in cases.items():
+            gc.collect()
+            start = time.perf_counter()
+            case()
+            seconds[name].append(time.perf_counter() - start)
+    return seconds
+
+
+def print_table(title: str, rows: Sequence[Sequence[str]]) -> None:
+    """Print ``title`` underlined, then ``rows`` as left-aligned columns."""
+    columns = max(map(len, rows), default=0)
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(columns)]
+    print(f"\n{title}\n{'-' * len(title)}")
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def verdict(met: bool) -> str:
+    """A target's outcome as printed in the tables."""
+    return "PASS" if met else "MISS"

@@ -1,0 +1,102 @@
+"""The engine benchmark at tiny sizes: every part runs, and the two engines agree."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("micrograd")
+
+from micrograd.engine import Value as MicrogradValue
+
+from autograd import Value
+from tests.benchmarks import engine
+from tests.benchmarks.harness import interleave, print_table
+
+
+def test_all_three_demo_trainers_follow_micrographs_losses():
+    trainers = engine.demo_trainers(n_points=12, hidden=3, seed=1)
+    for _ in range(4):
+        for trainer in trainers.values():
+            trainer.step()
+    engine.check_same_losses(trainers)
+    assert len(trainers["micrograd"].losses) == 4
+
+
+def test_a_loss_disagreement_is_caught():
+    trainers = engine.demo_trainers(n_points=6, hidden=2)
+    for trainer in trainers.values():
+        trainer.step()
+    trainers["chainrule fused w·x+b"].losses[0] *= 1.0 + 1e-8
+    with pytest.raises(AssertionError, match=r"chainrule fused w·x\+b: loss .* at step 0"):
+        engine.check_same_losses(trainers)
+
+
+def test_moons_are_seeded_and_labelled_minus_one_and_one():
+    X, ys = engine.make_moons(20, 0.1, random.Random(5))
+    assert (X, ys) == engine.make_moons(20, 0.1, random.Random(5))
+    assert sorted(set(ys)) == [-1, 1] and ys.count(1) == 10
+    assert all(len(point) == 2 for point in X)
+
+
+def test_micrograd_fails_at_the_depth_found_and_not_one_step_before():
+    depth = engine.micrograd_failure_depth()
+    assert engine.micrograd_fails(depth)
+    assert not engine.micrograd_fails(depth - 1)
+
+
+def test_our_chain_is_timed_and_counted():
+    forward, backward, nodes = engine.time_our_chain(1_000)
+    assert nodes == 4 * 1_000 + 1  # per step: a constant and *, a constant and +
+    assert forward > 0.0 and backward > 0.0
+
+
+def test_memory_counts_the_same_nodes_in_both_engines():
+    ours, our_nodes = engine.bytes_per_node(Value, 200)
+    theirs, their_nodes = engine.bytes_per_node(MicrogradValue, 200)
+    assert our_nodes == their_nodes == 5 * 200 + 1
+    assert 0.0 < ours < theirs
+
+
+def test_a_tiny_run_prints_every_table(capsys):
+    engine.run(1, n_points=8, hidden=3, chain_steps=500, memory_steps=50)
+    out = capsys.readouterr().out
+    for text in ("demo step", "deep chain", "memory", "RecursionError", "µs/node", "bytes/node"):
+        assert text in out
+    assert out.count("target:") == 3
+    assert out.count("PASS") + out.count("MISS") == 3
+
+
+def test_interleave_calls_round_robin_after_a_warm_up():
+    calls = []
+    seconds = interleave({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 2)
+    assert calls == ["a", "b", "a", "b", "a", "b"]
+    assert {name: len(times) for name, times in seconds.items()} == {"a": 2, "b": 2}
+    with pytest.raises(ValueError, match=r"interleave: repeats must be >= 1, got 0"):
+        interleave({"a": list}, 0)
+
+
+def test_print_table_aligns_columns(capsys):
+    print_table("Title", [("a", "long cell", "x"), ("longer", "b")])
+    assert capsys.readouterr().out.splitlines() == [
+        "",
+        "Title",
+        "-----",
+        "a       long cell  x",
+        "longer  b",
+    ]
+
+
+def test_the_command_line_offers_quick():
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert "--quick" in result.stdout
