@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from micrograd.engine import Value as MicrogradValue
 
 from autograd import Value
 from tests.benchmarks import engine
-from tests.benchmarks.harness import interleave, print_table
+from tests.benchmarks.harness import check_same_losses, interleave, print_table
 
 
 def test_all_three_demo_trainers_follow_micrographs_losses():
@@ -23,7 +22,7 @@ def test_all_three_demo_trainers_follow_micrographs_losses():
     for _ in range(4):
         for trainer in trainers.values():
             trainer.step()
-    engine.check_same_losses(trainers)
+    check_same_losses(engine.losses_of(trainers), "micrograd")
     assert len(trainers["micrograd"].losses) == 4
 
 
@@ -33,14 +32,15 @@ def test_a_loss_disagreement_is_caught():
         trainer.step()
     trainers["chainrule fused w·x+b"].losses[0] *= 1.0 + 1e-8
     with pytest.raises(AssertionError, match=r"chainrule fused w·x\+b: loss .* at step 0"):
-        engine.check_same_losses(trainers)
+        check_same_losses(engine.losses_of(trainers), "micrograd")
 
 
-def test_moons_are_seeded_and_labelled_minus_one_and_one():
-    X, ys = engine.make_moons(20, 0.1, random.Random(5))
-    assert (X, ys) == engine.make_moons(20, 0.1, random.Random(5))
-    assert sorted(set(ys)) == [-1, 1] and ys.count(1) == 10
-    assert all(len(point) == 2 for point in X)
+def test_the_demo_uses_the_seeded_moons_with_labels_minus_one_and_one():
+    first = engine.demo_trainers(n_points=20, hidden=2, seed=5)["micrograd"]
+    again = engine.demo_trainers(n_points=20, hidden=2, seed=5)["micrograd"]
+    assert (first.X, first.ys) == (again.X, again.ys)
+    assert sorted(set(first.ys)) == [-1, 1] and first.ys.count(1) == 10
+    assert all(len(point) == 2 for point in first.X)
 
 
 def test_micrograd_fails_at_the_depth_found_and_not_one_step_before():

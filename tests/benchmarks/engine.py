@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import gc
-import math
 import random
 import statistics
 import sys
@@ -27,7 +26,8 @@ from itertools import pairwise
 from micrograd.engine import Value as MicrogradValue
 
 from autograd import Value, topological_order, weighted_sum
-from tests.benchmarks.harness import interleave, print_table, verdict
+from nn import make_moons
+from tests.benchmarks.harness import check_same_losses, interleave, print_table, verdict
 
 ALPHA = 1e-4  # the demo's L2 regularisation strength
 LEARNING_RATE = 0.1
@@ -37,22 +37,6 @@ TARGET_BYTES_RATIO = 0.25  # our bytes per node over micrograd's
 
 
 # -- 1. micrograd's demo step ---------------------------------------------------
-def make_moons(n: int, noise: float, rng: random.Random) -> tuple[list[list[float]], list[int]]:
-    """Two interleaved half circles with Gaussian noise; labels -1 (upper) and +1 (lower)."""
-    X, ys = [], []
-    for i in range(n):
-        upper = i < n // 2
-        angle = math.pi * rng.random()
-        x, y = (
-            (math.cos(angle), math.sin(angle))
-            if upper
-            else (1 - math.cos(angle), 0.5 - math.sin(angle))
-        )
-        X.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
-        ys.append(-1 if upper else 1)
-    return X, ys
-
-
 def initial_weights(sizes: list[int], rng: random.Random) -> list[list[list[float]]]:
     """micrograd's init: weights uniform(-1, 1), bias 0; ``[layer][neuron] = [w..., b]``."""
     return [
@@ -93,6 +77,11 @@ class RawMLP:
         return xs[0]
 
 
+def losses_of(trainers: dict[str, DemoTrainer]) -> dict[str, list[float]]:
+    """Each trainer's losses so far, compared with micrograd's by ``check_same_losses``."""
+    return {name: trainer.losses for name, trainer in trainers.items()}
+
+
 class DemoTrainer:
     """One engine's copy of micrograd's demo training step; ``losses`` records each step."""
 
@@ -119,24 +108,14 @@ class DemoTrainer:
 def demo_trainers(n_points: int = 100, hidden: int = 16, seed: int = 0) -> dict[str, DemoTrainer]:
     """micrograd's, ours op by op and ours fused: same data, same initial weights."""
     rng = random.Random(seed)
-    X, ys = make_moons(n_points, 0.1, rng)
+    X, labels = make_moons(n_points, noise=0.1, seed=None, rng=rng)
+    ys = [2 * label - 1 for label in labels]  # micrograd's demo labels: -1 and +1
     weights = initial_weights([2, hidden, hidden, 1], rng)
     return {
         "micrograd": DemoTrainer(RawMLP(MicrogradValue, weights, fused=False), X, ys),
         "chainrule op by op": DemoTrainer(RawMLP(Value, weights, fused=False), X, ys),
         "chainrule fused w·x+b": DemoTrainer(RawMLP(Value, weights, fused=True), X, ys),
     }
-
-
-def check_same_losses(trainers: dict[str, DemoTrainer]) -> None:
-    """Every trainer's loss at each step agrees with micrograd's to 1e-9 (relative)."""
-    reference = trainers["micrograd"].losses
-    for name, trainer in trainers.items():
-        if len(trainer.losses) != len(reference):
-            raise AssertionError(f"{name}: {len(trainer.losses)} steps, micrograd {len(reference)}")
-        for k, (ours, theirs) in enumerate(zip(trainer.losses, reference)):
-            if abs(ours - theirs) > 1e-9 * abs(theirs):
-                raise AssertionError(f"{name}: loss {ours!r} at step {k}, micrograd {theirs!r}")
 
 
 # -- 2. the deep chain ------------------------------------------------------------
@@ -231,9 +210,11 @@ def report_demo(repeats: int, n_points: int, hidden: int) -> None:
     trainers = demo_trainers(n_points, hidden)
     for trainer in trainers.values():
         trainer.step()
-    check_same_losses(trainers)  # before any timing: the same numbers, or nothing to compare
+    check_same_losses(
+        losses_of(trainers), "micrograd"
+    )  # before any timing: the same numbers, or nothing to compare
     seconds = interleave({name: trainer.step for name, trainer in trainers.items()}, repeats)
-    check_same_losses(trainers)
+    check_same_losses(losses_of(trainers), "micrograd")
     medians = {name: statistics.median(times) for name, times in seconds.items()}
     micrograd = medians["micrograd"]
     rows = [

@@ -47,3 +47,18 @@ def print_table(title: str, rows: Sequence[Sequence[str]]) -> None:
 def verdict(met: bool) -> str:
     """A target's outcome as printed in the tables."""
     return "PASS" if met else "MISS"
+
+
+def check_same_losses(losses: dict[str, Sequence[float]], reference: str) -> None:
+    """Every case's loss at each step agrees with ``reference``'s to 1e-9 (relative).
+
+    Raises AssertionError naming the case and the step, so a benchmark never
+    compares the speed of two computations that are not the same.
+    """
+    expected = losses[reference]
+    for name, values in losses.items():
+        if len(values) != len(expected):
+            raise AssertionError(f"{name}: {len(values)} steps, {reference} {len(expected)}")
+        for k, (value, wanted) in enumerate(zip(values, expected)):
+            if abs(value - wanted) > 1e-9 * max(1.0, abs(wanted)):
+                raise AssertionError(f"{name}: loss {value!r} at step {k}, {reference} {wanted!r}")

@@ -19,7 +19,7 @@ import statistics
 from operator import mul
 
 from nn import MLP, SGD, make_moons, max_margin_loss
-from tests.benchmarks.harness import interleave, print_table, verdict
+from tests.benchmarks.harness import check_same_losses, interleave, print_table, verdict
 
 ALPHA = 1e-4
 TARGET_VS_MICROGRAD = 30.0
@@ -177,15 +177,6 @@ def build(n_points: int = 100, hidden: int = 16, steps: int = 100, seed: int = 1
     }
 
 
-def check_same_losses(trainers: dict) -> None:
-    """Every trainer's loss after each step agrees with chainrule's to 1e-9 (relative)."""
-    reference = trainers["chainrule nn"].losses
-    for name, trainer in trainers.items():
-        for k, (a, b) in enumerate(zip(trainer.losses, reference)):
-            if abs(a - b) > 1e-9 * max(1.0, abs(b)):
-                raise AssertionError(f"{name}: loss {a!r} at step {k}, chainrule has {b!r}")
-
-
 def run(repeats: int, *, n_points: int = 100, hidden: int = 16, steps: int = 100) -> None:
     """Time ``repeats`` training steps of each, finish the run, print the results.
 
@@ -206,7 +197,7 @@ def run(repeats: int, *, n_points: int = 100, hidden: int = 16, steps: int = 100
     for trainer in trainers.values():
         while len(trainer.losses) < steps:
             trainer.step()
-    check_same_losses(trainers)
+    check_same_losses({name: t.losses for name, t in trainers.items()}, "chainrule nn")
     medians = {name: statistics.median(seconds) for name, seconds in times.items()}
     accuracies = {name: trainer.accuracy() for name, trainer in trainers.items()}
     ours_median = medians["chainrule nn"]
