@@ -35,6 +35,11 @@ def _check_number(data: object, op: str) -> float:
     return data
 
 
+def _constant(number: object, op: str) -> Value:
+    """A number operand of ``op`` as a new leaf; a bad operand raises naming ``op``."""
+    return Value(_check_number(number, op))
+
+
 def _node(data: float, op: str, inputs: tuple, local_grads: tuple) -> Value:
     """A new non-leaf Value, made without ``__init__``'s checks (the op did them)."""
     if data - data != 0.0:
@@ -81,34 +86,34 @@ class Value:
     # -- arithmetic --------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
         """a + b;  d/da = 1,  d/db = 1."""
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "+")
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
         """other + self (so ``sum()`` of Values works)."""
-        return Value(other) + self
+        return _constant(other, "+") + self
 
     def __sub__(self, other: Operand) -> Value:
         """a - b;  d/da = 1,  d/db = -1."""
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "-")
         return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
 
     def __rsub__(self, other: Number) -> Value:
         """other - self."""
-        return Value(other) - self
+        return _constant(other, "-") - self
 
     def __mul__(self, other: Operand) -> Value:
         """a * b;  d/da = b,  d/db = a."""
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "*")
         return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
     def __rmul__(self, other: Number) -> Value:
         """other * self."""
-        return Value(other) * self
+        return _constant(other, "*") * self
 
     def __truediv__(self, other: Operand) -> Value:
         """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0."""
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
         inverse = 1.0 / other.data
@@ -117,7 +122,7 @@ class Value:
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self."""
-        return Value(other) / self
+        return _constant(other, "/") / self
 
     def __neg__(self) -> Value:
         """-a;  d/da = -1."""
@@ -163,7 +168,7 @@ class Value:
 
     def __rpow__(self, base: Number) -> Value:
         """base ** self, e.g. ``2 ** x`` (needs base > 0)."""
-        return Value(base) ** self
+        return _constant(base, "**") ** self
 
     # -- functions ---------------------------------------------------------
     def exp(self) -> Value:
@@ -272,7 +277,7 @@ def weighted_sums(
     try:  # the hot path: every input already a Value, read in C by map()
         x_data = tuple(map(_data, xs))
     except AttributeError:
-        xs = tuple(x if isinstance(x, Value) else Value(x) for x in xs)
+        xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in xs)
         x_data = tuple(map(_data, xs))
     sums = []
     for weights, bias in zip(weight_rows, biases):

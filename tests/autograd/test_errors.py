@@ -16,8 +16,16 @@ CASES = [
     (lambda: Value(float("nan")), ValueError, r"Value: expected a finite number, got nan"),
     (lambda: Value(float("inf")), ValueError, r"Value: expected a finite number, got inf"),
     (lambda: Value(float("-inf")), ValueError, r"Value: expected a finite number, got -inf"),
-    (lambda: Value(1.0) + "2", TypeError, r"got '2' \(str\)"),
-    (lambda: Value(1.0) * float("nan"), ValueError, r"got nan"),
+    (lambda: Value(1.0) + "2", TypeError, r"\+: expected an int or float, got '2' \(str\)"),
+    (lambda: "2" - Value(1.0), TypeError, r"-: expected an int or float, got '2' \(str\)"),
+    (lambda: Value(1.0) * float("nan"), ValueError, r"\*: expected a finite number, got nan"),
+    (lambda: Value(1.0) / None, TypeError, r"/: expected an int or float, got None"),
+    (lambda: True ** Value(1.0), TypeError, r"\*\*: expected an int or float, got True"),
+    (
+        lambda: weighted_sum([Value(1.0)], ["x"], Value(0.0)),
+        TypeError,
+        r"weighted_sum: expected an int or float, got 'x'",
+    ),
     (lambda: Value(0.0).log(), ValueError, r"log: needs a positive input, got 0\.0"),
     (lambda: Value(-1.0).log(), ValueError, r"log: needs a positive input, got -1\.0"),
     (
