@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,10 +43,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help (0) and argparse's usage errors (2)
         return exit_request.code if isinstance(exit_request.code, int) else USAGE_ERROR
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # so that a closed pipe is met here, not at interpreter exit
+        return status
     except (ValueError, ArithmeticError) as error:  # ExpressionError and domain errors included
         print(f"chainrule {args.command}: error: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:
+        # The reader stopped early (`chainrule backprop | head`): not an error. Point
+        # stdout at devnull so Python's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (GraphvizNotInstalled, OSError) as error:
         print(f"chainrule {args.command}: error: {error}", file=sys.stderr)
         return RENDER_ERROR

@@ -145,3 +145,14 @@ def test_the_installed_console_script(tmp_path):
     )
     assert bad.returncode == 2 and "attribute access is not allowed" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    # `chainrule graph ... | head -0`: the pipe is closed before anything is written.
+    script = Path(sys.executable).parent / "chainrule"
+    command = [str(script), "graph", "x ** 2", "x=1.5", "-o", str(tmp_path / "g.svg")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert stderr == b""
