@@ -13,7 +13,6 @@ and 100% training accuracy after the run.
 
 from __future__ import annotations
 
-import gc
 import random
 import statistics
 from operator import mul
@@ -180,20 +179,14 @@ def build(n_points: int = 100, hidden: int = 16, steps: int = 100, seed: int = 1
 def run(repeats: int, *, n_points: int = 100, hidden: int = 16, steps: int = 100) -> None:
     """Time ``repeats`` training steps of each, finish the run, print the results.
 
-    chainrule and plain floats are timed round robin, micrograd after them. The
+    All three are timed round robin (the harness collects each case's garbage,
+    such as micrograd's reference cycles, untimed before the next call). The
     first step of each is the harness's warm-up; the rest of the ``steps``-step
     run is done untimed, then the losses are compared and the accuracy printed.
     """
     trainers = build(n_points, hidden, steps)
     timed = max(1, min(repeats, steps - 1))
-    ours, plain = trainers["chainrule nn"], trainers["plain floats"]
-    times = interleave({"chainrule nn": ours.step, "plain floats": plain.step}, timed)
-    # micrograd's nodes are reference cycles (each _backward closure holds its node),
-    # freed only by the cyclic garbage collector. Timed on its own, so that collecting
-    # them is charged to micrograd's steps and not to whichever case runs next.
-    gc.collect()
-    times.update(interleave({"micrograd": trainers["micrograd"].step}, timed))
-    gc.collect()
+    times = interleave({name: trainer.step for name, trainer in trainers.items()}, timed)
     for trainer in trainers.values():
         while len(trainer.losses) < steps:
             trainer.step()
