@@ -37,11 +37,11 @@ def _check_number(data: object, op: str) -> float:
 
 def _constant(number: object, op: str) -> Value:
     """A number operand of ``op`` as a new leaf; a bad operand raises naming ``op``."""
-    return Value(_check_number(number, op))
+    return _node(_check_number(number, op), "", (), ())
 
 
 def _node(data: float, op: str, inputs: tuple, local_grads: tuple) -> Value:
-    """A new non-leaf Value, made without ``__init__``'s checks (the op did them)."""
+    """A new Value, made without ``__init__``'s checks (the caller did them); op "" is a leaf."""
     if data - data != 0.0:
         raise OverflowError(
             f"{op}: result {data!r} is not finite "
@@ -279,6 +279,9 @@ def weighted_sums(
     except AttributeError:
         xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in xs)
         x_data = tuple(map(_data, xs))
+    weight_rows, biases = list(weight_rows), list(biases)
+    if len(weight_rows) != len(biases):
+        raise ValueError(f"weighted_sums: {len(weight_rows)} weight rows for {len(biases)} biases")
     sums = []
     for weights, bias in zip(weight_rows, biases):
         weights = tuple(weights)

@@ -64,7 +64,13 @@ def _label_kind(loss: str | LossFunction, y: Sequence) -> str | None:
     return "class" if min(labels) >= 0 else None
 
 
-def _count_correct(outputs: list, targets: list, kind: str) -> int:
+def count_correct(outputs: list, targets: list, kind: str) -> int:
+    """How many outputs match their targets.
+
+    kind "sign": a score's sign against a label in {-1, +1} (or {0, 1}; a score of 0
+    counts as negative); "class": a probability >= 0.5 for class 1 when there is one
+    output, else the index of the largest output.
+    """
     if kind == "sign":
         return sum((o.data > 0.0) == (t > 0) for o, t in zip(outputs, targets))
     correct = 0
@@ -146,7 +152,7 @@ def fit(
             optimizer.step()
             loss_sum += value.data * len(batch)
             if kind is not None:
-                correct += _count_correct(outputs, targets, kind)
+                correct += count_correct(outputs, targets, kind)
         history.loss.append(loss_sum / len(X))
         if kind is not None:
             history.accuracy.append(correct / len(X))

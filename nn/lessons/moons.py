@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nn import MLP, History, fit, make_moons
+from nn.train import count_correct
 
 LAYER_SIZES = (16, 16, 1)
 """Two hidden ReLU layers of 16 units and one linear output: the score."""
@@ -60,7 +61,7 @@ def train_moons(
 
 def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
     """The fraction of points whose score has the sign of their label (score 0 counts as -1)."""
-    return sum((model(x).data > 0.0) == (label > 0) for x, label in zip(X, y)) / len(X)
+    return count_correct([model(x) for x in X], list(y), "sign") / len(X)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from autograd import Value, weighted_sum
+from autograd import Value, weighted_sum, weighted_sums
 
 # (what is done, the exception, a pattern its message must match)
 CASES = [
@@ -47,6 +47,11 @@ CASES = [
     (lambda: Value(1e308) + Value(1e308), OverflowError, r"\+: result inf is not finite"),
     (lambda: Value(1e300) / 1e-300, OverflowError, r"/: result inf is not finite"),
     (lambda: Value(-1.0).leaky_relu("0.1"), TypeError, r"leaky_relu: expected an int or float"),
+    (
+        lambda: weighted_sums([[Value(1.0)], [Value(2.0)]], [1.0], [Value(0.0)]),
+        ValueError,
+        r"weighted_sums: 2 weight rows for 1 biases",
+    ),
     (
         lambda: weighted_sum([Value(1.0)], [1.0, 2.0], Value(0.0)),
         ValueError,

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from autograd import Value, weighted_sum
+from autograd import Value, weighted_sum, weighted_sums
 
 
 def _sigmoid(a: float) -> float:
@@ -171,6 +171,27 @@ def test_weighted_sum_wraps_numbers_as_inputs():
     out.backward()
     assert (out.data, w.grad) == (7.0, 3.0)
     assert out.inputs[1].data == 3.0
+
+
+def test_weighted_sums_is_one_weighted_sum_per_row_sharing_the_inputs():
+    rows, biases, xs = [[0.5, -1.25], [2.0, 0.125], [-3.0, 1.0]], [0.75, -0.5, 0.0], [3, -2.0]
+    layer_w = [[Value(w) for w in row] for row in rows]
+    layer_b = [Value(b) for b in biases]
+    sums = weighted_sums(layer_w, xs, layer_b)
+    shared_x = sums[0].inputs[2:4]
+    assert all(s.inputs[2:4] == shared_x for s in sums)  # numbers wrapped once, for every row
+    (sums[0] * sums[1] + sums[2]).backward()
+
+    single_w = [[Value(w) for w in row] for row in rows]
+    single_b = [Value(b) for b in biases]
+    single_x = [Value(x) for x in xs]
+    singles = [weighted_sum(w, single_x, b) for w, b in zip(single_w, single_b)]
+    (singles[0] * singles[1] + singles[2]).backward()
+
+    assert [s.data for s in sums] == [s.data for s in singles]
+    assert [w.grad for row in layer_w for w in row] == [w.grad for row in single_w for w in row]
+    assert [b.grad for b in layer_b] == [b.grad for b in single_b]
+    assert [x.grad for x in shared_x] == [x.grad for x in single_x]
 
 
 def test_a_new_value_is_a_float_leaf():
