@@ -6,7 +6,7 @@ depth works, and deterministic: they follow ``inputs`` in operand order.
 
 from __future__ import annotations
 
-from itertools import filterfalse
+from itertools import compress, filterfalse
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 _inputs = attrgetter("inputs")
 
 
-def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
+def topological_order(
+    root: Value, include_leaves: bool = True, skip_zero_edges: bool = False
+) -> list[Value]:
     """Every node reachable from ``root``, each after all the nodes it was computed from.
 
     The root comes last; reversed, it is the order in which backpropagation
@@ -24,7 +26,10 @@ def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
     With ``include_leaves=False`` only computed nodes (``op != ""``) and the root
     are listed, which is all that ``backward()`` needs to order. Inputs are
     walked in operand order, so an expression is listed in the order Python
-    evaluates it: ``a * b + c`` gives a, b, a*b, c, root.
+    evaluates it: ``a * b + c`` gives a, b, a*b, c, root. With
+    ``skip_zero_edges=True`` an input is followed only where its local derivative
+    is nonzero: the listed nodes are those that backpropagation can reach (below a
+    relu that is off, for one, no gradient flows).
     """
     # Depth-first, listing a node once all its inputs are listed (post-order).
     # An entered node stays on the stack under a None that means "inputs done,
@@ -46,6 +51,8 @@ def topological_order(root: Value, include_leaves: bool = True) -> list[Value]:
             # extend): in a dense layer every neuron shares the same inputs, and a
             # Python-level step per edge would dominate the walk.
             children = reversed(node.inputs)
+            if skip_zero_edges:  # compress keeps the inputs whose local derivative is not 0
+                children = compress(children, reversed(node.local_grads))
             if not include_leaves:
                 children = filter(_inputs, children)
             stack.extend(filterfalse(is_entered, children))

@@ -220,7 +220,7 @@ class Value:
         return _node(slope * a, "leaky_relu", (self,), (slope,))
 
     # -- the chain rule ----------------------------------------------------
-    def backward(self) -> None:
+    def backward(self, leaves_only: bool = False) -> None:
         """Set ``node.grad = d(self)/d(node)`` for every node of this graph.
 
         Visits nodes in reverse topological order (a node once every node that
@@ -229,11 +229,18 @@ class Value:
         Leaves accumulate across calls (like PyTorch); the grads of
         intermediate nodes are reset, so a second call adds exactly the same
         amount again to every leaf.
+
+        ``leaves_only=True`` is for training, where only the parameters' grads are
+        read: the walk skips every input whose local derivative is 0 (everything
+        below a relu that is off, or below a hinge-loss term already satisfied),
+        since no gradient flows there. Leaves get the same grads (their terms may
+        be added in another order); intermediate nodes that were skipped keep the
+        grad they had.
         """
         if not self.inputs:  # a leaf: d(self)/d(self) = 1, accumulated like any leaf's grad
             self.grad += 1.0
             return
-        computed = topological_order(self, include_leaves=False)
+        computed = topological_order(self, include_leaves=False, skip_zero_edges=leaves_only)
         for node in computed:
             node.grad = 0.0
         self.grad = 1.0

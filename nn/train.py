@@ -148,7 +148,7 @@ def fit(
             targets = [y[i] for i in batch]
             value = batch_loss(outputs, targets)
             optimizer.zero_grad()
-            value.backward()
+            value.backward(leaves_only=True)  # the optimizer reads only the parameters
             optimizer.step()
             loss_sum += value.data * len(batch)
             if kind is not None:

@@ -31,7 +31,12 @@ def learning_rate(k: int, steps: int) -> float:
 
 
 class Ours:
-    """chainrule's nn: MLP (fused neurons), max_margin_loss, SGD with the schedule."""
+    """chainrule's nn: MLP (fused neurons), max_margin_loss, SGD with the schedule.
+
+    Backward runs with ``leaves_only=True``, as ``nn.fit`` does: SGD reads only the
+    parameters' grads, so the walk skips what no gradient reaches (relus that are
+    off, points already beyond the margin), as the plain-float version does.
+    """
 
     def __init__(self, model: MLP, X: list[list[float]], ys: list[int], steps: int) -> None:
         self.model, self.X, self.ys, self.steps = model, X, ys, steps
@@ -42,7 +47,7 @@ class Ours:
         scores = [self.model(x) for x in self.X]
         loss = max_margin_loss(scores, self.ys, self.model.parameters(), ALPHA)
         self.optimizer.zero_grad()
-        loss.backward()
+        loss.backward(leaves_only=True)
         self.optimizer.lr = learning_rate(len(self.losses), self.steps)
         self.optimizer.step()
         self.losses.append(loss.data)
