@@ -264,6 +264,14 @@ def _short(n: float) -> str:
     return str(int(n)) if n.is_integer() else repr(n)
 
 
+def _not_parameters(weights: tuple, bias: object) -> TypeError:
+    """The error for a weight or bias that is not a Value (it must be, to get a grad)."""
+    wrong = next(p for p in (*weights, bias) if not isinstance(p, Value))
+    return TypeError(
+        f"weighted_sum: weights and bias must be Values (they get grads), got {wrong!r}"
+    )
+
+
 def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Value) -> Value:
     """w . x + b as one graph node:  d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.
 
@@ -292,12 +300,15 @@ def weighted_sums(
     sums = []
     for weights, bias in zip(weight_rows, biases):
         weights = tuple(weights)
-        w_data = tuple(map(_data, weights))
+        try:  # a list comprehension reads the slots faster than map(_data, ...)
+            w_data = tuple([w.data for w in weights])
+            total = bias.data
+        except AttributeError:
+            raise _not_parameters(weights, bias) from None
         if len(w_data) != len(x_data):
             raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
         # Summed left to right from b (not with sum(), compensated on Python >= 3.12), so
         # the node equals (b + w1 x1) + w2 x2 + ... built from * and + bit for bit.
-        total = bias.data
         for w, x in zip(w_data, x_data):
             total += w * x
         sums.append(_node(total, "w·x+b", weights + xs + (bias,), x_data + w_data + (1.0,)))

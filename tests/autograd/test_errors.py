@@ -57,6 +57,16 @@ CASES = [
         ValueError,
         r"weighted_sum: 1 weights for 2 inputs",
     ),
+    (
+        lambda: weighted_sum([Value(1.0), 0.5], [1.0, 2.0], Value(0.0)),
+        TypeError,
+        r"weighted_sum: weights and bias must be Values \(they get grads\), got 0\.5",
+    ),
+    (
+        lambda: weighted_sum([Value(1.0)], [1.0], 0.0),
+        TypeError,
+        r"weighted_sum: weights and bias must be Values \(they get grads\), got 0\.0",
+    ),
 ]
 
 
