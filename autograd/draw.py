@@ -18,7 +18,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd.trace import node_names
+from autograd.names import node_names
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -121,7 +121,7 @@ def draw_graph(
     """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
 
     Each Value is a record ``name | data | grad`` (numbers to 4 decimals), named
-    by its label or, unlabelled, ``v<i>`` -- the names ``autograd.trace`` uses.
+    as ``autograd.names.node_names`` names it (a label, a number, an expression).
     Each op is a small node between its inputs and its result; each edge into
     it is labelled with the local derivative d(result)/d(input) when
     ``show_local_grads``. Nodes are named by their position in the topological

@@ -9,8 +9,8 @@
 one product of local derivatives per path from ``root`` down to ``wrt``,
 summed over the paths (``x * x + x`` reaches ``x`` three ways).
 
-Nodes are named by their label, or ``v<i>`` (their index in
-``topological_order(root)``) when unlabelled; ``draw_graph`` uses the same names.
+Nodes are named by ``autograd.names.node_names``: their label, or unlabelled,
+their value or expression (``0.5``, ``T − a2``); ``draw_graph`` uses the same names.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.graph import topological_order
+from autograd.names import names_in_order, node_names, partial
 from autograd.value import Value
 
 MAX_PATHS = 10_000
@@ -75,15 +76,6 @@ class Explanation:
 
     def _repr_markdown_(self) -> str:
         return self.markdown
-
-
-def node_names(root: Value) -> dict[Value, str]:
-    """Each node of ``root``'s graph -> its label, or ``v<i>`` (topological index) if unlabelled."""
-    return _names(topological_order(root))
-
-
-def _names(order: Sequence[Value]) -> dict[Value, str]:
-    return {node: node.label or f"v{i}" for i, node in enumerate(order)}
 
 
 def format_number(x: float) -> str:
@@ -235,7 +227,7 @@ def explain(
     more than ``max_paths`` paths (they are counted before any is listed).
     """
     order = topological_order(root)
-    names = _names(order)
+    names = names_in_order(order)
     if wrt not in names:
         raise ValueError(f"explain: {wrt!r} is not part of the graph of {root!r}")
     # Paths from each node down to wrt, counted children-first (order lists inputs first).
@@ -256,7 +248,7 @@ def explain(
     formulas = formulas or {}
 
     text_lines = _derivation(
-        f"∂{names[root]}/∂{names[wrt]}",
+        partial(names[root], names[wrt]),
         paths,
         total,
         symbol=lambda factor: factor.symbol,
@@ -326,7 +318,7 @@ def _factors(
     for _, child, local in edges:
         product *= local
         if child is wrt or child.label or not merge_unlabelled:
-            factors.append(Factor(f"∂{names[start]}/∂{names[child]}", product, start, child))
+            factors.append(Factor(partial(names[start], names[child]), product, start, child))
             start, product = child, 1.0
     return factors
 

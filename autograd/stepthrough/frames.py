@@ -20,7 +20,8 @@ from pathlib import Path
 from PIL import Image
 
 from autograd.draw import ComputationGraph, draw_graph
-from autograd.trace import BackwardStep, backward_steps, format_number, node_names
+from autograd.names import node_names, partial
+from autograd.trace import BackwardStep, backward_steps, format_number
 from autograd.value import Value
 
 FRAME_FORMATS = ("png", "svg")
@@ -70,10 +71,11 @@ def frame_title(
 ) -> str:
     """The one-line title of a frame: which step it is and which node it processes.
 
-    ``names`` is ``trace.node_names(root)``: labels, or v<i> for unlabelled nodes.
+    ``names`` is ``names.node_names(root)``.
     """
     if step is None:
-        return f"Step 0 of {last_index}: forward pass done, ∂{names[root]}/∂{names[root]} = 1"
+        done = partial(names[root], names[root])
+        return f"Step 0 of {last_index}: forward pass done, {done} = 1"
     return (
         f"Step {step.index} of {last_index}: back through {names[step.node]} "
         f"({step.node.op}), upstream gradient {format_number(step.upstream)}"

@@ -16,8 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
+from autograd.names import node_names
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import format_number, node_names
+from autograd.trace import format_number
 from autograd.value import Value
 
 DEFAULT_TITLE = "Backpropagation, step by step"
@@ -42,7 +43,7 @@ def caption_html(root: Value, frame: Frame, names: dict[Value, str]) -> str:
 
     Each row is one input x of the processed node n: the local derivative
     ∂n/∂x, the contribution upstream × ∂n/∂x, and x's gradient so far.
-    ``names`` is ``trace.node_names(root)``. Every piece of text is escaped.
+    ``names`` is ``names.node_names(root)``. Every piece of text is escaped.
     """
     root_name = escape(names[root])
     heading = f"<h2>{escape(frame.title)}</h2>"

@@ -139,10 +139,9 @@ def test_roles_are_coloured():
     assert ROLE_COLOURS["parameter"] in node_line(dot, "w1")
     assert ROLE_COLOURS["parameter"] in node_line(dot, "b")
     assert ROLE_COLOURS["input"] in node_line(dot, "x1")
-    assert ROLE_COLOURS["constant"] in node_line(dot, "v0")
+    assert ROLE_COLOURS["constant"] in node_line(dot, "2")  # an unlabelled leaf: its value
     assert ROLE_COLOURS["computed"] in node_line(dot, "n")
-    root_name = f"v{len(topological_order(constant)) - 1}"  # unlabelled: named by its index
-    assert ROLE_COLOURS["root"] in node_line(dot, root_name)
+    assert ROLE_COLOURS["root"] in node_line(dot, "2·out")  # unlabelled: its expression
     legend = dot.source[dot.source.index("label=<") :]
     for name in ("input", "parameter", "constant", "computed", "root (loss)"):
         assert f">{name}</td>" in legend
