@@ -30,7 +30,7 @@ INFIX = {"+": (" + ", SUM), "-": (f" {MINUS} ", SUM), "*": ("·", PRODUCT), "/":
 FUNCTIONS = {"sigmoid": "σ"}  # other functions are written by their op name: tanh(z), exp(z)
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
-WORD = re.compile(r"[\w.]+(#\d+)?")
+WORD = re.compile(r"[\w.\[\],]+(#\d+)?")  # a2, w1#2, w2[1,3]
 
 Name = tuple[str, int]  # a name's text and its precedence as an operand
 

@@ -191,8 +191,14 @@ def run_backprop(args: argparse.Namespace) -> int:
             "the backward pass as an animation, one frame per step",
         ),
         (
-            write_html(root, folder / "backprop.html", clusters=clusters),
-            "the same steps as one offline page (open it in a browser)",
+            write_html(
+                root,
+                folder / "backprop.html",
+                lr=args.lr,
+                formulas=backprop.FACTOR_FORMULAS,
+                clusters=clusters,
+            ),
+            "the same steps as one offline page, with a quiz (open it in a browser)",
         ),
     ]
     print(_heading("Files"))

@@ -1,4 +1,4 @@
-"""The backward pass as one offline HTML page: every frame's SVG, a slider and Prev/Next.
+"""The backward pass as one offline HTML page: every frame's SVG, a slider, Prev/Next, a quiz.
 
 The page is a single self-contained file (no server, no network: it works from
 file://) that a teacher can hand out. Every piece of text in it -- labels, op
@@ -9,14 +9,18 @@ come from `dot`, which writes labels as escaped XML text, so a label such as
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections.abc import Mapping, Sequence
 from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from autograd.names import node_names
+from autograd import checks
+from autograd.names import node_names, partial
+from autograd.quiz import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
 from autograd.stepthrough.frames import Frame, frames
 from autograd.trace import format_number
 from autograd.value import Value
@@ -43,40 +47,84 @@ def caption_html(root: Value, frame: Frame, names: dict[Value, str]) -> str:
 
     Each row is one input x of the processed node n: the local derivative
     ∂n/∂x, the contribution upstream × ∂n/∂x, and x's gradient so far.
-    ``names`` is ``names.node_names(root)``. Every piece of text is escaped.
+    ``names`` is ``names.node_names(root)``. Every piece of text is escaped;
+    every number is in a ``<span class="number">``, which quiz mode hides
+    until the step's questions are answered.
     """
-    root_name = escape(names[root])
+    root_name = names[root]
     heading = f"<h2>{escape(frame.title)}</h2>"
     step = frame.step
     if step is None:
         return (
             f"{heading}\n<p>The forward pass has computed every value. Backpropagation starts "
-            f"at the root <code>{root_name}</code> with ∂{root_name}/∂{root_name} = 1; "
+            f"at the root <code>{escape(root_name)}</code> with "
+            f"{escape(partial(root_name, root_name))} = 1; "
             f"gradients not reached yet show as ?.</p>"
         )
-    name = escape(names[step.node])
+    name = names[step.node]
     rows = "\n".join(
         f"<tr><td><code>{escape(names[child])}</code></td>"
-        f"<td>{escape(format_number(local))}</td>"
-        f"<td>{escape(format_number(contribution))}</td>"
-        f"<td>{escape(format_number(frame.known_grads[child]))}</td></tr>"
+        f"<td>{_number(local)}</td><td>{_number(contribution)}</td>"
+        f"<td>{_number(frame.known_grads[child])}</td></tr>"
         for child, local, contribution in zip(step.inputs, step.local_grads, step.contributions)
     )
     return (
-        f"{heading}\n<p>Node <code>{name}</code> (op <code>{escape(step.node.op)}</code>) has "
-        f"its gradient complete: upstream ∂{root_name}/∂{name} = "
-        f"{escape(format_number(step.upstream))}. Each input gets upstream × local derivative "
+        f"{heading}\n<p>Node <code>{escape(name)}</code> (op <code>{escape(step.node.op)}</code>) "
+        f"has its gradient complete: upstream {escape(partial(root_name, name))} = "
+        f"{_number(step.upstream)}. Each input gets upstream × local derivative "
         f"added to its gradient.</p>\n"
-        f"<table>\n<thead><tr><th>input</th><th>local derivative ∂{name}/∂input</th>"
-        f"<th>upstream × local</th><th>∂{root_name}/∂input so far</th></tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody>\n</table>"
+        f'<div class="table-scroll"><table>\n<thead><tr><th>input</th>'
+        f"<th>local derivative {escape(partial(name, 'input'))}</th>"
+        f"<th>upstream × local</th><th>{escape(partial(root_name, 'input'))} so far</th></tr>"
+        f"</thead>\n<tbody>\n{rows}\n</tbody>\n</table></div>"
     )
+
+
+def _number(value: float) -> str:
+    return f'<span class="number">{escape(format_number(value))}</span>'
+
+
+def page_questions(
+    questions: Sequence[Question],
+    page_frames: Sequence[Frame],
+    names: dict[Value, str],
+    root: Value,
+    significant_figures: int = SIGNIFICANT_FIGURES,
+) -> list[dict[str, object]]:
+    """The questions as the page's script reads them: ``Question.to_dict()`` plus where they go.
+
+    frame: the frame that asks it -- 0 for the forward values, the step that
+        completes a gradient, the last frame for the updated parameters.
+    node, part: the drawing's record ("z1", "data"; "w2", "grad") whose number
+        stays hidden until the question is answered ("" for none).
+    shown: the expected value as ``check_answer`` writes it (3 figures: 0.0571).
+    """
+    by_quantity: dict[str, tuple[str, str]] = {}
+    for name in names.values():
+        by_quantity[name] = (name, "data")
+        by_quantity[f"∂{names[root]}/∂{name}"] = (name, "grad")
+    last = len(page_frames) - 1
+    result = []
+    for question in questions:
+        node, part = by_quantity.get(question.quantity, ("", ""))
+        frame = {"forward": 0, "update": last}.get(question.kind, question.step)
+        rounded = round_significant(question.expected, significant_figures)
+        shown = f"{rounded:.{significant_figures}g}"  # as check_answer writes it
+        result.append(
+            {**question.to_dict(), "frame": frame, "node": node, "part": part, "shown": shown}
+        )
+    return result
 
 
 def write_html(
     root: Value,
     path: str | os.PathLike[str],
     title: str = DEFAULT_TITLE,
+    *,
+    lr: float | None = None,
+    formulas: Mapping[str, str] | None = None,
+    questions: Sequence[Question] | None = None,
+    significant_figures: int = SIGNIFICANT_FIGURES,
     **draw_kwargs: object,
 ) -> Path:
     """Write the step-through of ``root``'s backward pass as one offline HTML page.
@@ -84,12 +132,27 @@ def write_html(
     One section per frame (the forward graph, then one per chain-rule step),
     each a caption with the step's arithmetic above the frame's SVG drawing;
     a slider, Previous/Next buttons and the arrow keys move between them.
-    ``draw_kwargs`` go to every ``draw_graph`` call. Returns the file's path.
+    Quiz mode (a checkbox, or ``?quiz=1`` in the address) asks ``questions``
+    (default ``graph_questions(root, lr=lr, formulas=formulas)``: the forward
+    values, each gradient as its step completes it, and with ``lr`` the updated
+    parameters), checked in the page by ``check_answer``'s rule to
+    ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call.
+    Returns the file's path.
     """
     if not isinstance(title, str):
         raise TypeError(f"write_html: title must be a str, got {title!r}")
+    figures = checks.integer(significant_figures, "write_html", "significant_figures", minimum=1)
     page_frames = frames(root, **draw_kwargs)
     names = node_names(root)
+    if questions is None:
+        parameters = draw_kwargs.get("parameters")
+        questions = graph_questions(
+            root,
+            names,
+            lr=lr,
+            formulas=formulas,
+            parameters=parameters,  # type: ignore[arg-type]
+        )
     sections = "\n".join(
         f'<section class="frame" id="frame-{frame.index}">\n'
         f'<div class="caption">\n{caption_html(root, frame, names)}\n</div>\n'
@@ -98,9 +161,14 @@ def write_html(
         f"</figure>\n</section>"
         for frame in page_frames
     )
+    embedded = page_questions(questions, page_frames, names, root, figures)
     template = Template(files(__package__).joinpath("template.html").read_text(encoding="utf-8"))
     page = template.substitute(
-        title=escape(title), frames=sections, last_index=len(page_frames) - 1
+        title=escape(title),
+        frames=sections,
+        last_index=len(page_frames) - 1,
+        questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
+        figures=figures,
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

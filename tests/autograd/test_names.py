@@ -99,6 +99,7 @@ def test_names_are_unique_and_a_label_keeps_its_text():
 def test_partial_brackets_an_expression():
     assert partial("E", "a2") == "∂E/∂a2"
     assert partial("E", "w1#2") == "∂E/∂w1#2"
+    assert partial("E", "w2[1,3]") == "∂E/∂w2[1,3]"
     assert partial("E", "T − a2") == "∂E/∂(T − a2)"
 
 
