@@ -88,3 +88,9 @@ def test_every_exercise_is_checked_and_has_a_solution(runs, name):
         assert printed.startswith("not yet: "), f"cell {i} printed {printed!r}"
         assert cells[i + 1].cell_type == "markdown"
         assert "<summary>Solution</summary>" in cells[i + 1].source
+
+
+def test_the_step_through_shows_inline_in_the_backpropagation_notebook(runs):
+    produced = outputs(runs["02_backpropagation"].result())
+    pages = [o for o in produced if o.get("data", {}).get("text/html", "").startswith("<iframe")]
+    assert len(pages) == 1 and "width:100%" in pages[0]["data"]["text/html"]

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from importlib.resources import files
 from pathlib import Path
@@ -116,32 +117,57 @@ def page_questions(
     return result
 
 
-def write_html(
+@dataclass(frozen=True)
+class StepThroughPage:
+    """The step-through page as text; shown inline in Jupyter, or saved as a file.
+
+    In a notebook it displays as an iframe as wide as the cell (its own layout
+    then fits that width); ``save`` writes the offline page.
+    """
+
+    html: str
+    height_px: int = 760
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (folders created); an earlier file is replaced whole."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = path.with_name(f".{path.name}.partial")
+        partial_file.write_text(self.html, encoding="utf-8")
+        partial_file.replace(path)  # atomic: a reader never sees half a page
+        return path
+
+    def _repr_html_(self) -> str:
+        style = f"width:100%;max-width:100%;height:{self.height_px}px;border:1px solid #d0d7de"
+        return f'<iframe srcdoc="{escape(self.html, quote=True)}" style="{style}"></iframe>'
+
+
+def step_through(
     root: Value,
-    path: str | os.PathLike[str],
     title: str = DEFAULT_TITLE,
     *,
     lr: float | None = None,
     formulas: Mapping[str, str] | None = None,
     questions: Sequence[Question] | None = None,
     significant_figures: int = SIGNIFICANT_FIGURES,
+    quiz: bool = False,
     **draw_kwargs: object,
-) -> Path:
-    """Write the step-through of ``root``'s backward pass as one offline HTML page.
+) -> StepThroughPage:
+    """The step-through of ``root``'s backward pass as one offline HTML page.
 
     One section per frame (the forward graph, then one per chain-rule step),
     each a caption with the step's arithmetic above the frame's SVG drawing;
     a slider, Previous/Next buttons and the arrow keys move between them.
-    Quiz mode (a checkbox, or ``?quiz=1`` in the address) asks ``questions``
-    (default ``graph_questions(root, lr=lr, formulas=formulas)``: the forward
-    values, each gradient as its step completes it, and with ``lr`` the updated
-    parameters), checked in the page by ``check_answer``'s rule to
+    Quiz mode (a checkbox, ``?quiz=1`` in the address, or ``quiz=True``) asks
+    ``questions`` (default ``graph_questions(root, lr=lr, formulas=formulas)``:
+    the forward values, each gradient as its step completes it, and with ``lr``
+    the updated parameters), checked in the page by ``check_answer``'s rule to
     ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call.
-    Returns the file's path.
+    In Jupyter, ``step_through(loss)`` as a cell's last line shows the page.
     """
-    if not isinstance(title, str):
-        raise TypeError(f"write_html: title must be a str, got {title!r}")
-    figures = checks.integer(significant_figures, "write_html", "significant_figures", minimum=1)
+    checks.instance(title, "step_through", "title", str)
+    figures = checks.integer(significant_figures, "step_through", "significant_figures", minimum=1)
+    checks.instance(quiz, "step_through", "quiz", bool)
     page_frames = frames(root, **draw_kwargs)
     names = node_names(root)
     if questions is None:
@@ -163,14 +189,24 @@ def write_html(
     )
     embedded = page_questions(questions, page_frames, names, root, figures)
     template = Template(files(__package__).joinpath("template.html").read_text(encoding="utf-8"))
-    page = template.substitute(
-        title=escape(title),
-        frames=sections,
-        last_index=len(page_frames) - 1,
-        questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
-        figures=figures,
+    return StepThroughPage(
+        template.substitute(
+            title=escape(title),
+            frames=sections,
+            last_index=len(page_frames) - 1,
+            questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
+            figures=figures,
+            quiz=int(quiz),
+        )
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+
+
+def write_html(
+    root: Value, path: str | os.PathLike[str], title: str = DEFAULT_TITLE, **options: object
+) -> Path:
+    """Write ``step_through(root, title, **options)`` to ``path`` as one offline HTML page;
+    return the path. The options are ``step_through``'s (lr, formulas, questions, quiz,
+    significant_figures) and ``draw_graph``'s."""
+    if not isinstance(title, str):
+        raise TypeError(f"write_html: title must be a str, got {title!r}")
+    return step_through(root, title, **options).save(path)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from autograd.quiz import check_answer
-from autograd.stepthrough import write_html
+from autograd.stepthrough import step_through, write_html
 from nn.lessons import backprop
 from tests.autograd.test_stepthrough import B1, B2, LR, TARGET, W1, W2, X, browser
 
@@ -231,3 +231,24 @@ def test_the_pages_check_is_quiz_pys_rule(quiz_page, browser):
             else:
                 assert in_page["message"] == f"not {text.strip()}"
     page.close()
+
+
+def test_step_through_shows_inline_as_wide_as_a_notebook_cell(tmp_path, browser):
+    example = backprop.worked_example()
+    shown = step_through(example.E, lr=LR, quiz=True, clusters=example.clusters())
+    cell = shown._repr_html_()
+    assert cell.startswith('<iframe srcdoc="') and "width:100%" in cell
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.set_content(f'<div style="width: 700px">{cell}</div>')
+    frame = page.frame_locator("iframe")
+    assert frame.locator("#quiz-mode").is_checked()  # quiz=True opens in quiz mode
+    assert frame.locator('[data-quantity="z1"]').count() == 1
+    inner = page.frames[1].evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert inner[0] <= inner[1] <= 700  # as wide as the cell, no sideways scrolling
+    page.close()
+    # saved, it is the same page; saving again replaces it whole and leaves nothing behind
+    path = shown.save(tmp_path / "out" / "steps.html")
+    assert path.read_text(encoding="utf-8") == shown.html
+    assert shown.save(path) == path and sorted(p.name for p in path.parent.iterdir()) == [
+        "steps.html"
+    ]
