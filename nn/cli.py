@@ -187,8 +187,8 @@ def run_backprop(args: argparse.Namespace) -> int:
             "the graph after backward: gradients and local derivatives",
         ),
         (
-            write_gif(root, folder / "backprop.gif", clusters=clusters),
-            "the backward pass as an animation, one frame per step",
+            write_gif(root, folder / "backprop.gif", clusters=clusters, lr=args.lr),
+            "the backward pass and the update as an animation, one frame per step",
         ),
         (
             write_html(

@@ -13,13 +13,14 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
-from autograd.draw import ComputationGraph, draw_graph
+from autograd import checks
+from autograd.draw import PARAMETER_LABEL, ComputationGraph, draw_graph
 from autograd.names import node_names, partial
 from autograd.trace import BackwardStep, backward_steps, format_number
 from autograd.value import Value
@@ -40,6 +41,8 @@ class Frame:
     known_grads: d(root)/d(node) for every node reached so far. A node used
         again by a later step holds a partial sum until that step adds its share.
     graph: the drawing.
+    updates: after backward, with a learning rate: the one parameter an update
+        frame moves, or every parameter in the summary frame (``summary``).
     """
 
     index: int
@@ -47,6 +50,69 @@ class Frame:
     step: BackwardStep | None
     known_grads: dict[Value, float]
     graph: ComputationGraph
+    updates: tuple[Update, ...] = ()
+    summary: bool = False
+
+
+@dataclass(frozen=True)
+class Update:
+    """One parameter's step of gradient descent: ``new = old − lr · grad``."""
+
+    parameter: Value
+    old: float
+    grad: float
+    lr: float
+
+    @property
+    def new(self) -> float:
+        return self.old - self.lr * self.grad
+
+
+def parameter_updates(
+    steps: Sequence[BackwardStep],
+    grads: dict[Value, float],
+    lr: float,
+    parameters: Iterable[Value] | None = None,
+) -> list[Update]:
+    """Each parameter's update, in the order backward completes its gradient.
+
+    ``grads`` are the gradients after the last step (``known_grads_per_frame``'s
+    last dict); ``parameters`` default to the leaves labelled like a weight or
+    bias, as ``draw_graph`` colours them. A parameter no step reaches is not updated.
+    """
+    completed: dict[Value, int] = {}
+    for step in steps:
+        for child in step.inputs:
+            completed[child] = step.index
+    chosen = None if parameters is None else set(parameters)
+    reached = [
+        node
+        for node in sorted(completed, key=completed.__getitem__)
+        if not node.op
+        and (node in chosen if chosen is not None else PARAMETER_LABEL.fullmatch(node.label))
+    ]
+    return [Update(node, node.data, grads[node], lr) for node in reached]
+
+
+def update_title(
+    update: Update, names: dict[Value, str], root_name: str, index: int, of: int
+) -> str:
+    """The title of an update frame: the parameter's old value, the step, the new value."""
+    name = names[update.parameter]
+    return (
+        f"Update {index} of {of}: {name} ← {name} − lr · {partial(root_name, name)} = "
+        f"{format_number(update.old)} − {update.lr:g} · {format_number(update.grad)} = "
+        f"{format_number(update.new)}"
+    )
+
+
+def summary_title(updates: Sequence[Update], names: dict[Value, str], lr: float) -> str:
+    """The summary frame's title: every parameter old → new, four to a line."""
+    moves = [
+        f"{names[u.parameter]} {format_number(u.old)} → {format_number(u.new)}" for u in updates
+    ]
+    lines = [", ".join(moves[i : i + 4]) for i in range(0, len(moves), 4)]
+    return "\n".join([f"After one step of gradient descent (lr = {lr:g}):", *lines])
 
 
 def known_grads_per_frame(root: Value, steps: Sequence[BackwardStep]) -> list[dict[Value, float]]:
@@ -73,7 +139,7 @@ def frame_title(
 
     ``names`` is ``names.node_names(root)``.
     """
-    if step is None:
+    if step is None:  # the forward frame
         done = partial(names[root], names[root])
         return f"Step 0 of {last_index}: forward pass done, {done} = 1"
     return (
@@ -82,8 +148,16 @@ def frame_title(
     )
 
 
-def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) -> list[Frame]:
-    """Every frame of ``root``'s backward pass: the forward graph, then one per step.
+def frames(
+    root: Value,
+    *,
+    max_frames: int = MAX_FRAMES,
+    lr: float | None = None,
+    **draw_kwargs: object,
+) -> list[Frame]:
+    """Every frame of ``root``'s backward pass: the forward graph, then one per step;
+    with a learning rate ``lr``, then one per parameter update (old → new, the
+    parameter highlighted) and a summary of them all.
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
     ``draw_graph`` call; ``highlight``, ``known_grads`` and ``title`` are set
@@ -95,17 +169,24 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
         raise TypeError(
             f"frames: {', '.join(given_per_frame)} is set for each frame, do not pass it"
         )
+    rate = None if lr is None else checks.positive_number(lr, "frames", "lr")
     steps = backward_steps(root)
     last_index = len(steps)
-    if last_index + 1 > max_frames:
+    per_frame = known_grads_per_frame(root, steps)
+    parameters = draw_kwargs.get("parameters")
+    updates = (
+        [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)  # type: ignore[arg-type]
+    )
+    count = last_index + 1 + (len(updates) + 1 if updates else 0)
+    if count > max_frames:
         raise ValueError(
             f"frames: the backward pass has {last_index} steps, which makes "
-            f"{last_index + 1} frames, more than max_frames={max_frames}; step through a "
+            f"{count} frames, more than max_frames={max_frames}; step through a "
             f"smaller graph (one neuron, or a tiny network) or raise max_frames"
         )
     names = node_names(root)
     result = []
-    for index, (step, known) in enumerate(zip([None, *steps], known_grads_per_frame(root, steps))):
+    for index, (step, known) in enumerate(zip([None, *steps], per_frame)):
         title = frame_title(root, step, names, last_index)
         graph = draw_graph(
             root,
@@ -115,11 +196,28 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
             **draw_kwargs,
         )
         result.append(Frame(index, title, step, known, graph))
+    # After backward: one frame per update, then the summary (three-tuples: title, updates,
+    # whether it is the summary).
+    after = [
+        (update_title(u, names, names[root], i, len(updates)), (u,), False)
+        for i, u in enumerate(updates, 1)
+    ]
+    if rate is not None and updates:
+        after.append((summary_title(updates, names, rate), tuple(updates), True))
+    for title, moved, summary in after:
+        graph = draw_graph(
+            root,
+            highlight=[u.parameter for u in moved],
+            known_grads=per_frame[-1],
+            title=title,
+            **draw_kwargs,
+        )
+        result.append(Frame(len(result), title, None, per_frame[-1], graph, moved, summary))
     return result
 
 
 def frame_graphs(root: Value, **draw_kwargs: object) -> list[ComputationGraph]:
-    """The drawings of ``frames(root, **draw_kwargs)``: len(backward_steps(root)) + 1 graphs."""
+    """The drawings of ``frames(root, **draw_kwargs)``: one per frame."""
     return [frame.graph for frame in frames(root, **draw_kwargs)]
 
 

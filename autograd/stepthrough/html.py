@@ -54,6 +54,8 @@ def caption_html(root: Value, frame: Frame, names: dict[Value, str]) -> str:
     """
     root_name = names[root]
     heading = f"<h2>{escape(frame.title)}</h2>"
+    if frame.updates:
+        return f"{heading}\n{_updates_html(frame, names, root_name)}"
     step = frame.step
     if step is None:
         return (
@@ -81,6 +83,31 @@ def caption_html(root: Value, frame: Frame, names: dict[Value, str]) -> str:
     )
 
 
+def _updates_html(frame: Frame, names: dict[Value, str], root_name: str) -> str:
+    """An update frame's arithmetic (p ← p − lr · ∂root/∂p), or the summary's table."""
+    if not frame.summary:
+        update = frame.updates[0]
+        name = escape(names[update.parameter])
+        return (
+            f"<p>Gradient descent moves <code>{name}</code> against its gradient: {name} ← "
+            f"{name} − lr · {escape(partial(root_name, names[update.parameter]))} = "
+            f"{_number(update.old)} − {update.lr:g} × {_number(update.grad)} = "
+            f"{_number(update.new)}.</p>"
+        )
+    rows = "\n".join(
+        f"<tr><td><code>{escape(names[u.parameter])}</code></td><td>{_number(u.old)}</td>"
+        f"<td>{_number(u.grad)}</td><td>{_number(u.new)}</td></tr>"
+        for u in frame.updates
+    )
+    return (
+        f"<p>Every parameter p moved to p − {frame.updates[0].lr:g} · "
+        f"{escape(partial(root_name, 'p'))}; the next forward pass starts from these.</p>\n"
+        f'<div class="table-scroll"><table>\n<thead><tr><th>parameter</th><th>old</th>'
+        f"<th>{escape(partial(root_name, 'p'))}</th><th>new</th></tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table></div>"
+    )
+
+
 def _number(value: float) -> str:
     return f'<span class="number">{escape(format_number(value))}</span>'
 
@@ -95,20 +122,30 @@ def page_questions(
     """The questions as the page's script reads them: ``Question.to_dict()`` plus where they go.
 
     frame: the frame that asks it -- 0 for the forward values, the step that
-        completes a gradient, the last frame for the updated parameters.
+        completes a gradient, a parameter's update frame (else the last frame).
     node, part: the drawing's record ("z1", "data"; "w2", "grad") whose number
-        stays hidden until the question is answered ("" for none).
+        stays hidden until the question is answered; part "title" hides the end
+        of the drawing's title (an update frame's new value); "" for none.
     shown: the expected value as ``check_answer`` writes it (3 figures: 0.0571).
     """
     by_quantity: dict[str, tuple[str, str]] = {}
     for name in names.values():
         by_quantity[name] = (name, "data")
         by_quantity[f"∂{names[root]}/∂{name}"] = (name, "grad")
+    update_frames = {
+        f"new {names[frame.updates[0].parameter]}": frame.index
+        for frame in page_frames
+        if frame.updates and not frame.summary
+    }
+    for quantity in update_frames:
+        by_quantity[quantity] = ("", "title")
     last = len(page_frames) - 1
     result = []
     for question in questions:
         node, part = by_quantity.get(question.quantity, ("", ""))
-        frame = {"forward": 0, "update": last}.get(question.kind, question.step)
+        frame = {"forward": 0, "update": update_frames.get(question.quantity, last)}.get(
+            question.kind, question.step
+        )
         rounded = round_significant(question.expected, significant_figures)
         shown = f"{rounded:.{significant_figures}g}"  # as check_answer writes it
         result.append(
@@ -168,7 +205,7 @@ def step_through(
     checks.instance(title, "step_through", "title", str)
     figures = checks.integer(significant_figures, "step_through", "significant_figures", minimum=1)
     checks.instance(quiz, "step_through", "quiz", bool)
-    page_frames = frames(root, **draw_kwargs)
+    page_frames = frames(root, lr=lr, **draw_kwargs)
     names = node_names(root)
     if questions is None:
         parameters = draw_kwargs.get("parameters")

@@ -90,6 +90,13 @@ def drawn(page, record: str) -> list[str]:
     )
 
 
+def drawn_title(page) -> str:
+    """The first line of the current frame's drawing's title."""
+    return page.evaluate(
+        "document.querySelector('.frame:not([hidden]) .drawing .graph > text').textContent"
+    )
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_quiz_is_worked_from_the_keyboard_at_both_sizes(quiz_page, browser, width, height):
     answers = lesson_answers()
@@ -147,8 +154,12 @@ def test_the_quiz_is_worked_from_the_keyboard_at_both_sizes(quiz_page, browser, 
         if quantity == "next":
             page.keyboard.press("Enter")  # the Next button: the following step
             continue
-        if quantity in done:  # the last box stays focused once everything is answered
+        if quantity in done or quantity not in answers:  # past the last question
             break
+        heading = page.locator(".frame:not([hidden]) h2").inner_text()
+        if quantity.startswith("new "):  # asked in that parameter's update frame
+            assert heading.startswith("Update ") and f": {quantity[4:]} ←" in heading
+            assert drawn_title(page).endswith("= ?")  # its new value is hidden
         page.keyboard.type(f"{answers[quantity]:.4g}")
         page.keyboard.press("Enter")
         assert status(quantity)[0] == "right", (quantity, status(quantity))
@@ -156,7 +167,7 @@ def test_the_quiz_is_worked_from_the_keyboard_at_both_sizes(quiz_page, browser, 
     asked = len(done)
     assert done == set(answers) and asked == 17
     assert seen_node_steps >= 9
-    assert page.locator("#position").inner_text() == "Step 9 of 9"
+    assert page.locator("#position").inner_text() == "Step 14 of 14"  # 9 steps, 4 updates, summary
     assert page.locator("#score").inner_text() == f"score: {asked - 1}/{asked}"
     assert errors == []
     page.close()
@@ -170,16 +181,16 @@ def test_without_the_quiz_every_step_is_readable_and_never_scrolls_sideways(
     page.goto(quiz_page.as_uri())
     assert not page.locator("#quiz-mode").is_checked()
     assert page.locator(".quiz:visible").count() == 0
-    for step in range(10):
+    for step in range(15):
         shown = layout(page)
         assert shown["smallestText"] >= 10.0 and shown["scrollWidth"] <= shown["innerWidth"]
-        if step:
+        if 0 < step < 14:
             assert shown["nodeInView"] == 1  # the view follows the current step
         page.keyboard.press("ArrowRight")
     # the toggle turns the quiz on from the keyboard too
     page.locator("#quiz-mode").focus()
     page.keyboard.press("Space")
-    assert page.locator("#position").inner_text() == "Step 0 of 9"  # back to the first question
+    assert page.locator("#position").inner_text() == "Step 0 of 14"  # back to the first question
     assert page.locator(".frame:not([hidden]) [data-quantity]").count() == 5
     page.close()
 
