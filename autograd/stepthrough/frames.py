@@ -20,7 +20,8 @@ from pathlib import Path
 from PIL import Image
 
 from autograd.draw import ComputationGraph, draw_graph
-from autograd.trace import BackwardStep, backward_steps, format_number, node_names
+from autograd.format import format_number
+from autograd.trace import BackwardStep, backward_steps, node_names
 from autograd.value import Value
 
 FRAME_FORMATS = ("png", "svg")

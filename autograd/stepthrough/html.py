@@ -16,8 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
+from autograd.format import format_number
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import format_number, node_names
+from autograd.trace import node_names
 from autograd.value import Value
 
 DEFAULT_TITLE = "Backpropagation, step by step"

@@ -6,17 +6,9 @@ import math
 import pytest
 
 from autograd import Value, topological_order, weighted_sum
-from autograd.trace import (
-    BackwardStep,
-    Factor,
-    backward_steps,
-    explain,
-    format_number,
-    node_names,
-    steps_markdown,
-    steps_table,
-    text_table,
-)
+from autograd.explain import Factor, explain
+from autograd.format import format_number, text_table
+from autograd.trace import BackwardStep, backward_steps, node_names, steps_markdown, steps_table
 
 
 def square_plus_self(x0: float = 3.0):
