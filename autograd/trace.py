@@ -26,7 +26,8 @@ class BackwardStep:
 
     ``node``'s gradient is complete (``upstream`` = d root / d node); each input
     ``inputs[i]`` gets ``contributions[i] = upstream * local_grads[i]`` added to
-    its gradient, where ``local_grads[i]`` = d node / d inputs[i].
+    its gradient, where ``local_grads[i]`` = d node / d inputs[i], which makes it
+    ``input_grads[i]``: complete once no later step adds to it, else a partial sum.
     """
 
     index: int
@@ -35,6 +36,7 @@ class BackwardStep:
     inputs: tuple[Value, ...]
     local_grads: tuple[float, ...]
     contributions: tuple[float, ...]
+    input_grads: tuple[float, ...]
 
 
 def node_names(root: Value) -> dict[Value, str]:
@@ -49,6 +51,10 @@ def _names(order: Sequence[Value]) -> dict[Value, str]:
 def backward_steps(root: Value) -> list[BackwardStep]:
     """The steps of ``root.backward()``, in its order and with its arithmetic; no ``.grad`` changes.
 
+    This is the record of the chain rule that ``Value.backward`` applies in
+    place: each step adds ``upstream * local derivative`` to its inputs' gradients
+    and records the sums, which the step-through pictures show as they are.
+
     Every computed node is one step, the root first. The gradients the steps
     add up (``upstream`` of later steps, and the leaves' sums) equal, bit for bit,
     those that ``backward()`` sets on a graph whose grads are all 0.
@@ -62,9 +68,16 @@ def backward_steps(root: Value) -> list[BackwardStep]:
         contributions = tuple(upstream * local for local in node.local_grads)
         for child, contribution in zip(node.inputs, contributions):
             grads[child] = grads.get(child, 0.0) + contribution
+        input_grads = tuple(grads[child] for child in node.inputs)
         steps.append(
             BackwardStep(
-                len(steps) + 1, node, upstream, node.inputs, node.local_grads, contributions
+                len(steps) + 1,
+                node,
+                upstream,
+                node.inputs,
+                node.local_grads,
+                contributions,
+                input_grads,
             )
         )
     return steps

@@ -52,16 +52,15 @@ class Frame:
 def known_grads_per_frame(root: Value, steps: Sequence[BackwardStep]) -> list[dict[Value, float]]:
     """The gradients known in each frame: ``{root: 1.0}``, then after each step.
 
-    Step k adds its ``contributions`` (upstream * local derivative) to its
-    inputs' gradients -- the chain rule, summed over every use -- in the order
-    and arithmetic of ``Value.backward``, so the last dict holds exactly the
+    Read from the steps, which record each input's gradient after the step's
+    contribution (the chain rule, summed over every use, in the order and
+    arithmetic of ``Value.backward``): the last dict holds exactly the
     gradients that ``root.backward()`` sets on a fresh graph.
     """
     known = {root: 1.0}
     per_frame = [dict(known)]
     for step in steps:
-        for child, contribution in zip(step.inputs, step.contributions):
-            known[child] = known.get(child, 0.0) + contribution
+        known.update(zip(step.inputs, step.input_grads))
         per_frame.append(dict(known))
     return per_frame
 

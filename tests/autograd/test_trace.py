@@ -92,6 +92,24 @@ def test_steps_follow_backward_order_and_arithmetic(build):
         assert step.contributions == tuple(step.upstream * g for g in step.local_grads)
 
 
+@pytest.mark.parametrize("build", GRAPHS)
+def test_each_step_records_its_inputs_running_gradients(build):
+    """input_grads = the sum of every contribution to that input up to this step (x * x adds
+    twice in one step), and at its last step the input's gradient from backward(), bit for bit."""
+    root, _ = build()
+    steps = backward_steps(root)
+    root.backward()
+    running: dict[Value, float] = {}
+    last_step = {child: step for step in steps for child in step.inputs}
+    for step in steps:
+        for child, contribution in zip(step.inputs, step.contributions):
+            running[child] = running.get(child, 0.0) + contribution
+        assert step.input_grads == tuple(running[child] for child in step.inputs)
+        for child, recorded in zip(step.inputs, step.input_grads):
+            if last_step[child] is step:
+                assert recorded == child.grad
+
+
 def test_a_leaf_root_has_no_steps():
     assert backward_steps(Value(1.0)) == []
     assert "no backward steps" in steps_table([])
