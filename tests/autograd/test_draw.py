@@ -1,17 +1,21 @@
 """draw_graph: local derivatives on edges, roles, clusters, escaping, determinism, rendering."""
 
 import io
+import json
 import re
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
 from autograd.draw import MAX_NODES, ROLE_COLOURS
+
+GOLDEN = Path(__file__).with_name("draw_golden.json")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.MULTILINE)
@@ -297,3 +301,28 @@ def test_jupyter_shows_the_graph_inline_as_svg():
     svg = draw_graph(out)._repr_image_svg_xml()
     assert isinstance(svg, str)
     assert ET.fromstring(svg.encode()).tag.endswith("svg")
+
+
+def golden_cases() -> dict[str, str]:
+    """The DOT source of each drawing option, fixed before draw_graph was split into parts."""
+    out, n = neuron_graph()
+    root, clusters = mlp_like(layers=2, width=3)
+    inputs = [node for node in topological_order(out) if node.label in ("x1", "x2")]
+    return {
+        "default": draw_graph(out).source,
+        "step": draw_graph(
+            out, highlight=n, known_grads={out: 1.0, n: 0.25}, title="Step 1\nof 2"
+        ).source,
+        "bare": draw_graph(
+            out, "TB", show_grads=False, show_local_grads=False, legend=False
+        ).source,
+        "parameters": draw_graph(out, parameters=inputs).source,
+        "clusters": draw_graph(root, clusters=clusters, highlight=[root]).source,
+        "collapsed": draw_graph(
+            root, clusters=clusters, collapse=True, highlight=root.inputs[0]
+        ).source,
+    }
+
+
+def test_dot_source_is_unchanged_for_every_option():
+    assert golden_cases() == json.loads(GOLDEN.read_text(encoding="utf-8"))
