@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
-from autograd.draw import MAX_NODES, ROLE_COLOURS
+from autograd.draw import MAX_NODES, ROLES
 
 GOLDEN = Path(__file__).with_name("draw_golden.json")
 
@@ -140,13 +140,13 @@ def test_roles_are_coloured():
     out, _ = neuron_graph()
     constant = Value(2.0) * out  # an unlabelled leaf is a constant
     dot = draw_graph(constant)
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "w1")
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "b")
-    assert ROLE_COLOURS["input"] in node_line(dot, "x1")
-    assert ROLE_COLOURS["constant"] in node_line(dot, "v0")
-    assert ROLE_COLOURS["computed"] in node_line(dot, "n")
+    assert ROLES["parameter"].colour in node_line(dot, "w1")
+    assert ROLES["parameter"].colour in node_line(dot, "b")
+    assert ROLES["input"].colour in node_line(dot, "x1")
+    assert ROLES["constant"].colour in node_line(dot, "v0")
+    assert ROLES["computed"].colour in node_line(dot, "n")
     root_name = f"v{len(topological_order(constant)) - 1}"  # unlabelled: named by its index
-    assert ROLE_COLOURS["root"] in node_line(dot, root_name)
+    assert ROLES["root"].colour in node_line(dot, root_name)
     legend = dot.source[dot.source.index("label=<") :]
     for name in ("input", "parameter", "constant", "computed", "root (loss)"):
         assert f">{name}</td>" in legend
@@ -156,8 +156,8 @@ def test_parameters_can_be_named_explicitly():
     out, _ = neuron_graph()
     x1 = next(node for node in topological_order(out) if node.label == "x1")
     dot = draw_graph(out, parameters=[x1])
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "x1")
-    assert ROLE_COLOURS["input"] in node_line(dot, "w1")
+    assert ROLES["parameter"].colour in node_line(dot, "x1")
+    assert ROLES["input"].colour in node_line(dot, "w1")
 
 
 def test_highlight_marks_the_node_its_op_and_the_edges_into_it():
