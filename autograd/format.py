@@ -10,6 +10,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 
 def format_number(x: float) -> str:
@@ -41,6 +42,57 @@ def text_table(
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def markdown_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_columns: Iterable[int] = ()
+) -> str:
+    """A Markdown table, ``numeric_columns`` right-aligned; cells go in as given (escape
+    text with ``markdown_text``)."""
+    numeric = set(numeric_columns)
+    alignment = "".join("---:|" if c in numeric else ":---|" for c in range(len(headers)))
+    return "\n".join(
+        ["| " + " | ".join(headers) + " |", "|" + alignment]
+        + ["| " + " | ".join(row) + " |" for row in rows]
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows under headers: a Markdown table in a notebook, ``text_table`` in a terminal.
+
+    Floats are written with ``float_format`` (".4f": 4 decimals; ".2e": scientific);
+    columns holding only numbers are right-aligned.
+    """
+
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    float_format: str = ".4f"
+
+    def cells(self) -> list[list[str]]:
+        """Every cell as text."""
+        return [[self._format(cell) for cell in row] for row in self.rows]
+
+    def numeric_columns(self) -> set[int]:
+        """The columns whose every cell is an int or float (never a bool)."""
+        return {c for c in range(len(self.headers)) if all(_is_number(row[c]) for row in self.rows)}
+
+    def _format(self, cell: object) -> str:
+        return format(cell, self.float_format) if isinstance(cell, float) else str(cell)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(
+            [markdown_text(header) for header in self.headers],
+            [[markdown_text(cell) for cell in row] for row in self.cells()],
+            self.numeric_columns(),
+        )
+
+    def __str__(self) -> str:
+        return text_table(self.headers, self.cells(), self.numeric_columns())
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 
 def latex_name(name: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograd.format import format_number, latex_name, markdown_text, text_table
+from autograd.format import format_number, latex_name, markdown_table, markdown_text, text_table
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -130,11 +130,16 @@ def steps_markdown(steps: Sequence[BackwardStep]) -> str:
         return "*(no backward steps: the root is a leaf)*"
     names = node_names(steps[0].node)
     root = latex_name(names[steps[0].node])
-    lines = [
-        f"| step | node | op | $\\partial {root}/\\partial\\,\\text{{node}}$ | input "
-        "| $\\partial\\,\\text{node}/\\partial\\,\\text{input}$ | contribution |",
-        "|---:|:---|:---|---:|:---|---:|:---|",
+    headers = [
+        "step",
+        "node",
+        "op",
+        f"$\\partial {root}/\\partial\\,\\text{{node}}$",
+        "input",
+        "$\\partial\\,\\text{node}/\\partial\\,\\text{input}$",
+        "contribution",
     ]
+    rows = []
     for step, first, child, local, contribution in _step_rows(steps):
         upstream = format_number(step.upstream)
         step_cells = (
@@ -148,6 +153,5 @@ def steps_markdown(steps: Sequence[BackwardStep]) -> str:
             else ["", "", "", ""]
         )
         product = f"${upstream} \\times {format_number(local)} = {format_number(contribution)}$"
-        cells = [*step_cells, markdown_text(names[child]), format_number(local), product]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append([*step_cells, markdown_text(names[child]), format_number(local), product])
+    return markdown_table(headers, rows, numeric_columns={0, 3, 5})
