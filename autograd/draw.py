@@ -19,6 +19,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd import checks
 from autograd.trace import node_names
 from autograd.value import Value
 
@@ -30,6 +31,7 @@ INSTALL_GRAPHVIZ = (
 )
 MAX_NODES = 1500
 IMAGE_FORMATS = ("png", "svg", "pdf")
+RANKDIRS = ("LR", "TB")
 FONT = "Helvetica,Arial,sans-serif"
 
 
@@ -149,10 +151,8 @@ def draw_graph(
         uses, such as its weights); None (the default) does so only when the
         graph has more than ``max_nodes`` nodes and clusters are given.
     """
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
+    max_nodes = checks.integer(max_nodes, "draw_graph", "max_nodes", minimum=1)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
     look = _Look(
         root,

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
+from autograd import checks
 from autograd.draw import ComputationGraph, draw_graph
 from autograd.format import format_number
 from autograd.trace import BackwardStep, backward_steps, node_names
@@ -93,6 +92,7 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
         raise TypeError(
             f"frames: {', '.join(given_per_frame)} is set for each frame, do not pass it"
         )
+    max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
     steps = backward_steps(root)
     last_index = len(steps)
     if last_index + 1 > max_frames:
@@ -130,8 +130,7 @@ def write_frames(
     of that format left by an earlier run are removed first, so the folder holds
     exactly this backward pass.
     """
-    if format not in FRAME_FORMATS:
-        raise ValueError(f"write_frames: format must be one of {FRAME_FORMATS}, got {format!r}")
+    checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
     graphs = frame_graphs(root, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -157,10 +156,8 @@ def write_gif(
     (titles and labels change), so each is centred on a white canvas as large
     as the largest frame.
     """
-    if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms <= 0:
-        raise ValueError(
-            f"write_gif: duration_ms must be a positive int (milliseconds), got {duration_ms!r}"
-        )
+    duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
+    from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
     images = [
         Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
         for graph in frame_graphs(root, **draw_kwargs)

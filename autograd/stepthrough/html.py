@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
+from autograd import checks
 from autograd.format import format_number
 from autograd.stepthrough.frames import Frame, frames
 from autograd.trace import node_names
@@ -86,8 +87,7 @@ def write_html(
     a slider, Previous/Next buttons and the arrow keys move between them.
     ``draw_kwargs`` go to every ``draw_graph`` call. Returns the file's path.
     """
-    if not isinstance(title, str):
-        raise TypeError(f"write_html: title must be a str, got {title!r}")
+    title = checks.text(title, "write_html", "title")
     page_frames = frames(root, **draw_kwargs)
     names = node_names(root)
     sections = "\n".join(

@@ -128,8 +128,23 @@ def test_rankdir_and_title():
     assert "rankdir=TB" in draw_graph(out, "TB").source
     assert "rankdir=LR" in draw_graph(out).source
     assert "One neuron" in svg_text(draw_graph(out, title="One neuron").pipe(format="svg"))
-    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB', got 'XY'"):
+    with pytest.raises(
+        ValueError, match=r"^draw_graph: expected rankdir to be one of 'LR', 'TB', got 'XY'$"
+    ):
         draw_graph(out, "XY")
+
+
+@pytest.mark.parametrize(
+    ("max_nodes", "error", "message"),
+    [
+        (0, ValueError, "expected max_nodes to be an int >= 1, got 0"),
+        (2.5, TypeError, "expected max_nodes to be an int, got 2.5 (float)"),
+        (True, TypeError, "expected max_nodes to be an int, got True (bool)"),
+    ],
+)
+def test_max_nodes_must_be_a_positive_int(max_nodes, error, message):
+    with pytest.raises(error, match="^" + re.escape(f"draw_graph: {message}") + "$"):
+        draw_graph(neuron_graph()[0], max_nodes=max_nodes)
 
 
 def node_line(dot, label: str) -> str:
