@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict, overload
 
 import graphviz
 
@@ -57,6 +58,19 @@ HIGHLIGHT_COLOUR = "#ea580c"
 PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*")
 
 
+class DrawOptions(TypedDict, total=False):
+    """The options of ``draw_graph`` that stay the same in every frame of a step-through."""
+
+    rankdir: str
+    show_grads: bool
+    show_local_grads: bool
+    clusters: Mapping[str, Iterable[Value]] | None
+    parameters: Iterable[Value] | None
+    legend: bool
+    max_nodes: int
+    collapse: bool | None
+
+
 class GraphvizNotInstalled(RuntimeError):
     """Rendering needs Graphviz's `dot` program, which is not on the PATH."""
 
@@ -70,24 +84,39 @@ def escape_record_text(text: str) -> str:
 
 def escape_plain_text(text: str) -> str:
     """Text for a plain label: backslashes, quotes and newlines escaped, never read as HTML."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+    escaped: str = graphviz.nohtml(  # a str that graphviz never reads as an HTML label
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    )
+    return escaped
 
 
-class ComputationGraph(graphviz.Digraph):
+class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is untyped
     """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`.
 
     ``str(graph)`` is the DOT source and needs no `dot`; rendering does
     (``render``, ``pipe``, ``write_image`` and Jupyter's inline SVG).
     """
 
-    def render(self, *args, **kwargs) -> str:
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """graphviz's render (the arguments are its own), once `dot` is known to be there."""
         _require_dot()
-        return super().render(*args, **kwargs)
+        path: str = super().render(*args, **kwargs)
+        return path
 
-    def pipe(self, *args, **kwargs):
+    @overload
+    def pipe(self, format: str | None = None, *, encoding: None = None, **kwargs: Any) -> bytes: ...
+
+    @overload
+    def pipe(self, format: str | None = None, *, encoding: str, **kwargs: Any) -> str: ...
+
+    def pipe(
+        self, format: str | None = None, *, encoding: str | None = None, **kwargs: Any
+    ) -> bytes | str:
+        """The rendering as bytes, or as text with ``encoding``; needs `dot`."""
         # Jupyter's inline display (_repr_image_svg_xml) pipes too.
         _require_dot()
-        return super().pipe(*args, **kwargs)
+        output: bytes | str = super().pipe(format, encoding=encoding, **kwargs)
+        return output
 
     def write_image(self, path: str | os.PathLike[str]) -> Path:
         """Render to ``path`` in the format its suffix names (.png, .svg or .pdf); return it."""
@@ -415,13 +444,19 @@ def _cluster_membership(
 def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> dict[Value, int]:
     """The clusters' nodes plus the leaves used only inside one cluster (a neuron's weights)."""
     collapsed = dict(membership)
-    user_clusters: dict[Value, set[int | None]] = {}
+    user_clusters: dict[Value, set[int]] = {}
+    used_outside: set[Value] = set()  # used by a node in no cluster
     for node in order:
+        index = membership.get(node)
         for child in node.inputs:
-            user_clusters.setdefault(child, set()).add(membership.get(node))
+            if index is None:
+                used_outside.add(child)
+            else:
+                user_clusters.setdefault(child, set()).add(index)
     for node, users in user_clusters.items():
-        if not node.inputs and node not in collapsed and len(users) == 1 and None not in users:
-            collapsed[node] = next(iter(users))
+        alone = not node.inputs and node not in collapsed and node not in used_outside
+        if alone and len(users) == 1:
+            (collapsed[node],) = users
     return collapsed
 
 

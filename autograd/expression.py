@@ -227,7 +227,7 @@ def _number(node: ast.expr) -> float:
     if not _is_number(literal):
         value = getattr(literal, "value", None)
         raise _rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
-    assert isinstance(literal, ast.Constant)
+    assert isinstance(literal, ast.Constant) and isinstance(literal.value, (int, float))
     try:
         number = float(literal.value)
     except OverflowError:  # an int literal beyond the largest float

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 from operator import attrgetter
-from typing import Union
+from typing import Union, cast
 
 from autograd.graph import topological_order
 
@@ -40,7 +40,7 @@ def _constant(number: object, op: str) -> Value:
     return _node(_check_number(number, op), "", (), ())
 
 
-def _node(data: float, op: str, inputs: tuple, local_grads: tuple) -> Value:
+def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """A new Value, made without ``__init__``'s checks (the caller did them); op "" is a leaf."""
     if data - data != 0.0:
         raise OverflowError(
@@ -277,7 +277,7 @@ def _short(n: float) -> str:
     return str(int(n)) if n.is_integer() else repr(n)
 
 
-def _not_parameters(weights: tuple, bias: object) -> TypeError:
+def _not_parameters(weights: tuple[object, ...], bias: object) -> TypeError:
     """The error for a weight or bias that is not a Value (it must be, to get a grad)."""
     wrong = next(p for p in (*weights, bias) if not isinstance(p, Value))
     return TypeError(
@@ -301,11 +301,12 @@ def weighted_sums(
 
     The inputs are shared by every row, so they are wrapped and read once for the layer.
     """
-    xs = tuple(inputs)
+    operands = tuple(inputs)
     try:  # the hot path: every input already a Value, read in C by map()
-        x_data = tuple(map(_data, xs))
+        x_data = tuple(map(_data, operands))
+        xs = cast("tuple[Value, ...]", operands)  # each has .data: a Value
     except AttributeError:
-        xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in xs)
+        xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in operands)
         x_data = tuple(map(_data, xs))
     weight_rows, biases = list(weight_rows), list(biases)
     if len(weight_rows) != len(biases):

@@ -16,12 +16,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import ComputationGraph, draw_graph
+from autograd.draw import ComputationGraph, DrawOptions, draw_graph
 from autograd.format import format_number
 from autograd.trace import BackwardStep, backward_steps, node_names
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 FRAME_FORMATS = ("png", "svg")
 MAX_FRAMES = 300
@@ -79,7 +83,9 @@ def frame_title(
     )
 
 
-def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) -> list[Frame]:
+def frames(
+    root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: Unpack[DrawOptions]
+) -> list[Frame]:
     """Every frame of ``root``'s backward pass: the forward graph, then one per step.
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
@@ -116,13 +122,16 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
     return result
 
 
-def frame_graphs(root: Value, **draw_kwargs: object) -> list[ComputationGraph]:
+def frame_graphs(root: Value, **draw_kwargs: Unpack[DrawOptions]) -> list[ComputationGraph]:
     """The drawings of ``frames(root, **draw_kwargs)``: len(backward_steps(root)) + 1 graphs."""
     return [frame.graph for frame in frames(root, **draw_kwargs)]
 
 
 def write_frames(
-    root: Value, folder: str | os.PathLike[str], format: str = "png", **draw_kwargs: object
+    root: Value,
+    folder: str | os.PathLike[str],
+    format: str = "png",
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Path]:
     """Render every frame into ``folder`` as frame_000.png, frame_001.png, ... and return the paths.
 
@@ -148,7 +157,10 @@ def write_frames(
 
 
 def write_gif(
-    root: Value, path: str | os.PathLike[str], duration_ms: int = 1200, **draw_kwargs: object
+    root: Value,
+    path: str | os.PathLike[str],
+    duration_ms: int = 1200,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
 
@@ -158,6 +170,7 @@ def write_gif(
     """
     duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
     from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
+
     images = [
         Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
         for graph in frame_graphs(root, **draw_kwargs)
