@@ -283,7 +283,10 @@ def test_collapse_draws_one_box_per_cluster_with_its_own_weights():
     # one edge per pair of boxes, not one per use
     joined = [(tail, head) for tail, head, _ in edges(dot) if head.startswith("cluster")]
     assert len(joined) == len(set(joined)) == 3 * 3 + 3 * 3
-    svg_text(dot.pipe(format="svg"))
+    shown = svg_text(dot.pipe(format="svg"))  # dot lays it out, with every box's label
+    assert all(f"layer {layer} neuron {j}" in shown for layer in (0, 1) for j in (0, 1, 2))
+    # each box: 3 weights, the bias, 3 products, 3 sums and the tanh
+    assert shown.count("11 values") == 6 and "x1" in shown
 
 
 def test_collapse_happens_by_itself_only_when_needed_and_clusters_exist():
