@@ -16,14 +16,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import PARAMETER_LABEL, ComputationGraph, draw_graph
+from autograd.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
+from autograd.format import format_number
 from autograd.names import node_names, partial
-from autograd.trace import BackwardStep, backward_steps, format_number
+from autograd.trace import BackwardStep, backward_steps
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 FRAME_FORMATS = ("png", "svg")
 MAX_FRAMES = 300
@@ -118,16 +121,15 @@ def summary_title(updates: Sequence[Update], names: dict[Value, str], lr: float)
 def known_grads_per_frame(root: Value, steps: Sequence[BackwardStep]) -> list[dict[Value, float]]:
     """The gradients known in each frame: ``{root: 1.0}``, then after each step.
 
-    Step k adds its ``contributions`` (upstream * local derivative) to its
-    inputs' gradients -- the chain rule, summed over every use -- in the order
-    and arithmetic of ``Value.backward``, so the last dict holds exactly the
+    Read from the steps, which record each input's gradient after the step's
+    contribution (the chain rule, summed over every use, in the order and
+    arithmetic of ``Value.backward``): the last dict holds exactly the
     gradients that ``root.backward()`` sets on a fresh graph.
     """
     known = {root: 1.0}
     per_frame = [dict(known)]
     for step in steps:
-        for child, contribution in zip(step.inputs, step.contributions):
-            known[child] = known.get(child, 0.0) + contribution
+        known.update(zip(step.inputs, step.input_grads))
         per_frame.append(dict(known))
     return per_frame
 
@@ -153,7 +155,7 @@ def frames(
     *,
     max_frames: int = MAX_FRAMES,
     lr: float | None = None,
-    **draw_kwargs: object,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Frame]:
     """Every frame of ``root``'s backward pass: the forward graph, then one per step;
     with a learning rate ``lr``, then one per parameter update (old → new, the
@@ -169,14 +171,13 @@ def frames(
         raise TypeError(
             f"frames: {', '.join(given_per_frame)} is set for each frame, do not pass it"
         )
+    max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
     rate = None if lr is None else checks.positive_number(lr, "frames", "lr")
     steps = backward_steps(root)
     last_index = len(steps)
     per_frame = known_grads_per_frame(root, steps)
     parameters = draw_kwargs.get("parameters")
-    updates = (
-        [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)  # type: ignore[arg-type]
-    )
+    updates = [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)
     count = last_index + 1 + (len(updates) + 1 if updates else 0)
     if count > max_frames:
         raise ValueError(
@@ -198,7 +199,7 @@ def frames(
         result.append(Frame(index, title, step, known, graph))
     # After backward: one frame per update, then the summary (three-tuples: title, updates,
     # whether it is the summary).
-    after = [
+    after: list[tuple[str, tuple[Update, ...], bool]] = [
         (update_title(u, names, names[root], i, len(updates)), (u,), False)
         for i, u in enumerate(updates, 1)
     ]
@@ -216,13 +217,20 @@ def frames(
     return result
 
 
-def frame_graphs(root: Value, **draw_kwargs: object) -> list[ComputationGraph]:
-    """The drawings of ``frames(root, **draw_kwargs)``: one per frame."""
-    return [frame.graph for frame in frames(root, **draw_kwargs)]
+def frame_graphs(
+    root: Value, *, lr: float | None = None, **draw_kwargs: Unpack[DrawOptions]
+) -> list[ComputationGraph]:
+    """The drawings of ``frames(root, lr=lr, **draw_kwargs)``: one per frame."""
+    return [frame.graph for frame in frames(root, lr=lr, **draw_kwargs)]
 
 
 def write_frames(
-    root: Value, folder: str | os.PathLike[str], format: str = "png", **draw_kwargs: object
+    root: Value,
+    folder: str | os.PathLike[str],
+    format: str = "png",
+    *,
+    lr: float | None = None,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Path]:
     """Render every frame into ``folder`` as frame_000.png, frame_001.png, ... and return the paths.
 
@@ -230,9 +238,8 @@ def write_frames(
     of that format left by an earlier run are removed first, so the folder holds
     exactly this backward pass.
     """
-    if format not in FRAME_FORMATS:
-        raise ValueError(f"write_frames: format must be one of {FRAME_FORMATS}, got {format!r}")
-    graphs = frame_graphs(root, **draw_kwargs)
+    checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
+    graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     earlier_frame = re.compile(rf"frame_\d+\.{format}")
@@ -249,7 +256,12 @@ def write_frames(
 
 
 def write_gif(
-    root: Value, path: str | os.PathLike[str], duration_ms: int = 1200, **draw_kwargs: object
+    root: Value,
+    path: str | os.PathLike[str],
+    duration_ms: int = 1200,
+    *,
+    lr: float | None = None,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
 
@@ -257,13 +269,12 @@ def write_gif(
     (titles and labels change), so each is centred on a white canvas as large
     as the largest frame.
     """
-    if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms <= 0:
-        raise ValueError(
-            f"write_gif: duration_ms must be a positive int (milliseconds), got {duration_ms!r}"
-        )
+    duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
+    from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
+
     images = [
         Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
-        for graph in frame_graphs(root, **draw_kwargs)
+        for graph in frame_graphs(root, lr=lr, **draw_kwargs)
     ]
     size = (max(image.width for image in images), max(image.height for image in images))
     padded = []

@@ -18,13 +18,18 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from autograd import checks
+from autograd.draw import DrawOptions
+from autograd.format import format_number
 from autograd.names import node_names, partial
 from autograd.quiz import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import format_number
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 DEFAULT_TITLE = "Backpropagation, step by step"
 
@@ -188,7 +193,7 @@ def step_through(
     questions: Sequence[Question] | None = None,
     significant_figures: int = SIGNIFICANT_FIGURES,
     quiz: bool = False,
-    **draw_kwargs: object,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> StepThroughPage:
     """The step-through of ``root``'s backward pass as one offline HTML page.
 
@@ -202,20 +207,14 @@ def step_through(
     ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call.
     In Jupyter, ``step_through(loss)`` as a cell's last line shows the page.
     """
-    checks.instance(title, "step_through", "title", str)
+    title = checks.text(title, "step_through", "title")
     figures = checks.integer(significant_figures, "step_through", "significant_figures", minimum=1)
     checks.instance(quiz, "step_through", "quiz", bool)
     page_frames = frames(root, lr=lr, **draw_kwargs)
     names = node_names(root)
     if questions is None:
         parameters = draw_kwargs.get("parameters")
-        questions = graph_questions(
-            root,
-            names,
-            lr=lr,
-            formulas=formulas,
-            parameters=parameters,  # type: ignore[arg-type]
-        )
+        questions = graph_questions(root, names, lr=lr, formulas=formulas, parameters=parameters)
     sections = "\n".join(
         f'<section class="frame" id="frame-{frame.index}">\n'
         f'<div class="caption">\n{caption_html(root, frame, names)}\n</div>\n'
@@ -239,11 +238,28 @@ def step_through(
 
 
 def write_html(
-    root: Value, path: str | os.PathLike[str], title: str = DEFAULT_TITLE, **options: object
+    root: Value,
+    path: str | os.PathLike[str],
+    title: str = DEFAULT_TITLE,
+    *,
+    lr: float | None = None,
+    formulas: Mapping[str, str] | None = None,
+    questions: Sequence[Question] | None = None,
+    significant_figures: int = SIGNIFICANT_FIGURES,
+    quiz: bool = False,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
-    """Write ``step_through(root, title, **options)`` to ``path`` as one offline HTML page;
-    return the path. The options are ``step_through``'s (lr, formulas, questions, quiz,
-    significant_figures) and ``draw_graph``'s."""
-    if not isinstance(title, str):
-        raise TypeError(f"write_html: title must be a str, got {title!r}")
-    return step_through(root, title, **options).save(path)  # type: ignore[arg-type]
+    """Write ``step_through(root, title, ...)`` to ``path`` as one offline HTML page (the
+    same options); return the path."""
+    title = checks.text(title, "write_html", "title")
+    page = step_through(
+        root,
+        title,
+        lr=lr,
+        formulas=formulas,
+        questions=questions,
+        significant_figures=significant_figures,
+        quiz=quiz,
+        **draw_kwargs,
+    )
+    return page.save(path)

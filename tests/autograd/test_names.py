@@ -5,9 +5,10 @@ import re
 import pytest
 
 from autograd import Value, draw_graph, topological_order, weighted_sum
+from autograd.explain import explain
 from autograd.expression import parse_expression
 from autograd.names import MAX_NAME_LENGTH, node_names, partial
-from autograd.trace import backward_steps, explain, steps_markdown, steps_table
+from autograd.trace import backward_steps, steps_markdown, steps_table
 from nn import MLP, squared_error
 from nn.lessons import backprop
 
