@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 FRAME_FORMATS = ("png", "svg")
 MAX_FRAMES = 300
+SLIDE_WIDTH_PX = 1920  # the GIF fits a full-HD slide
+PNG_DPI = 96  # dot's resolution for PNG
 # draw_graph options that frames() sets itself, differently for every frame.
 SET_PER_FRAME = ("highlight", "known_grads", "title")
 
@@ -265,17 +267,18 @@ def write_gif(
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
 
-    Each frame is shown for ``duration_ms`` milliseconds. Frames differ in size
-    (titles and labels change), so each is centred on a white canvas as large
-    as the largest frame.
+    Each frame is shown for ``duration_ms`` milliseconds. A frame wider than a
+    1920-px slide is laid out smaller by `dot` to fit it (the demo's smallest text
+    stays above 11 px). Frames differ in size (titles and labels change), so each
+    is centred on a white canvas as large as the largest frame.
     """
     duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
     from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
 
-    images = [
-        Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
-        for graph in frame_graphs(root, lr=lr, **draw_kwargs)
-    ]
+    graphs = frame_graphs(root, lr=lr, **draw_kwargs)
+    for graph in graphs:  # `size` is in inches, at the 96 dpi of dot's PNG; only ever shrinks
+        graph.attr(size=f"{SLIDE_WIDTH_PX / PNG_DPI:g},1000")
+    images = [Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA") for graph in graphs]
     size = (max(image.width for image in images), max(image.height for image in images))
     padded = []
     for image in images:
@@ -285,12 +288,14 @@ def write_gif(
         padded.append(canvas)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial_file = path.with_name(f".{path.name}.partial")
     padded[0].save(
-        path,
+        partial_file,
         format="GIF",
         save_all=True,
         append_images=padded[1:],
         duration=duration_ms,
         loop=0,
     )
+    partial_file.replace(path)  # a reader never sees half a GIF
     return path

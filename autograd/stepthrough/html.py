@@ -21,7 +21,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import DrawOptions
+from autograd.draw import DrawOptions, svg_element
 from autograd.format import format_number
 from autograd.names import node_names, partial
 from autograd.quiz import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
@@ -35,17 +35,12 @@ DEFAULT_TITLE = "Backpropagation, step by step"
 
 
 def inline_svg(svg: str, id_prefix: str) -> str:
-    """dot's SVG document as an element to inline in HTML.
-
-    Drops the XML prolog, doctype, comments and ``<title>`` elements (dot's
-    internal node names, which would pop up as tooltips), and prefixes every id
-    and every reference to one (``url(#id)``, ``href="#id"``) with ``id_prefix``,
+    """dot's SVG document as an element to inline in HTML (``draw.svg_element``), with every
+    id and every reference to one (``url(#id)``, ``href="#id"``) prefixed by ``id_prefix``,
     so that the many drawings on one page keep their ids unique.
     """
-    element = svg[svg.index("<svg") :]
-    element = re.sub(r"<!--.*?-->|<title>.*?</title>", "", element, flags=re.DOTALL)
-    element = re.sub(r'\sid="|url\(#|href="#', lambda found: found.group() + id_prefix, element)
-    return element.strip()
+    element = svg_element(svg)
+    return re.sub(r'\sid="|url\(#|href="#', lambda found: found.group() + id_prefix, element)
 
 
 def caption_html(root: Value, frame: Frame, names: dict[Value, str]) -> str:

@@ -68,7 +68,7 @@ def layout(page) -> dict[str, float]:
           const heights = [...frame.querySelectorAll('svg text')]
             .map(text => text.getBoundingClientRect().height);
           const box = frame.querySelector('.drawing').getBoundingClientRect();
-          const node = frame.querySelector(".node [stroke='#ea580c']");
+          const node = frame.querySelector('.node.current');
           const rect = node ? node.getBoundingClientRect() : box;
           return {
             smallestText: Math.min(...heights),

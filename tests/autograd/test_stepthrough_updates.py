@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from PIL import Image
 
@@ -61,3 +63,15 @@ def test_the_gif_shows_the_updates_too(tmp_path):
     E, _ = course_example()
     with Image.open(write_gif(E, tmp_path / "steps.gif", lr=LR)) as gif:
         assert gif.n_frames == 15
+
+
+def test_the_gif_fits_a_1920_px_slide_with_text_of_11_px_or_more(tmp_path):
+    E, _ = course_example()
+    natural = frames(E)[0].graph  # dot's PNG of the forward frame, unscaled
+    with Image.open(io.BytesIO(natural.pipe(format="png"))) as image:
+        natural_width = image.width
+    with Image.open(write_gif(E, tmp_path / "steps.gif", lr=LR)) as gif:
+        width = gif.width
+    assert natural_width > 1920 >= width > 1700  # laid out smaller, not much
+    # the smallest text, 10-point edge labels at 96 dpi, after scaling to the slide
+    assert 10 * 96 / 72 * width / natural_width >= 11
