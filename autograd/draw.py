@@ -57,7 +57,7 @@ ROLES = {
 HIGHLIGHT_COLOUR = "#ea580c"
 # The edges into an op with two or more inputs, in operand order; each local-derivative
 # label is written in its edge's colour, so it is clear which edge it belongs to.
-EDGE_COLOURS = ("#1d4ed8", "#a21caf", "#047857", "#b45309")
+EDGE_COLOURS = ("#1d4ed8", "#a21caf", "#047857", "#b45309", "#0e7490", "#4d7c0f")
 # Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3, and by place
 # w2[1,3], b2[1]) is a parameter.
 PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from autograd.graph import topological_order
 from autograd.value import Value
 
-MAX_NAME_LENGTH = 16
+MAX_NAME_LENGTH = 20
 ELIDED = "…"
 MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a2"
 
@@ -45,21 +45,24 @@ def names_in_order(order: Sequence[Value]) -> dict[Value, str]:
     labels = {node.label for node in order if node.label}
     used: set[str] = set()
     names: dict[Value, str] = {}
-    written: dict[Value, Name] = {}  # how each node is written inside its users' expressions
+    # How each node can be written inside its users' expressions, longest first: a computed
+    # node's name, then shorter forms with more of it elided, down to "…".
+    forms: dict[Value, list[Name]] = {}
     for node in order:
         if node.label:
-            written[node] = (node.label, ATOM)
-            base, reserved = node.label, used
+            forms[node] = [(node.label, ATOM)]
+            reserved = used
         else:
-            written[node] = _written(node, written)
-            base, reserved = written[node][0], used | labels
+            forms[node] = _forms(node, forms)
+            reserved = used | labels
+        base = forms[node][0][0]
         name, copy = base, 1
         while name in reserved:
             copy += 1
             name = f"{base}#{copy}"
         if name != base and (node.label or node.op):
             # Its users must not read as using the first one; a number reads the same anyway.
-            written[node] = (name, written[node][1])
+            forms[node][0] = (name, forms[node][0][1])
         used.add(name)
         names[node] = name
     return names
@@ -81,27 +84,26 @@ def number_name(value: float) -> str:
     return text.replace("-", MINUS)
 
 
-def _written(node: Value, written: dict[Value, Name]) -> Name:
-    """An unlabelled node's name: its value, or its expression (elided when too long)."""
+def _forms(node: Value, forms: dict[Value, list[Name]]) -> list[Name]:
+    """An unlabelled node's forms, its name first: a number's value; an expression over its
+    inputs' longest forms that fit in MAX_NAME_LENGTH, then over shorter ones, then "…"."""
     if not node.op:
-        return number_name(node.data), NEGATIVE if node.data < 0.0 else ATOM
-    operands = [written[child] for child in node.inputs]
-    name = _expression(node.op, operands)
-    if len(name[0]) <= MAX_NAME_LENGTH:
-        return name
-    # Too long: first elide the operands that are expressions, then say what the node is.
-    generated = [
-        (ELIDED, ATOM) if not child.label and child.op else operand
-        for child, operand in zip(node.inputs, operands)
-    ]
-    name = _expression(node.op, generated)
-    if len(name[0]) <= MAX_NAME_LENGTH:
-        return name
-    if node.op == "w·x+b":  # a neuron's weighted sum, told apart by its bias where that fits
-        bias = operands[-1][0]
-        short = f"Σw·x + {bias}"
-        return (short if len(short) <= MAX_NAME_LENGTH else "Σw·x + b"), SUM
-    return _expression(node.op, [(ELIDED, ATOM)] * len(operands))
+        return [(number_name(node.data), NEGATIVE if node.data < 0.0 else ATOM)]
+    fitting = []
+    for level in range(MAX_NAME_LENGTH):  # level k: each input at its k-th form (or its last)
+        operands = [forms[child][min(level, len(forms[child]) - 1)] for child in node.inputs]
+        name = _expression(node.op, operands)
+        if len(name[0]) <= MAX_NAME_LENGTH:
+            fitting.append(name)
+        if all(level >= len(forms[child]) - 1 for child in node.inputs):
+            break
+    if not fitting:  # even its inputs' shortest forms are too long: say what the node is
+        if node.op == "w·x+b":  # a neuron's weighted sum, told apart by its bias where it fits
+            short = f"Σw·x + {forms[node.inputs[-1]][0][0]}"
+            fitting.append((short if len(short) <= MAX_NAME_LENGTH else "Σw·x + b", SUM))
+        else:
+            fitting.append(_expression(node.op, [(ELIDED, ATOM)] * len(node.inputs)))
+    return [*dict.fromkeys(fitting), (ELIDED, ATOM)]
 
 
 def _expression(op: str, operands: Sequence[Name]) -> Name:

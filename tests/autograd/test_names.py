@@ -68,7 +68,7 @@ def test_a_long_expression_is_elided_but_says_what_it_is():
     root = (t - inner) ** 2
     names = node_names(root)
     assert names[inner] == "tanh(x·x·x + x)"
-    assert names[root] == "(t − …)²"
+    assert names[root] == "(t − tanh(…·x + x))²"  # elided from the inside out
     assert all(len(name) <= MAX_NAME_LENGTH for name in names.values())
     long_label = Value(1.0, label="a_rather_long_label")
     both = long_label * long_label
@@ -157,3 +157,10 @@ def test_no_machine_names_in_the_demo_a_formula_or_an_mlp():
         assert len(set(names.values())) == len(names)
         assert not [name for name in names.values() if MACHINE_NAME.search(name)]
         assert not MACHINE_NAME.search(person_readable_text(root))
+
+
+def test_an_mlps_neurons_are_told_apart_by_their_biases():
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    names = set(node_names(squared_error(model([0.5, -1.0]), 0.25)).values())
+    assert {"tanh(Σw·x + b1[1])", "tanh(Σw·x + b1[2])", "Σw·x + b2[1]"} <= names
+    assert {"w1[1,1]", "w1[2,2]", "w2[1,2]", "b2[1]"} <= names  # parameters by place
