@@ -109,8 +109,11 @@ def load_network(path: Path) -> NetworkSpec:
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except (json.JSONDecodeError, NetworkFileError) as error:
-        raise NetworkFileError(f"network file {str(path)!r} is not valid JSON: {error}") from None
-    return parse_network(data)
+        raise NetworkFileError(f"{path}: not valid JSON: {error}") from None
+    try:
+        return parse_network(data)
+    except NetworkFileError as error:
+        raise NetworkFileError(f"{path}: {error}") from None
 
 
 def _no_constant(name: str) -> float:
@@ -371,11 +374,11 @@ def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fu
 
 
 def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltNetwork]:
-    """``steps`` rounds of forward, backward and update; E before each update, and the
-    network built from the last update (its E is the error after ``steps`` updates)."""
-    history = []
+    """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
+    updates, and the network built from the last update (its E is the last of them)."""
     network = build_network(spec)
+    history = [network.E.data]
     for _ in range(steps):
-        history.append(network.E.data)
         network = build_network(network.updated(lr))
+        history.append(network.E.data)
     return history, network

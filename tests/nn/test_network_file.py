@@ -16,6 +16,7 @@ from nn.network import (
     parse_network,
     train,
 )
+from tests.worked_example import sigmoid
 
 NET_222 = {
     "inputs": [1.0, 0.5],
@@ -26,10 +27,6 @@ NET_222 = {
     "targets": [1.0, 0.0],
     "lr": 0.5,
 }
-
-
-def sigmoid(z):
-    return 1 / (1 + math.exp(-z))
 
 
 def by_hand_222(net):
@@ -98,7 +95,7 @@ def test_file_round_trip_and_training_chains(tmp_path):
     history, after_two = train(spec, 2, 0.5)
     once = build_network(build_network(spec).updated(0.5))
     twice = build_network(once.updated(0.5))
-    assert history == [build_network(spec).E.data, once.E.data]
+    assert history == [build_network(spec).E.data, once.E.data, twice.E.data]
     assert after_two.E.data == twice.E.data < once.E.data < history[0]
 
 
@@ -170,8 +167,8 @@ def test_bad_network_data_names_the_field(data, message):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"inputs": [1.0,', "is not valid JSON: Expecting value: line 1 column 17"),
-        ('{"inputs": [NaN]}', "is not valid JSON: NaN is not a number a network can use"),
+        ('{"inputs": [1.0,', "net.json: not valid JSON: Expecting value: line 1 column 17"),
+        ('{"inputs": [NaN]}', "not valid JSON: NaN is not a number a network can use"),
     ],
 )
 def test_bad_network_file(tmp_path, text, message):
