@@ -172,10 +172,10 @@ class Quiz:
             self._widget = widgets.VBox([*rows, score])
         return self._widget
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         try:
-            bundle: dict[str, Any] = self.widget()._repr_mimebundle_(include, exclude)
-        except ImportError:
+            bundle: dict[str, Any] = self.widget()._repr_mimebundle_(**kwargs) or {}
+        except ImportError:  # ipywidgets is an extra of the notebooks install
             bundle = {}
         bundle["text/plain"] = "\n".join(q.prompt for q in self.questions)
         bundle.setdefault("text/html", self._repr_html_())

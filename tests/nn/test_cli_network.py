@@ -116,7 +116,7 @@ def test_network_file_pictures(capsys, tmp_path):
         in out
     )
     drawing = (folder / "backward.svg").read_text(encoding="utf-8")
-    assert "w2[1,2]" in drawing and "neuron 2[1]" in drawing
+    assert "w2[1,2]" in drawing and "layer 2, neuron 1" in drawing and "w·x+b" in drawing
     assert "w2[1,2]" in (folder / "backprop.html").read_text(encoding="utf-8")
 
 
