@@ -424,6 +424,11 @@ def _update_question(
     quantity = f"new {name}"
     hint = (
         f"{quantity} = {name} − lr · ∂{root_name}/∂{name} = "
-        f"{format_number(parameter.data)} − {lr:g} · {format_number(grad)}"
+        f"{format_number(parameter.data)} − {lr:g} · {_factor(format_number(grad))}"
     )
     return Question("update", quantity, f"{quantity} = ?", parameter.data - lr * grad, hint)
+
+
+def _factor(number: str) -> str:
+    """A number as a factor of a product: a negative one in parentheses."""
+    return f"({number})" if number.startswith("-") else number

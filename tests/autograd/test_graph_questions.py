@@ -122,3 +122,12 @@ def test_bad_arguments():
     twin = Value(2.0, label="w")
     with pytest.raises(ValueError, match=r"graph_questions: .* two named 'w'"):
         graph_questions(w * twin)
+
+
+def test_update_hint_puts_a_negative_gradient_in_parentheses():
+    w = Value(0.5, label="w")
+    y = w * -2.0
+    y.label = "y"
+    (update,) = [q for q in graph_questions(y, lr=0.1) if q.kind == "update"]
+    assert update.hint == "new w = w − lr · ∂y/∂w = 0.5000 − 0.1 · (-2.0000)"
+    assert update.expected == 0.5 - 0.1 * -2.0

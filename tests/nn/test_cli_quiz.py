@@ -1,12 +1,14 @@
 """`chainrule backprop --quiz`: answers piped in, as classroom scripts and tests give them."""
 
 import io
+import json
 import subprocess
 import sys
 
 import pytest
 
 from nn.cli import main
+from tests.nn.test_network_file import NET_222, by_hand_222
 from tests.worked_example import lesson_answers
 
 
@@ -126,3 +128,16 @@ def test_a_real_pipe_to_the_installed_command():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "score: 5/5; stopped after 5 of 17 questions"
     assert result.stderr == ""
+
+
+def test_a_network_file_quiz(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(NET_222), encoding="utf-8")
+    forward, _ = by_hand_222(NET_222)
+    lines = [f"{value:.3g}" for value in forward.values()]
+    status, out = quiz(monkeypatch, capsys, [*lines, "", "q"], "--network", str(path))
+    assert status == 0
+    assert prompts(out)[: len(forward) + 1] == [*forward, "∂E/∂a2[2]"]
+    # 9 forward values, 20 gradients (4 z, 4 a, 12 parameters), 12 updated parameters
+    assert out[-1] == "score: 9/10; stopped after 10 of 41 questions"
+    assert "  the value is 0.364: ∂E/∂a2[2] = (a2[2] − T2)" in out
