@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
+from autograd.quiz import graph_questions
 from nn.cli import main
+from nn.lessons import backprop
+from nn.lessons.quiz import run_quiz
 from tests.nn.test_network_file import NET_222, by_hand_222
 from tests.worked_example import lesson_answers
 
@@ -141,3 +144,11 @@ def test_a_network_file_quiz(monkeypatch, capsys, tmp_path):
     # 9 forward values, 20 gradients (4 z, 4 a, 12 parameters), 12 updated parameters
     assert out[-1] == "score: 9/10; stopped after 10 of 41 questions"
     assert "  the value is 0.364: ∂E/∂a2[2] = (a2[2] − T2)" in out
+
+
+def test_in_a_terminal_the_answer_goes_on_the_question_line():
+    questions = graph_questions(backprop.worked_example().E)[:1]
+    out = io.StringIO()
+    score = run_quiz(questions, io.StringIO("0.415\n"), out, interactive=True)
+    assert out.getvalue() == "z1 = ?   right: 0.415\nscore: 1/1\n"
+    assert (score.right, score.asked, score.total, score.quit) == (1, 1, 1, False)

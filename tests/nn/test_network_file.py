@@ -4,6 +4,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import topological_order
 from autograd.quiz import graph_questions
@@ -178,3 +180,47 @@ def test_bad_network_file(tmp_path, text, message):
         load_network(path)
     with pytest.raises(NetworkFileError, match="cannot read network file"):
         load_network(tmp_path / "missing.json")
+
+
+finite = st.floats(-2.0, 2.0, allow_nan=False)
+
+
+@st.composite
+def networks(draw):
+    """Small random networks: 1-3 inputs, 1-2 layers of 1-3 sigmoid or tanh neurons."""
+    width = draw(st.integers(1, 3))
+    data = {"inputs": draw(st.lists(finite, min_size=width, max_size=width)), "layers": []}
+    for _ in range(draw(st.integers(1, 2))):
+        neurons = draw(st.integers(1, 3))
+        row = st.lists(finite, min_size=width, max_size=width)
+        data["layers"].append(
+            {
+                "weights": draw(st.lists(row, min_size=neurons, max_size=neurons)),
+                "biases": draw(st.lists(finite, min_size=neurons, max_size=neurons)),
+                "activation": draw(st.sampled_from(["sigmoid", "tanh"])),
+            }
+        )
+        width = neurons
+    data["targets"] = draw(st.lists(finite, min_size=width, max_size=width))
+    return data
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks())
+def test_quiz_gradients_are_the_graphs_and_central_differences(data):
+    network = build_network(parse_network(data))
+    questions = {q.quantity: q.expected for q in graph_questions(network.E)}
+    step = 1e-6
+    for layer, rows in enumerate(data["layers"]):
+        for j, row in enumerate(rows["weights"]):
+            for i in range(len(row)):
+                weight = network.weights[layer][j][i]
+                assert questions[f"∂E/∂{weight.label}"] == weight.grad
+
+                def error_with(delta, layer=layer, j=j, i=i):
+                    changed = json.loads(json.dumps(data))
+                    changed["layers"][layer]["weights"][j][i] += delta
+                    return build_network(parse_network(changed)).E.data
+
+                estimate = (error_with(step) - error_with(-step)) / (2 * step)
+                assert weight.grad == pytest.approx(estimate, rel=1e-4, abs=1e-7)
