@@ -227,8 +227,8 @@ def run_backprop(args: argparse.Namespace) -> int:
     network = build_network(spec)
     if args.quiz:
         return _quiz(network, lr, args)
-    history, trained = train(spec, args.steps, lr) if args.steps else ([], network)
-    updated = replace((trained.updated(lr) if trained is network else trained.spec), lr=lr)
+    history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
+    updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
     if args.json:
         record = _record(network, updated, history)
         print(json.dumps(record, ensure_ascii=False, indent=2))
