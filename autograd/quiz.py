@@ -82,6 +82,11 @@ def agrees(answer: float, expected: float, significant_figures: int = SIGNIFICAN
     return answer == round_significant(expected, significant_figures)
 
 
+def shown_value(expected: float, significant_figures: int = SIGNIFICANT_FIGURES) -> str:
+    """``expected`` as revealed to a student: rounded to the checked figures (0.0571)."""
+    return f"{round_significant(expected, significant_figures):.{significant_figures}g}"
+
+
 def check_answer(
     text: str, expected: float, significant_figures: int = SIGNIFICANT_FIGURES
 ) -> Verdict:
@@ -89,7 +94,7 @@ def check_answer(
     checks.instance(text, "check_answer", "text", str)
     figures = checks.integer(significant_figures, "check_answer", "significant_figures", minimum=1)
     expected = checks.number(expected, "check_answer", "expected")
-    shown = f"{round_significant(expected, figures):.{figures}g}"
+    shown = shown_value(expected, figures)
     if not text.strip():
         return Verdict("empty", None, expected, f"no answer yet; the value is {shown}")
     answer = parse_number(text)
@@ -349,10 +354,24 @@ def _forward_question(
         function = "σ" if node.op == "sigmoid" else node.op
         formula = f"{function}({', '.join(inputs)})"
     given = ", ".join(
-        f"{names[child]} = {format_number(child.data)}" for child in node.inputs if child.label
+        f"{names[known]} = {format_number(known.data)}" for known in _named_inputs(node)
     )
     hint = f"{name} = {formula}" + (f", with {given}" if given else "")
     return Question("forward", name, f"{name} = ?", node.data, hint)
+
+
+def _named_inputs(node: Value) -> list[Value]:
+    """The labelled nodes ``node`` is computed from, looking through unlabelled ones
+    (z1 = (w1·x) + b1 is computed from w1, x and b1), first inputs first."""
+    found: dict[Value, None] = {}
+    stack = list(reversed(node.inputs))
+    while stack:
+        child = stack.pop()
+        if child.label:
+            found[child] = None
+        else:
+            stack += reversed(child.inputs)
+    return list(found)
 
 
 def _symbol(of: Value, wrt: Value, names: Mapping[Value, str]) -> str:
@@ -407,6 +426,11 @@ def _update_question(
     quantity = f"new {name}"
     hint = (
         f"{quantity} = {name} − lr · ∂{root_name}/∂{name} = "
-        f"{format_number(parameter.data)} − {lr:g} · {format_number(grad)}"
+        f"{format_number(parameter.data)} − {lr:g} · {_factor(format_number(grad))}"
     )
     return Question("update", quantity, f"{quantity} = ?", parameter.data - lr * grad, hint)
+
+
+def _factor(number: str) -> str:
+    """A number as a factor of a product: a negative one in parentheses."""
+    return f"({number})" if number.startswith("-") else number

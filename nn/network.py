@@ -109,8 +109,11 @@ def load_network(path: Path) -> NetworkSpec:
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except (json.JSONDecodeError, NetworkFileError) as error:
-        raise NetworkFileError(f"network file {str(path)!r} is not valid JSON: {error}") from None
-    return parse_network(data)
+        raise NetworkFileError(f"{path}: not valid JSON: {error}") from None
+    try:
+        return parse_network(data)
+    except NetworkFileError as error:
+        raise NetworkFileError(f"{path}: {error}") from None
 
 
 def _no_constant(name: str) -> float:
@@ -296,25 +299,29 @@ class BuiltNetwork:
         return formulas
 
     def clusters(self) -> dict[str, list[Value]]:
-        """Each neuron's computed Values, to box them in a drawing ("neuron 2[1]": layer 2's
-        first neuron; "neuron 2" in a chain)."""
+        """Each neuron's computed Values, to box them in a drawing ("layer 2, neuron 1";
+        "neuron 2" in a chain)."""
         seen: set[Value] = set()
         found = {}
         for zs, activations in zip(self.zs, self.activations):
             for z, a in zip(zs, activations):
                 nodes = [n for n in topological_order(a, include_leaves=False) if n not in seen]
                 seen.update(nodes)
-                found[f"neuron {z.label[1:]}"] = nodes
+                layer, _, neuron = z.label[1:].rstrip("]").partition("[")
+                found[f"layer {layer}, neuron {neuron}" if neuron else f"neuron {layer}"] = nodes
         return found
 
 
-def build_network(spec: NetworkSpec, *, fused: bool = False) -> BuiltNetwork:
+def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwork:
     """The network's graph, forward pass and ``E.backward()``; nodes named by place.
 
     ``fused=False`` builds each z from ``*`` and ``+`` (every product in a drawing),
-    ``fused=True`` as one ``w·x+b`` node; the numbers are the same.
+    ``fused=True`` as one ``w·x+b`` node; the numbers are the same. By default a
+    chain (the lesson's shape) is built op by op and a wider network fused, so
+    its drawing stays one node per neuron's sum.
     """
     chain = len(spec.inputs) == 1 and all(len(layer.biases) == 1 for layer in spec.layers)
+    fused = not chain if fused is None else fused
 
     def place(letter: str, layer: int | None, *indices: int) -> str:
         if layer is None:  # an input or a target: x1, x2, T1 (x and T in a chain)
@@ -371,11 +378,11 @@ def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fu
 
 
 def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltNetwork]:
-    """``steps`` rounds of forward, backward and update; E before each update, and the
-    network built from the last update (its E is the error after ``steps`` updates)."""
-    history = []
+    """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
+    updates, and the network built from the last update (its E is the last of them)."""
     network = build_network(spec)
+    history = [network.E.data]
     for _ in range(steps):
-        history.append(network.E.data)
         network = build_network(network.updated(lr))
+        history.append(network.E.data)
     return history, network

@@ -1,43 +1,21 @@
 """graph_questions: the quiz of any graph, checked against plain-float arithmetic written here."""
 
 import json
-import math
 
 import pytest
 
 from autograd import Value
 from autograd.quiz import graph_questions
 from nn.lessons import backprop
+from tests.worked_example import lesson_answers, sigmoid
 
 
-def sigmoid(z):
-    return 1 / (1 + math.exp(-z))
-
-
-def lesson_by_hand(x=0.1, w1=0.15, b1=0.4, w2=0.45, b2=0.65, t=0.25, lr=0.4):
-    """The worked example in plain floats, in the order the questions come."""
-    z1 = w1 * x + b1
-    a1 = sigmoid(z1)
-    z2 = w2 * a1 + b2
-    a2 = sigmoid(z2)
-    e = 0.5 * (t - a2) ** 2
-    de_da2 = a2 - t
-    de_dz2 = de_da2 * a2 * (1 - a2)
-    de_da1 = de_dz2 * w2
-    de_dz1 = de_da1 * a1 * (1 - a1)
-    forward = {"z1": z1, "a1": a1, "z2": z2, "a2": a2, "E": e}
-    grads = {
-        "∂E/∂a2": de_da2,
-        "∂E/∂z2": de_dz2,
-        "∂E/∂w2": de_dz2 * a1,
-        "∂E/∂b2": de_dz2,
-        "∂E/∂a1": de_da1,
-        "∂E/∂z1": de_dz1,
-        "∂E/∂w1": de_dz1 * x,
-        "∂E/∂b1": de_dz1,
-    }
-    params = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
-    updated = {f"new {p}": v - lr * grads[f"∂E/∂{p}"] for p, v in params.items()}
+def lesson_by_hand():
+    """The worked example's answers by kind: forward, gradients, updated parameters."""
+    answers = lesson_answers()
+    forward = {name: answers[name] for name in ("z1", "a1", "z2", "a2", "E")}
+    grads = {name: value for name, value in answers.items() if name.startswith("∂")}
+    updated = {name: value for name, value in answers.items() if name.startswith("new")}
     return forward, grads, updated
 
 
@@ -147,3 +125,12 @@ def test_bad_arguments():
     assert [q.quantity for q in graph_questions(product)][-2:] == ["∂w·w#2/∂w", "∂w·w#2/∂w#2"]
     with pytest.raises(ValueError, match=r"graph_questions: .* two named 'w'"):
         graph_questions(product, {w: "w", twin: "w", product: "y"})
+
+
+def test_update_hint_puts_a_negative_gradient_in_parentheses():
+    w = Value(0.5, label="w")
+    y = w * -2.0
+    y.label = "y"
+    (update,) = [q for q in graph_questions(y, lr=0.1) if q.kind == "update"]
+    assert update.hint == "new w = w − lr · ∂y/∂w = 0.5000 − 0.1 · (-2.0000)"
+    assert update.expected == 0.5 - 0.1 * -2.0

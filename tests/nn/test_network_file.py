@@ -4,6 +4,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import topological_order
 from autograd.quiz import graph_questions
@@ -16,6 +18,7 @@ from nn.network import (
     parse_network,
     train,
 )
+from tests.worked_example import sigmoid
 
 NET_222 = {
     "inputs": [1.0, 0.5],
@@ -26,10 +29,6 @@ NET_222 = {
     "targets": [1.0, 0.0],
     "lr": 0.5,
 }
-
-
-def sigmoid(z):
-    return 1 / (1 + math.exp(-z))
 
 
 def by_hand_222(net):
@@ -98,7 +97,7 @@ def test_file_round_trip_and_training_chains(tmp_path):
     history, after_two = train(spec, 2, 0.5)
     once = build_network(build_network(spec).updated(0.5))
     twice = build_network(once.updated(0.5))
-    assert history == [build_network(spec).E.data, once.E.data]
+    assert history == [build_network(spec).E.data, once.E.data, twice.E.data]
     assert after_two.E.data == twice.E.data < once.E.data < history[0]
 
 
@@ -170,8 +169,8 @@ def test_bad_network_data_names_the_field(data, message):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"inputs": [1.0,', "is not valid JSON: Expecting value: line 1 column 17"),
-        ('{"inputs": [NaN]}', "is not valid JSON: NaN is not a number a network can use"),
+        ('{"inputs": [1.0,', "net.json: not valid JSON: Expecting value: line 1 column 17"),
+        ('{"inputs": [NaN]}', "not valid JSON: NaN is not a number a network can use"),
     ],
 )
 def test_bad_network_file(tmp_path, text, message):
@@ -181,3 +180,47 @@ def test_bad_network_file(tmp_path, text, message):
         load_network(path)
     with pytest.raises(NetworkFileError, match="cannot read network file"):
         load_network(tmp_path / "missing.json")
+
+
+finite = st.floats(-2.0, 2.0, allow_nan=False)
+
+
+@st.composite
+def networks(draw):
+    """Small random networks: 1-3 inputs, 1-2 layers of 1-3 sigmoid or tanh neurons."""
+    width = draw(st.integers(1, 3))
+    data = {"inputs": draw(st.lists(finite, min_size=width, max_size=width)), "layers": []}
+    for _ in range(draw(st.integers(1, 2))):
+        neurons = draw(st.integers(1, 3))
+        row = st.lists(finite, min_size=width, max_size=width)
+        data["layers"].append(
+            {
+                "weights": draw(st.lists(row, min_size=neurons, max_size=neurons)),
+                "biases": draw(st.lists(finite, min_size=neurons, max_size=neurons)),
+                "activation": draw(st.sampled_from(["sigmoid", "tanh"])),
+            }
+        )
+        width = neurons
+    data["targets"] = draw(st.lists(finite, min_size=width, max_size=width))
+    return data
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks())
+def test_quiz_gradients_are_the_graphs_and_central_differences(data):
+    network = build_network(parse_network(data))
+    questions = {q.quantity: q.expected for q in graph_questions(network.E)}
+    step = 1e-6
+    for layer, rows in enumerate(data["layers"]):
+        for j, row in enumerate(rows["weights"]):
+            for i in range(len(row)):
+                weight = network.weights[layer][j][i]
+                assert questions[f"∂E/∂{weight.label}"] == weight.grad
+
+                def error_with(delta, layer=layer, j=j, i=i):
+                    changed = json.loads(json.dumps(data))
+                    changed["layers"][layer]["weights"][j][i] += delta
+                    return build_network(parse_network(changed)).E.data
+
+                estimate = (error_with(step) - error_with(-step)) / (2 * step)
+                assert weight.grad == pytest.approx(estimate, rel=1e-4, abs=1e-7)
