@@ -108,6 +108,16 @@ def _updates_html(frame: Frame, names: dict[Value, str], root_name: str) -> str:
     )
 
 
+def frame_position(frame: Frame, page_frames: Sequence[Frame]) -> str:
+    """Where a frame is, as the step counter says it: "Step 4 of 9", "Update 2 of 4", "Summary"."""
+    steps = sum(1 for f in page_frames if f.step is not None)
+    if frame.summary:
+        return "Summary"
+    if frame.updates:
+        return f"Update {frame.index - steps} of {len(page_frames) - steps - 2}"
+    return f"Step {frame.index} of {steps}"
+
+
 def _number(value: float) -> str:
     return f'<span class="number">{escape(format_number(value))}</span>'
 
@@ -211,7 +221,8 @@ def step_through(
         parameters = draw_kwargs.get("parameters")
         questions = graph_questions(root, names, lr=lr, formulas=formulas, parameters=parameters)
     sections = "\n".join(
-        f'<section class="frame" id="frame-{frame.index}">\n'
+        f'<section class="frame" id="frame-{frame.index}" '
+        f'data-position="{escape(frame_position(frame, page_frames))}">\n'
         f'<div class="caption">\n{caption_html(root, frame, names)}\n</div>\n'
         f'<figure class="drawing">\n'
         f"{inline_svg(frame.graph.pipe(format='svg', encoding='utf-8'), f'f{frame.index}-')}\n"
@@ -225,6 +236,7 @@ def step_through(
             title=escape(title),
             frames=sections,
             last_index=len(page_frames) - 1,
+            first_position=escape(frame_position(page_frames[0], page_frames)),
             questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
             figures=figures,
             quiz=int(quiz),

@@ -281,7 +281,7 @@ def test_html_caption_shows_the_chain_rule_arithmetic_of_its_step(tmp_path):
     page = write_html(E, tmp_path / "steps.html").read_text(encoding="utf-8")
     a2_index = next(i for i, step in enumerate(backward_steps(E), 1) if step.node.label == "a2")
     section = re.search(
-        rf'<section class="frame" id="frame-{a2_index}">(.*?)</section>', page, re.S
+        rf'<section class="frame" id="frame-{a2_index}"[^>]*>(.*?)</section>', page, re.S
     )
     caption = section.group(1).split('<figure class="drawing">')[0]
     # plain-float forward pass: dE/da2 = a2 - T, da2/dz2 = a2 (1 - a2)
