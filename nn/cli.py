@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help (0) and argparse's usage errors (2)
         return exit_request.code if isinstance(exit_request.code, int) else USAGE_ERROR
     try:
-        status = args.run(args)
+        status: int = args.run(args)
         sys.stdout.flush()  # so that a closed pipe is met here, not at interpreter exit
         return status
     except (ValueError, ArithmeticError) as error:  # ExpressionError and domain errors included

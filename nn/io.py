@@ -29,7 +29,7 @@ class ModelFileError(ValueError):
         self.path = path
 
 
-def save(model: MLP, path: str | os.PathLike) -> Path:
+def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON, atomically; returns the path.
 
     Written to a temporary file in the same folder and moved into place with
@@ -59,7 +59,7 @@ def save(model: MLP, path: str | os.PathLike) -> Path:
     return path
 
 
-def load(path: str | os.PathLike) -> MLP:
+def load(path: str | os.PathLike[str]) -> MLP:
     """The MLP saved at ``path``.
 
     A missing file raises FileNotFoundError; a file that is not this format, is

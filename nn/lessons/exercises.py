@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 
 def check(answer: object, expected: object, hint: str, *, tolerance: float = 1e-3) -> None:
@@ -32,5 +33,5 @@ def _matches(answer: object, expected: object, tolerance: float) -> bool:
     return answer == expected
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)

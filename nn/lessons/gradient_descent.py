@@ -16,12 +16,11 @@ The steps shrink when 0 < lr < 1/(2S), overshoot but still converge when
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from autograd import Value
+from autograd import Value, checks
 
 XS = (0.1, 0.2, 0.3, 0.4, 0.5)
 """The lesson's inputs. S = sum x^2 = 0.55, so lr = 0.4 converges without overshooting."""
@@ -50,7 +49,7 @@ class Step:
 
 def cost(w: Scalar, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> Scalar:
     """J(w) = sum_i (z_i - w x_i)^2, a float for a float ``w``, a Value (a graph) for a Value."""
-    return sum((z - w * x) ** 2 for x, z in zip(xs, zs))
+    return cast(Scalar, sum((z - w * x) ** 2 for x, z in zip(xs, zs)))
 
 
 def gradient(w: float, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
@@ -114,10 +113,8 @@ def _descend(
     cost_and_gradient: Callable[[float], tuple[float, float]],
     caller: str,
 ) -> list[Step]:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 < lr < math.inf:
-        raise ValueError(f"{caller}: lr must be a positive finite number, got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"{caller}: steps must be a non-negative int, got {steps!r}")
+    checks.positive_number(lr, caller, "lr")
+    checks.integer(steps, caller, "steps", minimum=0)
     w = float(w0)
     history = []
     for iteration in range(steps + 1):

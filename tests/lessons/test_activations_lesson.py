@@ -115,9 +115,13 @@ def test_a_sigmoid_neuron_learns_the_threshold_and_a_step_neuron_cannot():
 
 
 def test_bad_arguments_are_clear_errors():
-    with pytest.raises(ValueError, match="threshold_task: n must be an int >= 2, got 1"):
+    with pytest.raises(ValueError, match=r"^threshold_task: expected n to be an int >= 2, got 1$"):
         threshold_task(n=1)
-    with pytest.raises(ValueError, match=r"train_threshold_neuron: epochs .* got -1"):
+    with pytest.raises(TypeError, match=r"^threshold_task: expected n to be an int, got 2.0"):
+        threshold_task(n=2.0)
+    with pytest.raises(ValueError, match=r"^train_threshold_neuron: expected epochs .* got -1$"):
         train_threshold_neuron("sigmoid", epochs=-1)
-    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+    with pytest.raises(
+        ValueError, match=r"^curve: expected activation to be one of .* got 'swish'"
+    ):
         curve("swish", [0.0])

@@ -49,5 +49,5 @@ def test_decision_grid_holds_the_models_scores(trained):
 
 
 def test_decision_grid_rejects_a_bad_resolution(trained):
-    with pytest.raises(ValueError, match="decision_grid: resolution must be an int >= 2, got 1"):
+    with pytest.raises(ValueError, match=r"^decision_grid: expected resolution to be an int >= 2"):
         decision_grid(trained[2], trained[0], resolution=1)

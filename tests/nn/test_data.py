@@ -68,20 +68,27 @@ def test_seeded_and_leaves_the_global_random_state_alone(generate):
 
 @pytest.mark.parametrize("generate", [*GENERATORS, line_data])
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"n": 0}, "n must be an int >= "),
-        ({"n": 2.0}, "n must be an int >= "),
-        ({"noise": -0.1}, "noise must be a finite number >= 0, got -0.1"),
-        ({"noise": math.inf}, "noise must be a finite number >= 0, got inf"),
-        ({"rng": random.Random(0)}, "give seed= or rng=, not both"),
+        ({"n": 0}, ValueError, "expected n to be an int >= [12], got 0"),
+        ({"n": 2.0}, TypeError, r"expected n to be an int, got 2\.0 \(float\)"),
+        ({"noise": -0.1}, ValueError, r"expected noise to be a number >= 0\.0, got -0\.1"),
+        ({"noise": math.inf}, ValueError, "expected noise to be a finite number, got inf"),
+        ({"noise": "0.1"}, TypeError, "expected noise to be a number, got '0.1' \\(str\\)"),
+        ({"rng": random.Random(0)}, ValueError, "give seed= or rng=, not both"),
     ],
 )
-def test_bad_arguments_are_clear_errors(generate, kwargs, message):
-    with pytest.raises(ValueError, match=f"^{generate.__name__}: {message}"):
+def test_bad_arguments_are_clear_errors(generate, kwargs, error, message):
+    with pytest.raises(error, match=f"^{generate.__name__}: {message}"):
         generate(**kwargs)
 
 
-def test_bad_circle_factor():
-    with pytest.raises(ValueError, match=r"make_circles: factor must be in \(0, 1\), got 1"):
+def test_bad_rng_slope_and_circle_factor():
+    with pytest.raises(TypeError, match=r"^make_moons: expected rng to be a Random, got 5 "):
+        make_moons(seed=None, rng=5)
+    with pytest.raises(ValueError, match=r"^line_data: expected slope to be a finite number"):
+        line_data(slope=math.inf)
+    with pytest.raises(
+        ValueError, match=r"^make_circles: expected factor .* \(0\.0, 1\.0\), got 1$"
+    ):
         make_circles(factor=1)

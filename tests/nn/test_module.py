@@ -2,6 +2,7 @@
 
 import math
 import random
+import re
 
 import pytest
 
@@ -224,27 +225,107 @@ def test_wrong_input_count_names_the_module():
         Neuron(2, seed=0)([1.0])
 
 
+VALID_NAMES = "'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax', 'step', 'linear'"
+
+
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("make", "error", "message"),
     [
-        (lambda: Neuron(2, "swish"), "unknown activation 'swish'; valid names: sigmoid, tanh"),
-        (lambda: MLP(2, [1], output_activation="Relu"), "unknown activation 'Relu'"),
-        (lambda: Neuron(2, "softmax"), "softmax normalises across a layer"),
-        (lambda: MLP(2, [3, 1], activation="softmax"), "softmax is for the output layer"),
-        (lambda: Neuron(0), "n_inputs must be an int >= 1, got 0"),
-        (lambda: Neuron(True), "n_inputs must be an int >= 1, got True"),
-        (lambda: Layer(2, 0), "n_outputs must be an int >= 1, got 0"),
-        (lambda: MLP(2, []), "at least one layer"),
-        (lambda: MLP(2, [3, 2.5]), "each layer size must be an int >= 1, got 2.5"),
-        (lambda: Neuron(2, weights=[1.0]), "1 weights for 2 inputs"),
-        (lambda: Neuron(1, weights=[math.nan]), "w1 must be a finite number or a Value, got nan"),
-        (lambda: Neuron(1, weights=["0.5"]), "w1 must be a finite number or a Value"),
-        (lambda: Neuron(1, weights=[1.0], bias=True), "b must be a finite number or a Value"),
-        (lambda: Neuron(1, seed=1, rng=random.Random(1)), "give seed= or rng=, not both"),
+        (
+            lambda: Neuron(2, "swish"),
+            ValueError,
+            f"neuron: expected activation to be one of {VALID_NAMES}, got 'swish'",
+        ),
+        (
+            lambda: MLP(2, [1], output_activation="Relu"),
+            ValueError,
+            "MLP: expected activation to be one of",
+        ),
+        (
+            lambda: Layer(2, 1, activation=None),
+            TypeError,
+            "Layer: expected activation to be a str, got None",
+        ),
+        (lambda: Neuron(2, "softmax"), ValueError, "neuron: softmax normalises across a layer"),
+        (
+            lambda: MLP(2, [3, 1], activation="softmax"),
+            ValueError,
+            "MLP: softmax is for the output layer",
+        ),
+        (lambda: Neuron(0), ValueError, "neuron: expected n_inputs to be an int >= 1, got 0"),
+        (
+            lambda: Neuron(True),
+            TypeError,
+            "neuron: expected n_inputs to be an int, got True (bool)",
+        ),
+        (lambda: Layer(2, 0), ValueError, "Layer: expected n_outputs to be an int >= 1, got 0"),
+        (lambda: MLP(2, []), ValueError, "MLP: expected layer_sizes to list at least one layer"),
+        (
+            lambda: MLP(2, [3, 2.5]),
+            TypeError,
+            "MLP: expected each layer size to be an int, got 2.5 (float)",
+        ),
+        (lambda: MLP(2, 3), TypeError, "MLP: expected layer_sizes to be a list, got 3 (int)"),
+        (
+            lambda: MLP(2, None),
+            TypeError,
+            "MLP: expected layer_sizes to be a list, got None (NoneType)",
+        ),
+        (lambda: MLP(2, "16"), TypeError, "MLP: expected layer_sizes to be a list, got '16' (str)"),
+        (
+            lambda: Neuron(2, weights=[1.0]),
+            ValueError,
+            "neuron: expected 2 weights, one per input, got 1",
+        ),
+        (
+            lambda: Neuron(2, weights=5),
+            TypeError,
+            "neuron: expected weights to be a list, got 5 (int)",
+        ),
+        (
+            lambda: Neuron(1, weights=[math.nan]),
+            ValueError,
+            "neuron: expected w1 to be a finite number, got nan",
+        ),
+        (
+            lambda: Neuron(2, weights=[10**400, 1]),
+            ValueError,
+            "neuron: expected w1 to be a finite number, got 1000",
+        ),
+        (
+            lambda: Neuron(1, weights=["0.5"]),
+            TypeError,
+            "neuron: expected w1 to be a number, got '0.5' (str)",
+        ),
+        (
+            lambda: Neuron(1, weights=[1.0], bias=True),
+            TypeError,
+            "neuron: expected b to be a number, got True (bool)",
+        ),
+        (
+            lambda: Neuron(1, seed=1, rng=random.Random(1)),
+            ValueError,
+            "neuron: give seed= or rng=, not both",
+        ),
+        (
+            lambda: MLP(2, [1], seed=0)(5),
+            TypeError,
+            "MLP: expected xs to be a list of 2 inputs, got 5 (int)",
+        ),
+        (
+            lambda: Layer(2, 1, seed=0)(None),
+            TypeError,
+            "Layer: expected xs to be a list of 2 inputs, got None",
+        ),
+        (
+            lambda: Neuron(2, seed=0)(1.5),
+            TypeError,
+            "neuron: expected xs to be a list of 2 inputs, got 1.5",
+        ),
     ],
 )
-def test_bad_construction_is_a_clear_error(make, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[")):
+def test_bad_construction_or_call_is_a_clear_error(make, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
         make()
 
 

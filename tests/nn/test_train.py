@@ -2,8 +2,10 @@
 
 import math
 import random
+import re
 import warnings
 
+import numpy
 import pytest
 
 from autograd import Value
@@ -134,31 +136,65 @@ def test_progress_bar_on_stderr_only_when_asked(capsys):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
         (
             {"loss": "hinge"},
-            "fit: unknown loss 'hinge'; give one of mse, cross_entropy, max_margin",
+            ValueError,
+            "fit: expected loss to be one of 'mse', 'cross_entropy', 'max_margin', got 'hinge'",
         ),
-        ({"epochs": 0}, "fit: epochs must be an int >= 1, got 0"),
-        ({"epochs": 2.5}, "fit: epochs must be an int >= 1, got 2.5"),
-        ({"batch_size": 0}, "fit: batch_size must be None or an int >= 1, got 0"),
-        ({"lr": -1.0}, "SGD: lr must be a finite number > 0, got -1.0"),
-        ({"lr": math.nan}, "SGD: lr must be a finite number > 0, got nan"),
+        ({"loss": 5}, TypeError, "fit: expected loss to be a str, got 5 (int)"),
+        ({"epochs": 0}, ValueError, "fit: expected epochs to be an int >= 1, got 0"),
+        ({"epochs": 2.5}, TypeError, "fit: expected epochs to be an int, got 2.5 (float)"),
+        ({"batch_size": 0}, ValueError, "fit: expected batch_size to be an int >= 1, got 0"),
+        ({"lr": -1.0}, ValueError, "fit: expected lr to be a number > 0.0, got -1.0"),
+        ({"lr": math.nan}, ValueError, "fit: expected lr to be a finite number, got nan"),
+        ({"lr": "0.1"}, TypeError, "fit: expected lr to be a number, got '0.1' (str)"),
     ],
 )
-def test_bad_settings_are_clear_errors(kwargs, message):
-    with pytest.raises(ValueError, match=f"^{message}"):
+def test_bad_settings_are_clear_errors(kwargs, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
         fit(Neuron(1, seed=0), [[1.0]], [1.0], progress=False, **kwargs)
 
 
-def test_bad_data_are_clear_errors():
-    with pytest.raises(ValueError, match="fit: 2 inputs for 1 targets"):
-        fit(Neuron(1, seed=0), [[1.0], [2.0]], [1.0], progress=False)
-    with pytest.raises(ValueError, match="fit: 0 inputs for 0 targets"):
-        fit(Neuron(1, seed=0), [], [], progress=False)
-    with pytest.raises(ValueError, match="neuron: expected 1 inputs, got 2"):
-        fit(Neuron(1, seed=0), [[1.0, 2.0]], [1.0], progress=False)
+@pytest.mark.parametrize(
+    ("X", "y", "error", "message"),
+    [
+        (
+            [[1.0], [2.0]],
+            [1.0],
+            ValueError,
+            "fit: expected as many targets y as inputs X (at least one), "
+            "got 2 inputs and 1 targets",
+        ),
+        ([], [], ValueError, "fit: expected as many targets y as inputs X"),
+        (5, [1.0], TypeError, "fit: expected X to be a list, got 5 (int)"),
+        ([[1.0]], None, TypeError, "fit: expected y to be a list, got None (NoneType)"),
+        ([[1.0, 2.0]], [1.0], ValueError, "neuron: expected 1 inputs, got 2"),
+        ([5.0], [1.0], TypeError, "neuron: expected xs to be a list of 1 inputs, got 5.0"),
+    ],
+)
+def test_bad_data_are_clear_errors(X, y, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
+        fit(Neuron(1, seed=0), X, y, progress=False)
+
+
+def test_cross_entropy_refuses_a_softmax_model():
     softmax_model = MLP(2, [2], output_activation="softmax", seed=0)
-    with pytest.raises(ValueError, match=r"cross_entropy .* needs raw scores"):
+    with pytest.raises(ValueError, match=r"^fit: cross_entropy .* needs raw scores"):
         fit(softmax_model, [[1.0, 2.0]], [0], loss="cross_entropy", progress=False)
+
+
+def test_generators_and_numpy_arrays_train_like_lists():
+    X, labels = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]], [1, -1, 1]
+    runs = []
+    for data in (
+        (X, labels),
+        ((x for x in X), (t for t in labels)),
+        (numpy.array(X), numpy.array(labels)),
+    ):
+        model = MLP(2, [3, 1], seed=2)
+        history = fit(model, *data, loss="max_margin", epochs=2, progress=False)
+        runs.append((history, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1] == runs[2]
+    assert all(type(a) is float for a in runs[2][0].accuracy)  # numpy labels: plain floats
