@@ -8,13 +8,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
-.PHONY: demo test lint bench notebooks system-graphviz system-chromium clean
+.PHONY: demo test lint bench mutate notebooks system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
 
 test: $(VENV)/.installed-test system-graphviz system-chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy --follow-imports=silent nn
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -23,11 +24,18 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.benchmarks
 
+# Mutation testing (slow, not in CI): `make mutate`, or some modules only with
+# `make mutate MUTANTS='autograd.value* autograd.graph*'`. Survivors: mutmut results.
+MUTANTS ?=
+mutate: $(VENV)/.installed-test $(VENV)/.installed-mutate system-graphviz system-chromium
+	nice $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
+
 notebooks: $(VENV)/.installed-notebooks system-graphviz
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .hypothesis mutants
 
 # --- the virtualenv ----------------------------------------------------------
 # The PyPI package `autograd` shares our import name: the project lives in its
