@@ -73,9 +73,11 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
     e^(x_j - m) with m = max x: the same value (the shift cancels) without
     overflow, e.g. for x = 1000. Returns a new list of Values.
     """
-    xs = [x if isinstance(x, Value) else Value(x) for x in values]
+    xs = [
+        x if isinstance(x, Value) else Value(x) for x in checks.items(values, "softmax", "values")
+    ]
     if not xs:
-        raise ValueError("softmax: needs at least one value, got an empty list")
+        raise ValueError("softmax: expected at least one value, got an empty list")
     largest = max(x.data for x in xs)
     exps = [(x - largest).exp() for x in xs]
     total = sum(exps[1:], start=exps[0])

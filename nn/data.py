@@ -15,6 +15,9 @@ from autograd import checks
 
 Points = list[list[float]]
 
+MAX_POINTS = 1_000_000
+"""The most points a generator makes (a million take about a second): more is a typo."""
+
 
 def rng_from(seed: int | None, rng: random.Random | None, owner: str) -> random.Random:
     """The random source for ``owner``: ``rng`` itself, else a new ``random.Random(seed)``.
@@ -42,7 +45,7 @@ def line_data(
     With ``noise > 0`` each z gets Gaussian noise of that standard deviation.
     Returns ``(xs, zs)``, two lists of n floats; fitting z = w x recovers w ~ slope.
     """
-    n = checks.integer(n, "line_data", "n", minimum=1)
+    n = checks.integer(n, "line_data", "n", minimum=1, maximum=MAX_POINTS)
     noise = checks.number(noise, "line_data", "noise", minimum=0.0)
     slope = checks.number(slope, "line_data", "slope")
     source = rng_from(seed, rng, "line_data")
@@ -71,7 +74,7 @@ def make_moons(
     [0, pi], n // 2 points on the first moon and the rest on the second. Not
     separable by a line, easily by a small MLP. Returns ``(X, y)``.
     """
-    n = checks.integer(n, "make_moons", "n", minimum=2)
+    n = checks.integer(n, "make_moons", "n", minimum=2, maximum=MAX_POINTS)
     noise = checks.number(noise, "make_moons", "noise", minimum=0.0)
     source = rng_from(seed, rng, "make_moons")
     n_first = n // 2
@@ -97,7 +100,7 @@ def make_xor(
     separates the classes. Gaussian noise (std ``noise``) is added after labelling.
     Returns ``(X, y)``.
     """
-    n = checks.integer(n, "make_xor", "n", minimum=1)
+    n = checks.integer(n, "make_xor", "n", minimum=1, maximum=MAX_POINTS)
     noise = checks.number(noise, "make_xor", "noise", minimum=0.0)
     source = rng_from(seed, rng, "make_xor")
     points = [[source.uniform(-1.0, 1.0), source.uniform(-1.0, 1.0)] for _ in range(n)]
@@ -119,7 +122,7 @@ def make_circles(
     n // 2 points on the outer circle and the rest on the inner, at evenly spaced
     angles. Returns ``(X, y)``.
     """
-    n = checks.integer(n, "make_circles", "n", minimum=2)
+    n = checks.integer(n, "make_circles", "n", minimum=2, maximum=MAX_POINTS)
     noise = checks.number(noise, "make_circles", "noise", minimum=0.0)
     factor = checks.number(
         factor, "make_circles", "factor", minimum=0.0, maximum=1.0, exclusive=True

@@ -11,6 +11,7 @@ import math
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence, Sized
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from autograd import Value, checks, weighted_sum, weighted_sums
@@ -21,6 +22,21 @@ if TYPE_CHECKING:
     import torch
 
 Inputs = Sequence["Value | float"]
+
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a Neuron, Layer or MLP may have. A scalar engine makes one Value
+per weight and per use of it, so a larger model would take minutes to build and each
+forward pass longer: a size of 10**9 is a typo, refused at once instead of hanging."""
+
+
+def _check_parameter_count(sizes: Sequence[int], owner: str) -> None:
+    """Layers of ``sizes`` (inputs first) have at most MAX_PARAMETERS weights and biases."""
+    count = sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{owner}: expected at most {MAX_PARAMETERS} parameters, got {checks.shown(count)} "
+            f"(sizes {checks.shown(list(sizes))})"
+        )
 
 
 class Module(ABC):
@@ -134,7 +150,9 @@ class Neuron(Module):
         fused: bool = True,
         name: str = "neuron",
     ) -> None:
-        self.n_inputs = checks.integer(n_inputs, name, "n_inputs", minimum=1)
+        self.n_inputs = checks.integer(
+            n_inputs, name, "n_inputs", minimum=1, maximum=MAX_PARAMETERS - 1
+        )
         kind = get_activation(activation, name)
         if kind.across_layer:
             raise ValueError(
@@ -216,6 +234,7 @@ class Layer(Module):
         owner = name or "Layer"
         self.n_inputs = checks.integer(n_inputs, owner, "n_inputs", minimum=1)
         checks.integer(n_outputs, owner, "n_outputs", minimum=1)
+        _check_parameter_count([n_inputs, n_outputs], owner)
         kind = get_activation(activation, owner)
         self.activation = kind.name
         source = rng_from(seed, rng, owner)
@@ -293,6 +312,7 @@ class MLP(Module):
         ]
         if not sizes:
             raise ValueError("MLP: expected layer_sizes to list at least one layer, got []")
+        _check_parameter_count([n_inputs, *sizes], "MLP")
         hidden = get_activation(activation, "MLP")
         if hidden.across_layer:
             raise ValueError(

@@ -59,21 +59,22 @@ def to_torch(model: MLP) -> torch.nn.Sequential:
     Linear layer i has weight[j][k] = neuron j's weight k and bias[j] = neuron j's
     bias, so it computes the same w . x + b for a batch (rows of inputs).
     """
-    torch = _import_torch()
+    pytorch = _import_torch()
     parts = []
     for layer in model.layers:
-        linear = torch.nn.Linear(layer.n_inputs, len(layer.neurons), dtype=torch.float64)
-        with torch.no_grad():
+        linear = pytorch.nn.Linear(layer.n_inputs, len(layer.neurons), dtype=pytorch.float64)
+        with pytorch.no_grad():
             linear.weight.copy_(
-                torch.tensor(
-                    [[w.data for w in n.weights] for n in layer.neurons], dtype=torch.float64
+                pytorch.tensor(
+                    [[w.data for w in n.weights] for n in layer.neurons], dtype=pytorch.float64
                 )
             )
             linear.bias.copy_(
-                torch.tensor([n.bias.data for n in layer.neurons], dtype=torch.float64)
+                pytorch.tensor([n.bias.data for n in layer.neurons], dtype=pytorch.float64)
             )
         parts.append(linear)
         activation = _activation_module(layer.activation)
         if activation is not None:
             parts.append(activation)
-    return torch.nn.Sequential(*parts)
+    network: torch.nn.Sequential = pytorch.nn.Sequential(*parts)
+    return network

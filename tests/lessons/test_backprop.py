@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import re
 
 import pytest
 
@@ -36,10 +37,19 @@ def by_hand(x=0.1, w1=0.15, b1=0.4, w2=0.45, b2=0.65, target=0.25):
     return values, grads
 
 
-def test_the_course_constants():
-    assert (backprop.X, backprop.W1, backprop.B1) == (0.1, 0.15, 0.4)
-    assert (backprop.W2, backprop.B2) == (0.45, 0.65)
-    assert (backprop.TARGET, backprop.LEARNING_RATE) == (0.25, 0.4)
+def test_the_lessons_text_states_its_constants_and_their_results():
+    # The module's docstring is the lesson's text: its numbers must be the ones computed.
+    text = " ".join(backprop.__doc__.split())
+    stated = dict(re.findall(r"(\w+) = (\d+\.\d+)", text))
+    constants = {"x": backprop.X, "T": backprop.TARGET, "lr": backprop.LEARNING_RATE}
+    constants |= {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+    assert {name: float(value) for name, value in stated.items()} == constants
+    _, grads = by_hand(x=backprop.X, target=backprop.TARGET)
+    stated_results = dict(re.findall(r"(\w+) -> (\d+\.\d+)", text))
+    assert list(stated_results) == ["w2", "b2", "w1", "b1"]
+    for name, value in stated_results.items():
+        by_hand_update = constants[name] - backprop.LEARNING_RATE * grads[name]
+        assert f"{by_hand_update:.4f}" == value
 
 
 @pytest.mark.parametrize("fused", [False, True])

@@ -198,3 +198,21 @@ def test_generators_and_numpy_arrays_train_like_lists():
         runs.append((history, [p.data for p in model.parameters()]))
     assert runs[0] == runs[1] == runs[2]
     assert all(type(a) is float for a in runs[2][0].accuracy)  # numpy labels: plain floats
+
+
+@pytest.mark.parametrize(
+    ("labels", "loss", "expected"),
+    [
+        ([-1, -1, 1, 1], "mse", [0.5]),  # ±1: right when the sign agrees (-0.2, 0.7)
+        ([-1, -1, 1, 1], lambda outputs, targets: mse(outputs, targets), [0.5]),
+        ([-1, -1, 1, 1], "max_margin", [0.5]),
+        ([0, 0, 1, 1], "mse", [0.75]),  # 0/1: right when (output >= 0.5) is (label == 1)
+        ([-1.0, -1.0, 1.0, 1.0], "mse", []),  # float targets are regression: no accuracy
+    ],
+)
+def test_the_labels_decide_how_accuracy_is_counted_whatever_the_loss(labels, loss, expected):
+    # One linear neuron with output = x: the scores are the inputs themselves.
+    neuron = Neuron(1, "linear", weights=[1.0], bias=0.0)
+    X = [[0.3], [-0.2], [0.7], [-0.9]]
+    history = fit(neuron, X, labels, loss=loss, lr=0.01, epochs=1, progress=False)
+    assert history.accuracy == expected
