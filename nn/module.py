@@ -195,6 +195,16 @@ class Neuron(Module):
         self._last_call = (xs, out)
         return out
 
+    @property
+    def w(self) -> list[Value]:
+        """The weights, by micrograd's name for them (``neuron.w``)."""
+        return self.weights
+
+    @property
+    def b(self) -> Value:
+        """The bias, by micrograd's name for it (``neuron.b``)."""
+        return self.bias
+
     def parameters(self) -> list[Value]:
         return [*self.weights, self.bias]
 
