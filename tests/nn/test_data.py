@@ -92,3 +92,33 @@ def test_bad_rng_slope_and_circle_factor():
         ValueError, match=r"^make_circles: expected factor .* \(0\.0, 1\.0\), got 1$"
     ):
         make_circles(factor=1)
+
+
+def test_the_noise_is_the_documented_gaussian_from_the_seeded_generator():
+    xs, zs = line_data(n=4, slope=2.0, noise=0.3, seed=8)
+    draws = random.Random(8)
+    assert zs == [2.0 * x + draws.gauss(0.0, 0.3) for x in xs]  # added, in order
+    assert line_data(noise=0.3) == line_data(noise=0.3, seed=0)  # the default seed is 0
+    assert line_data(n=1) == ([1.0], [2.0])
+
+
+def test_xor_points_fill_the_square_and_default_to_100():
+    X, y = make_xor(noise=0.0)
+    assert len(X) == len(y) == 100
+    for axis in (0, 1):
+        assert min(p[axis] for p in X) < -0.5 and max(p[axis] for p in X) > 0.5
+    assert make_xor(n=1, noise=0.0)[1] in ([0], [1])
+
+
+def test_circle_points_are_evenly_spaced_and_jittered_by_the_noise():
+    X, y = make_circles(n=8, noise=0.0, factor=0.5, seed=0)
+    outer = sorted(
+        (round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), label in zip(X, y) if label == 0
+    )
+    angles = [2.0 * math.pi * i / 4 for i in range(4)]  # 4 points a quarter turn apart
+    assert outer == sorted(
+        (round(math.cos(t), 12) + 0.0, round(math.sin(t), 12) + 0.0) for t in angles
+    )
+    noisy, _ = make_circles(n=8, noise=0.1, seed=0)
+    radii = [math.hypot(a, b) for a, b in noisy]
+    assert all(r not in (0.5, 1.0) for r in radii)

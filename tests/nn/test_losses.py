@@ -48,6 +48,12 @@ def test_cross_entropy_matches_the_definition_and_its_gradient(index):
     assert list(result.analytic) == pytest.approx(expected, abs=1e-14)  # softmax - one-hot
 
 
+def test_cross_entropy_takes_plain_numbers_as_logits():
+    assert cross_entropy([0.3, -1.2, 2.1], 1).data == pytest.approx(
+        reference_cross_entropy([0.3, -1.2, 2.1], 1), abs=1e-14
+    )
+
+
 def test_cross_entropy_is_stable_for_large_logits():
     logits = [Value(1000.0), Value(0.0), Value(-1000.0)]
     # log(e^1000 + 1 + e^-1000) - l_i = 1000 + log(1 + e^-1000 + e^-2000) - l_i

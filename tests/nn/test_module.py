@@ -172,6 +172,8 @@ def test_unfused_clusters_hold_the_op_by_op_nodes_and_softmax_has_its_own():
     assert all(
         node.op != "*" or node.inputs[0].label.startswith("w") for node in clusters["neurons.1"]
     )
+    for nodes in clusters.values():  # each node once, though softmax's e^x feed two ops
+        assert len({id(n) for n in nodes}) == len(nodes)
     neuron_nodes = {id(n) for name in ("neurons.0", "neurons.1") for n in clusters[name]}
     assert not neuron_nodes & {id(n) for n in clusters["softmax"]}
     assert Neuron(1, name="solo").clusters() == {}
@@ -179,6 +181,16 @@ def test_unfused_clusters_hold_the_op_by_op_nodes_and_softmax_has_its_own():
 
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def test_an_mlps_clusters_are_named_by_layer():
+    model = MLP(2, [2, 2], output_activation="softmax", seed=0)
+    model([1.0, 2.0])
+    assert list(model.clusters())[-3:] == [
+        "layers.1.neurons.0",
+        "layers.1.neurons.1",
+        "layers.1.softmax",
+    ]
 
 
 def test_grad_norms_are_the_l2_norm_of_each_layers_grads():

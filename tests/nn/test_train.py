@@ -208,6 +208,9 @@ def test_generators_and_numpy_arrays_train_like_lists():
         ([-1, -1, 1, 1], "max_margin", [0.5]),
         ([0, 0, 1, 1], "mse", [0.75]),  # 0/1: right when (output >= 0.5) is (label == 1)
         ([-1.0, -1.0, 1.0, 1.0], "mse", []),  # float targets are regression: no accuracy
+        ([1, 1, 1, 1], "mse", [0.25]),  # only 1s: class labels (0.7 >= 0.5), not signs
+        ([-1, -1, -1, -1], "mse", [0.5]),  # only -1s: signs (-0.2 and -0.9 are negative)
+        ([-2, 3, -2, 3], "mse", []),  # ints of no known kind: no accuracy
     ],
 )
 def test_the_labels_decide_how_accuracy_is_counted_whatever_the_loss(labels, loss, expected):
