@@ -299,8 +299,9 @@ class MLP(Module):
     """A multi-layer perceptron: Layers of sizes ``layer_sizes`` after ``n_inputs`` inputs.
 
     Hidden layers use ``activation``, the last layer ``output_activation`` (softmax
-    included). Calling it returns a list of Values, or a single Value when the last
-    layer has one unit. Weights come from one ``random.Random(seed)`` (or ``rng``),
+    included); the defaults, relu and linear, are micrograd's, so ``MLP(2, [16, 16, 1])``
+    is the same network in both. Calling it returns a list of Values, or a single Value
+    when the last layer has one unit. Weights come from one ``random.Random(seed)`` (or ``rng``),
     layer by layer: the same seed gives the same model.
     """
 
