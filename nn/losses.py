@@ -33,16 +33,18 @@ def _one_or_list(value: object, owner: str, name: str) -> list[object]:
     return checks.items(value, owner, name, "a Value, a number or a list of them")
 
 
-def _paired(pred: object, target: object, owner: str) -> tuple[list[Value], list[Value | float]]:
+def _paired(
+    pred: object, target: object, owner: str, names: tuple[str, str]
+) -> tuple[list[Value], list[Value | float]]:
     """Predictions (Values) and targets (Values or finite numbers, numpy's included) as two
-    equally long, non-empty lists."""
+    equally long, non-empty lists; ``names`` are the owner's names for the two arguments."""
     preds = [
         checks.instance(p, owner, "each prediction", Value)
-        for p in _one_or_list(pred, owner, "pred")
+        for p in _one_or_list(pred, owner, names[0])
     ]
     targets = [
         t if isinstance(t, Value) else checks.number(t, owner, "each target")
-        for t in _one_or_list(target, owner, "target")
+        for t in _one_or_list(target, owner, names[1])
     ]
     if len(preds) != len(targets) or not preds:
         raise ValueError(
@@ -60,7 +62,7 @@ def squared_error(
     ``pred`` and ``target`` are one prediction and one target, or equally long lists.
     The 1/2 makes the derivative the plain difference. Returns a Value >= 0.
     """
-    preds, targets = _paired(pred, target, "squared_error")
+    preds, targets = _paired(pred, target, "squared_error", ("pred", "target"))
     return 0.5 * _total([(t - p) ** 2 for p, t in zip(preds, targets)])
 
 
@@ -68,7 +70,7 @@ def mse(
     preds: Value | Sequence[Value], targets: Number | Value | Sequence[Number | Value]
 ) -> Value:
     """Mean squared error, 1/n sum_i (t_i - p_i)^2;  d/dp_i = 2 (p_i - t_i) / n. A Value >= 0."""
-    preds, targets = _paired(preds, targets, "mse")
+    preds, targets = _paired(preds, targets, "mse", ("preds", "targets"))
     return _mean([(t - p) ** 2 for p, t in zip(preds, targets)])
 
 

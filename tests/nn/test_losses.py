@@ -100,7 +100,7 @@ def test_losses_gradients_against_central_differences():
         (
             lambda: mse(Value(1.0), "1"),
             TypeError,
-            "mse: expected target to be a Value, a number or a list of them, got '1' (str)",
+            "mse: expected targets to be a Value, a number or a list of them, got '1' (str)",
         ),
         (
             lambda: mse(Value(1.0), [math.inf]),
@@ -154,6 +154,20 @@ def test_losses_gradients_against_central_differences():
 def test_bad_input_is_a_clear_error(call, error, message):
     with pytest.raises(error, match="^" + re.escape(message)):
         call()
+
+
+def test_the_messages_name_each_losss_own_arguments():
+    with pytest.raises(TypeError, match=r"^mse: expected preds to be a Value, a number or a list"):
+        mse(None, 1.0)
+    with pytest.raises(TypeError, match=r"^squared_error: expected pred to be a Value, a number"):
+        squared_error(None, 1.0)
+
+
+def test_targets_may_be_values_and_get_gradients():
+    prediction, target = Value(1.0), Value(3.0)
+    loss = mse(prediction, target)
+    loss.backward()
+    assert (loss.data, prediction.grad, target.grad) == (4.0, -4.0, 4.0)  # (t - p)^2
 
 
 @pytest.mark.parametrize("target", [numpy.int64(1), numpy.float64(1.0), numpy.int32(1), 1, 1.0])

@@ -10,6 +10,8 @@ import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Neuron, StepActivationWarning, fit, line_data, make_moons, mse
+from nn.losses import Labels
+from nn.train import count_correct
 
 
 def sign_accuracy(model, X, ys) -> float:
@@ -181,7 +183,11 @@ def test_bad_data_are_clear_errors(X, y, error, message):
 
 def test_cross_entropy_refuses_a_softmax_model():
     softmax_model = MLP(2, [2], output_activation="softmax", seed=0)
-    with pytest.raises(ValueError, match=r"^fit: cross_entropy .* needs raw scores"):
+    message = (
+        "fit: cross_entropy applies its own stable softmax and needs raw scores; "
+        "use output_activation='linear' instead of 'softmax'"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         fit(softmax_model, [[1.0, 2.0]], [0], loss="cross_entropy", progress=False)
 
 
@@ -219,3 +225,64 @@ def test_the_labels_decide_how_accuracy_is_counted_whatever_the_loss(labels, los
     X = [[0.3], [-0.2], [0.7], [-0.9]]
     history = fit(neuron, X, labels, loss=loss, lr=0.01, epochs=1, progress=False)
     assert history.accuracy == expected
+
+
+def test_minibatch_losses_and_accuracy_add_up_over_the_epoch():
+    # lr is so small that the weights barely move: every sample is scored by w = 1, b = 0.
+    neuron = Neuron(1, "linear", weights=[1.0], bias=0.0)
+    X, labels = [[0.3], [-0.2], [0.7], [-0.9], [0.4]], [-1, -1, 1, 1, 1]
+    batches = []
+
+    def loss(outputs, targets):
+        batches.append(sorted(t for t in targets))
+        return mse(outputs, targets)
+
+    history = fit(neuron, X, labels, loss=loss, lr=1e-12, epochs=1, batch_size=2, progress=False)
+    assert sorted(len(b) for b in batches) == [1, 2, 2]  # 2 + 2 + 1, every sample once
+    assert sorted(t for b in batches for t in b) == sorted(labels)
+    squares = [(t - x) ** 2 for (x,), t in zip(X, labels)]
+    assert history.loss == [pytest.approx(sum(squares) / 5, rel=1e-9)]
+    assert history.accuracy == [3 / 5]  # -0.2, 0.7 and 0.4 have their label's sign
+
+
+def test_max_margin_adds_micrograds_penalty_on_the_parameters():
+    neuron = Neuron(2, "linear", weights=[0.5, -1.5], bias=0.25)
+    X, labels = [[1.0, 0.0], [0.0, 1.0]], [1, 1]
+    history = fit(neuron, X, labels, loss="max_margin", lr=0.1, epochs=1, progress=False)
+    scores = [0.25 + 0.5, 0.25 - 1.5]
+    hinge = sum(max(0.0, 1 - s) for s in scores) / 2
+    assert history.loss == [pytest.approx(hinge + 1e-4 * (0.25 + 2.25 + 0.0625), abs=1e-15)]
+
+
+def test_the_defaults_are_lr_01_ten_epochs_seed_0_and_a_progress_bar(capsys):
+    X, y = make_moons(12, seed=3)
+    model, twin = MLP(2, [3, 1], seed=4), MLP(2, [3, 1], seed=4)
+    history = fit(model, X, y, batch_size=4)
+    assert "fit" in capsys.readouterr().err
+    fit(twin, X, y, batch_size=4, lr=0.1, epochs=10, seed=0, progress=False)
+    assert len(history.loss) == 10
+    assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_no_warning_for_a_model_that_can_learn_and_the_warning_points_at_the_caller():
+    X, labels = make_moons(10, seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(MLP(2, [3, 1], seed=0), X, labels, epochs=1, progress=False)
+        fit(MLP(2, [3, 1], activation="step", seed=0), X, labels, epochs=1, progress=False)
+    assert [w.category for w in caught] == [StepActivationWarning]
+    assert caught[0].filename == __file__
+    assert str(caught[0].message) == (
+        "fit: the model uses the 'step' activation, whose derivative is 0 everywhere: "
+        "no gradient reaches the weights before it, so they cannot learn"
+    )
+
+
+def test_count_correct_by_sign_and_by_class_at_the_boundaries():
+    zero, negative, positive, half = Value(0.0), Value(-1.0), Value(2.0), Value(0.5)
+    # By sign, an output of 0 counts as negative and a label of 0 as negative too.
+    assert count_correct([zero, negative, positive], [0, 0, 1], Labels.SIGN) == 3
+    assert count_correct([zero], [1], Labels.SIGN) == 0
+    # By class with one output, 0.5 already means class 1.
+    assert count_correct([half, half], [1, 0], Labels.CLASS) == 1
+    assert count_correct([[negative, positive], [positive, zero]], [1, 1], Labels.CLASS) == 1
