@@ -149,3 +149,8 @@ def test_sigmoid_hands_the_first_layer_less_gradient_than_relu(split):
     sigmoid = digits.gradient_norms(digits.network("sigmoid"), X, y)
     relu = digits.gradient_norms(digits.network("relu"), X, y)
     assert sigmoid[0] / sigmoid[1] < relu[0] / relu[1] / 2
+
+
+def test_scores_need_a_model_with_ten_outputs(split):
+    with pytest.raises(ValueError, match="digits: expected a model with 10 outputs, got MLP"):
+        digits.scores(MLP(64, [1]), split.X_test[0])
