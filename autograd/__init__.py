@@ -13,9 +13,17 @@ from autograd.trace import (
     steps_markdown,
     steps_table,
 )
-from autograd.value import Value, weighted_sum, weighted_sums
+from autograd.value import (
+    LAYER_ACTIVATIONS,
+    Value,
+    dense_layer,
+    dense_layer_batch,
+    weighted_sum,
+    weighted_sums,
+)
 
 __all__ = [
+    "LAYER_ACTIVATIONS",
     "BackwardStep",
     "Explanation",
     "ExpressionError",
@@ -24,6 +32,8 @@ __all__ = [
     "GraphvizNotInstalled",
     "Value",
     "backward_steps",
+    "dense_layer",
+    "dense_layer_batch",
     "draw_dot",
     "draw_graph",
     "explain",

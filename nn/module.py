@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from autograd import Value, weighted_sum, weighted_sums
+from autograd import LAYER_ACTIVATIONS, Value, dense_layer, dense_layer_batch, weighted_sum
 from nn.activations import get_activation, softmax
 from nn.data import rng_from
 
@@ -50,6 +50,11 @@ class Module:
         """Set every parameter's grad to 0.0 (leaves accumulate across backward calls)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def map(self, batch: Sequence[Inputs]) -> list:
+        """``[module(xs) for xs in batch]``; Layer and MLP read each weight once for the batch."""
+        call = cast("Callable[[Inputs], object]", self)
+        return [call(xs) for xs in batch]
 
     def modules(self) -> list[Module]:
         """This module and all its parts, depth first."""
@@ -110,8 +115,10 @@ class Neuron(Module):
     Weights are labelled "w1".."wn" and the bias "b". Given ``weights=`` / ``bias=``
     (numbers, or Values to share), those are used; otherwise each weight is drawn
     uniform in [-1, 1] from ``random.Random(seed)`` (or ``rng``) and the bias is 0.0.
-    ``fused=True`` computes w . x + b as one graph node (fast); ``fused=False``
-    builds it from ``*`` and ``+`` (for drawings), with identical values and grads.
+    ``fused=True`` computes act(w . x + b) as one graph node (``autograd.dense_layer``,
+    fast; the "step" activation keeps its own node); ``fused=False`` builds it from
+    ``*`` and ``+`` and the activation's node (for drawings), with identical values,
+    and grads identical for relu and linear, equal up to rounding for the others.
     """
 
     def __init__(
@@ -150,6 +157,10 @@ class Neuron(Module):
         """activation(w1 x1 + ... + wn xn + b) for n = ``n_inputs`` inputs (Values or numbers)."""
         if len(xs) != self.n_inputs:
             raise ValueError(f"{self.name}: expected {self.n_inputs} inputs, got {len(xs)}")
+        if self.fused and self.activation in LAYER_ACTIVATIONS:  # act(w·x+b) as one node
+            (out,) = dense_layer([self.weights], xs, [self.bias], self.activation)
+            self._last_call = (xs, out)
+            return out
         if self.fused:
             z = weighted_sum(self.weights, xs, self.bias)
         else:
@@ -218,23 +229,30 @@ class Layer(Module):
 
     def __call__(self, xs: Inputs) -> list[Value]:
         """One output per neuron (softmax-normalised for a softmax layer)."""
-        # Wrap numbers once, so every neuron shares the same input leaves.
-        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-        if len(xs) != self.n_inputs:
-            raise ValueError(
-                f"{self.name or 'Layer'}: expected {self.n_inputs} inputs, got {len(xs)}"
-            )
-        if self.fused:  # the hot path: one weighted_sums call reads the shared inputs once
-            zs = weighted_sums(
-                [n.weights for n in self.neurons], xs, [n.bias for n in self.neurons]
-            )
-            outs = [n._activate_and_remember(xs, z) for n, z in zip(self.neurons, zs)]
+        return self.map([xs])[0]
+
+    def map(self, batch: Sequence[Inputs]) -> list[list[Value]]:
+        """``[layer(xs) for xs in batch]``, reading each weight once for the whole batch."""
+        for xs in batch:
+            if len(xs) != self.n_inputs:
+                raise ValueError(
+                    f"{self.name or 'Layer'}: expected {self.n_inputs} inputs, got {len(xs)}"
+                )
+        per_neuron = self.neurons[0].activation
+        if self.fused and per_neuron in LAYER_ACTIVATIONS:  # the hot path: one node per neuron
+            weights, biases = [n.weights for n in self.neurons], [n.bias for n in self.neurons]
+            outs = dense_layer_batch(weights, batch, biases, per_neuron)
+            for neuron, out in zip(self.neurons, outs[-1] if outs else ()):
+                neuron._last_call = (out.inputs[len(batch[-1]) : -1], out)  # drawn: the last call
         else:
-            outs = [neuron(xs) for neuron in self.neurons]
+            # Wrap numbers once, so every neuron shares the same input leaves.
+            rows = [[x if isinstance(x, Value) else Value(x) for x in xs] for xs in batch]
+            outs = [[neuron(xs) for neuron in self.neurons] for xs in rows]
         if self.activation != "softmax":
             return outs
-        probabilities = softmax(outs)
-        self._last_softmax = (outs, probabilities)
+        probabilities = [softmax(scores) for scores in outs]
+        if outs:
+            self._last_softmax = (outs[-1], probabilities[-1])
         return probabilities
 
     def named_children(self) -> list[tuple[str, Module]]:
@@ -299,11 +317,17 @@ class MLP(Module):
 
     def __call__(self, xs: Inputs) -> Value | list[Value]:
         """The last layer's outputs: a list of Values, or one Value when it has one unit."""
-        if len(xs) != self.n_inputs:
-            raise ValueError(f"MLP: expected {self.n_inputs} inputs, got {len(xs)}")
-        for layer in self.layers:
-            xs = layer(xs)
-        return xs[0] if len(xs) == 1 else xs
+        return self.map([xs])[0]
+
+    def map(self, batch: Sequence[Inputs]) -> list[Value | list[Value]]:
+        """``[model(xs) for xs in batch]``, each layer reading its weights once for the batch."""
+        for xs in batch:
+            if len(xs) != self.n_inputs:
+                raise ValueError(f"MLP: expected {self.n_inputs} inputs, got {len(xs)}")
+        rows = self.layers[0].map(batch)
+        for layer in self.layers[1:]:
+            rows = layer.map(rows)
+        return [outs[0] if len(outs) == 1 else outs for outs in rows]
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]

@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 
 from autograd import Value
 from nn.activations import StepActivationWarning
+from nn.collector import paused_gc
 from nn.losses import _mean, cross_entropy, max_margin_loss, mse
 from nn.module import Layer, Module, Neuron
 from nn.optim import SGD
@@ -97,8 +98,12 @@ def fit(
 ) -> History:
     """Train ``model`` on inputs ``X`` and targets ``y`` by gradient descent.
 
-    Each batch: outputs = model(x) per sample, value = loss(outputs, targets),
-    zero_grad, backward, step. ``loss`` is "mse" (targets: numbers or lists),
+    Each batch: outputs = model.map(batch inputs) (``model(x)`` per sample, each
+    weight read once), value = loss(outputs, targets), zero_grad, backward, step,
+    with the cyclic garbage collector paused (``nn.paused_gc``: the graph has no
+    reference cycles, so reference counting frees it; the collector would only
+    rescan it, and every live object of the process, several times a step).
+    ``loss`` is "mse" (targets: numbers or lists),
     "cross_entropy" (class indices; the model outputs raw scores), "max_margin"
     (labels -1/+1, with micrograd's 1e-4 L2 penalty) or a callable
     (outputs, targets) -> Value. ``optimizer`` defaults to SGD(model.parameters(), lr).
@@ -144,12 +149,13 @@ def fit(
         correct = 0
         for start in range(0, len(order), size):
             batch = order[start : start + size]
-            outputs = [model(X[i]) for i in batch]
-            targets = [y[i] for i in batch]
-            value = batch_loss(outputs, targets)
-            optimizer.zero_grad()
-            value.backward(leaves_only=True)  # the optimizer reads only the parameters
-            optimizer.step()
+            with paused_gc():  # the graph has no cycles: reference counting frees it
+                outputs = model.map([X[i] for i in batch])
+                targets = [y[i] for i in batch]
+                value = batch_loss(outputs, targets)
+                optimizer.zero_grad()
+                value.backward(leaves_only=True)  # the optimizer reads only the parameters
+                optimizer.step()
             loss_sum += value.data * len(batch)
             if kind is not None:
                 correct += count_correct(outputs, targets, kind)

@@ -44,7 +44,7 @@ class Ours:
         self.losses: list[float] = []
 
     def step(self) -> None:
-        scores = [self.model(x) for x in self.X]
+        scores = self.model.map(self.X)
         loss = max_margin_loss(scores, self.ys, self.model.parameters(), ALPHA)
         self.optimizer.zero_grad()
         loss.backward(leaves_only=True)
