@@ -271,6 +271,18 @@ def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str
     return TypeError(f"{op}: weights and bias must be Values (they get grads), got {wrong!r}")
 
 
+def _input_values(
+    inputs: Iterable[Operand], op: str
+) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """A layer's inputs as Values (numbers become leaves) and their data, read once."""
+    xs = tuple(inputs)
+    try:  # the hot path: every input already a Value, read in C by map()
+        return cast("tuple[Value, ...]", xs), tuple(map(_data, xs))
+    except AttributeError:
+        values = tuple(x if isinstance(x, Value) else _constant(x, op) for x in xs)
+        return values, tuple(map(_data, values))
+
+
 def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Value) -> Value:
     """w . x + b as one graph node:  d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.
 
@@ -287,12 +299,7 @@ def weighted_sums(
 
     The inputs are shared by every row, so they are wrapped and read once for the layer.
     """
-    xs = tuple(inputs)
-    try:  # the hot path: every input already a Value, read in C by map()
-        x_data = tuple(map(_data, xs))
-    except AttributeError:
-        xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in xs)
-        x_data = tuple(map(_data, xs))
+    xs, x_data = _input_values(inputs, "weighted_sum")
     weight_rows, biases = list(weight_rows), list(biases)
     if len(weight_rows) != len(biases):
         raise ValueError(f"weighted_sums: {len(weight_rows)} weight rows for {len(biases)} biases")
@@ -401,36 +408,30 @@ def dense_layer_batch(
             f"dense_layer: expected activation to be one of {', '.join(LAYER_ACTIVATIONS)}, "
             f"got {activation!r}"
         ) from None
-    weight_rows, biases = [tuple(row) for row in weight_rows], list(biases)
-    if len(weight_rows) != len(biases):
-        raise ValueError(f"dense_layer: {len(weight_rows)} weight rows for {len(biases)} biases")
+    neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
+    if len(neurons) != len(bias_list):
+        raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
     try:  # read once: the parameters cannot change while the batch is computed
         rows = [
             (weights, (bias,), (*[w.data for w in weights], 1.0), bias.data)
-            for weights, bias in zip(weight_rows, biases)
+            for weights, bias in zip(neurons, bias_list)
         ]
     except AttributeError:
         raise _not_parameters(
-            tuple(p for row in weight_rows for p in row), biases, "dense_layer"
+            tuple(p for row in neurons for p in row), bias_list, "dense_layer"
         ) from None
-    row_lengths = {len(weights) for weights in weight_rows}
+    row_lengths = {len(weights) for weights in neurons}
     op = "w·x+b" if activation == "linear" else f"{activation}(w·x+b)"
     linear = activation == "linear"
     slopes_are_0_or_1 = linear or activation == "relu"
     new = _new  # a local: read faster in the loop
     batch = []
     for inputs in input_rows:
-        xs = tuple(inputs)
-        try:  # the hot path: every input already a Value, read in C by map()
-            x_data = tuple(map(_data, xs))
-        except AttributeError:
-            xs = tuple(x if isinstance(x, Value) else _constant(x, "dense_layer") for x in xs)
-            x_data = tuple(map(_data, xs))
-        values = cast("tuple[Value, ...]", xs)  # numbers were wrapped above
+        values, x_data = _input_values(inputs, "dense_layer")
         for n in row_lengths:
-            if n != len(xs):
-                raise ValueError(f"dense_layer: {n} weights for {len(xs)} inputs")
-        no_gradient = (0.0,) * (2 * len(xs) + 1)  # where act'(z) = 0
+            if n != len(values):
+                raise ValueError(f"dense_layer: {n} weights for {len(values)} inputs")
+        no_gradient = (0.0,) * (2 * len(values) + 1)  # where act'(z) = 0
         if PLAIN_SUM:  # b + w1 x1 + ... in C; zip and map stop before w_then_one's 1.0
             zs = [sum(map(mul, w_then_one, x_data), b) for _, _, w_then_one, b in rows]
         else:
