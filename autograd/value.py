@@ -283,6 +283,22 @@ def _input_values(
         return values, tuple(map(_data, values))
 
 
+def _layer_inputs(inputs: Iterable[Operand]) -> tuple[tuple[Value, ...] | None, tuple[float, ...]]:
+    """(Values, data) of a layer's inputs, or (None, data) when every input is a number.
+
+    Numbers can never carry a gradient (they are data, not parameters), so
+    ``dense_layer`` builds no leaf for them; a mix of Values and numbers wraps the
+    numbers as leaves, as ``weighted_sums`` does.
+    """
+    xs = tuple(inputs)
+    try:  # the hot path: every input already a Value, read in C by map()
+        return cast("tuple[Value, ...]", xs), tuple(map(_data, xs))
+    except AttributeError:
+        if any(isinstance(x, Value) for x in xs):
+            return _input_values(xs, "dense_layer")
+        return None, tuple([_check_number(x, "dense_layer") for x in xs])
+
+
 def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Value) -> Value:
     """w . x + b as one graph node:  d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1.
 
@@ -413,7 +429,7 @@ def dense_layer_batch(
         raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
     try:  # read once: the parameters cannot change while the batch is computed
         rows = [
-            (weights, (bias,), (*[w.data for w in weights], 1.0), bias.data)
+            (weights, (bias,), (*weights, bias), (*[w.data for w in weights], 1.0), bias.data)
             for weights, bias in zip(neurons, bias_list)
         ]
     except AttributeError:
@@ -427,31 +443,37 @@ def dense_layer_batch(
     new = _new  # a local: read faster in the loop
     batch = []
     for inputs in input_rows:
-        values, x_data = _input_values(inputs, "dense_layer")
+        values, x_data = _layer_inputs(inputs)
         for n in row_lengths:
-            if n != len(values):
-                raise ValueError(f"dense_layer: {n} weights for {len(values)} inputs")
-        no_gradient = (0.0,) * (2 * len(values) + 1)  # where act'(z) = 0
+            if n != len(x_data):
+                raise ValueError(f"dense_layer: {n} weights for {len(x_data)} inputs")
+        x_then_one = (*x_data, 1.0)  # the local derivatives of a node without input edges
+        # where act'(z) = 0; a node without input edges has only its weights' and bias's
+        no_gradient = (0.0,) * (len(x_then_one) if values is None else 2 * len(x_data) + 1)
         if PLAIN_SUM:  # b + w1 x1 + ... in C; zip and map stop before w_then_one's 1.0
-            zs = [sum(map(mul, w_then_one, x_data), b) for _, _, w_then_one, b in rows]
+            zs = [sum(map(mul, row[3], x_data), row[4]) for row in rows]
         else:
-            zs = [_dot_plus(w_then_one, x_data, b) for _, _, w_then_one, b in rows]
+            zs = [_dot_plus(row[3], x_data, row[4]) for row in rows]
         total = sum(zs)
         if total - total != 0.0:  # inf or nan somewhere (or an overflowing total): find it
             _check_sums(zs)
         outs = []
-        for (weights, bias, w_then_one, _), z in zip(rows, zs):
+        for (weights, bias, params, w_then_one, _), z in zip(rows, zs):
+            if values is None:  # numbers in: edges to the parameters only
+                edges, unit_slope = params, x_then_one
+            else:
+                edges, unit_slope = weights + values + bias, x_data + w_then_one
             if slopes_are_0_or_1:  # relu and linear: a local derivative is x_i, w_i, 1 or 0
                 if z > 0.0 or linear:
-                    a, local_grads = z, x_data + w_then_one
+                    a, local_grads = z, unit_slope
                 else:
                     a, local_grads = 0.0, no_gradient
             else:
                 a, slope = activate(z)
-                local_grads = tuple([slope * v for v in x_data + w_then_one])
+                local_grads = tuple([slope * v for v in unit_slope])
             out = new(Value)
             out.data, out.grad, out.label, out.op = a, 0.0, "", op
-            out.inputs, out.local_grads = weights + values + bias, local_grads
+            out.inputs, out.local_grads = edges, local_grads
             outs.append(out)
         batch.append(outs)
     return batch

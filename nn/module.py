@@ -243,7 +243,7 @@ class Layer(Module):
             weights, biases = [n.weights for n in self.neurons], [n.bias for n in self.neurons]
             outs = dense_layer_batch(weights, batch, biases, per_neuron)
             for neuron, out in zip(self.neurons, outs[-1] if outs else ()):
-                neuron._last_call = (out.inputs[len(batch[-1]) : -1], out)  # drawn: the last call
+                neuron._last_call = (batch[-1], out)  # clusters() draws the last call
         else:
             # Wrap numbers once, so every neuron shares the same input leaves.
             rows = [[x if isinstance(x, Value) else Value(x) for x in xs] for xs in batch]

@@ -21,6 +21,7 @@ LESSONS = [
     "03_vanishing_gradient",
     "04_activation_functions",
     "05_moons",
+    "06_digits",
 ]
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from nn.lessons.activations import Curve
+    from nn.lessons.digits import Mistake
     from nn.lessons.moons import Grid
     from nn.lessons.vanishing import TrainingCurve
 
@@ -204,10 +205,70 @@ def plot_decision_boundary(grid: Grid, X: Sequence[Sequence[float]], y: Sequence
     return figure
 
 
-def _figure(rows: int, columns: int) -> tuple[Figure, list[Axes]]:
-    """A new figure, about 4.5 x 3.5 inches per panel, and its axes as a flat list."""
+def plot_digits(
+    images: Sequence[Sequence[float]], titles: Sequence[str], columns: int = 8
+) -> Figure:
+    """8x8 images (64 values, row by row) in a grid, each with its title.
+
+    Pixels are drawn in grey (dark = low); weights, which can be negative, in a
+    blue-white-red scale centred on 0.
+    """
+    rows = -(-len(images) // columns)
+    figure, axes = _figure(rows, columns, panel=(1.3, 1.5))
+    signed = any(v < 0.0 for image in images for v in image)
+    for ax, image, title in zip(axes, images, titles):
+        grid = [list(image[r * 8 : r * 8 + 8]) for r in range(8)]
+        if signed:
+            bound = max(abs(v) for v in image) or 1.0
+            ax.imshow(grid, cmap="RdBu_r", vmin=-bound, vmax=bound)
+        else:
+            ax.imshow(grid, cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.set_title(title, fontsize=9)
+    for ax in axes:
+        ax.set_axis_off()
+    return figure
+
+
+def plot_confusion_matrix(matrix: Sequence[Sequence[int]]) -> Figure:
+    """``matrix[true][predicted]`` counts as a heat map, each count written in its cell."""
+    figure, (ax,) = _figure(1, 1, panel=(5.5, 5.0))
+    ax.imshow(matrix, cmap="Blues")
+    largest = max(max(row) for row in matrix)
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            if count:
+                color = "white" if count > largest / 2 else "black"
+                ax.text(j, i, str(count), ha="center", va="center", color=color, fontsize=8)
+    ax.set(xticks=range(len(matrix)), yticks=range(len(matrix)))
+    ax.set(xlabel="predicted digit", ylabel="true digit", title="confusion matrix (test images)")
+    return figure
+
+
+def plot_mistakes(mistakes: Sequence[Mistake]) -> Figure:
+    """Each misclassified image above a bar chart of its ten predicted probabilities."""
+    figure, axes = _figure(2, len(mistakes), panel=(1.8, 1.8))
+    for column, mistake in enumerate(mistakes):
+        image, bars = axes[column], axes[len(mistakes) + column]
+        image.imshow([mistake.image[r * 8 : r * 8 + 8] for r in range(8)], cmap="gray_r")
+        image.set_title(f"{mistake.label}, taken for {mistake.predicted}", fontsize=9)
+        image.set_axis_off()
+        colors = [
+            "C3" if k == mistake.predicted else "C2" if k == mistake.label else "C7"
+            for k in range(10)
+        ]
+        bars.bar(range(10), mistake.probabilities, color=colors)
+        bars.set(ylim=(0.0, 1.0), xticks=range(10))
+        bars.tick_params(labelsize=7)
+    axes[len(mistakes)].set_ylabel("probability")
+    return figure
+
+
+def _figure(
+    rows: int, columns: int, panel: tuple[float, float] = (4.5, 3.5)
+) -> tuple[Figure, list[Axes]]:
+    """A new figure, ``panel`` inches (4.5 x 3.5) per panel, and its axes as a flat list."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(4.5 * columns, 3.5 * rows), layout="constrained")
+    figure = Figure(figsize=(panel[0] * columns, panel[1] * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False)
     return figure, [ax for row in axes for ax in row]

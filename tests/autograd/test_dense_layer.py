@@ -75,12 +75,24 @@ def test_a_batch_gives_the_nodes_of_one_call_per_sample():
     assert dense_layer_batch(weights, [], biases) == []
 
 
-def test_numbers_as_inputs_become_leaves_shared_by_every_neuron():
+def test_number_inputs_get_no_leaves_since_no_gradient_can_reach_them():
     weights, biases, _ = layer_values()
-    first, second = dense_layer(weights, X, biases, "linear")
-    assert first.inputs[3:6] == second.inputs[3:6]
-    assert all(x.op == "" and x.inputs == () for x in first.inputs[3:6])
-    assert [x.data for x in first.inputs[3:6]] == X
+    first, second = dense_layer(weights, X, biases, "relu")
+    assert first.inputs == (*weights[0], biases[0])  # edges to the parameters only
+    assert first.local_grads == (*X, 1.0)
+    assert second.local_grads == (0.0,) * 4  # relu off
+    (first + second).backward()
+    assert [w.grad for w in weights[0]] == X and biases[0].grad == 1.0
+    assert [w.grad for w in weights[1]] == [0.0] * 3
+
+
+def test_a_mix_of_values_and_numbers_wraps_the_numbers_as_shared_leaves():
+    weights, biases, _ = layer_values()
+    x = Value(X[0])
+    first, second = dense_layer(weights, [x, X[1], X[2]], biases, "linear")
+    assert first.inputs[3] is x and first.inputs[4:6] == second.inputs[4:6]
+    assert all(leaf.op == "" and leaf.inputs == () for leaf in first.inputs[4:6])
+    assert [leaf.data for leaf in first.inputs[4:6]] == X[1:]
 
 
 def test_bad_arguments_raise_naming_dense_layer():
@@ -95,6 +107,10 @@ def test_bad_arguments_raise_naming_dense_layer():
         dense_layer(weights, xs, biases[:1])
     with pytest.raises(TypeError, match=r"dense_layer: expected an int or float, got 'x'"):
         dense_layer(weights, [0.1, "x", 0.2], biases)
+    with pytest.raises(TypeError, match=r"dense_layer: expected an int or float, got True"):
+        dense_layer(weights, [0.1, True, Value(0.2)], biases)
+    with pytest.raises(ValueError, match=r"dense_layer: expected a finite number, got nan"):
+        dense_layer(weights, [0.1, float("nan"), 0.2], biases)
 
 
 def test_an_overflowing_weighted_sum_is_an_error_even_below_a_saturating_activation():
