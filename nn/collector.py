@@ -23,6 +23,9 @@ def paused_gc() -> Iterator[None]:
     ``with paused_gc(): loss = ...; loss.backward(); opt.step()``. On leaving (also
     by an exception) the collector is enabled again if it was enabled before, and
     any reference cycles the block made are collected by its next pass as usual.
+    Drop the graph inside the block (``del loss`` once its number is read): the
+    allocations counted while paused make the next pass start at once, and it would
+    scan a graph still alive.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -156,9 +156,13 @@ def fit(
                 optimizer.zero_grad()
                 value.backward(leaves_only=True)  # the optimizer reads only the parameters
                 optimizer.step()
-            loss_sum += value.data * len(batch)
-            if kind is not None:
-                correct += count_correct(outputs, targets, kind)
+                loss_sum += value.data * len(batch)
+                if kind is not None:
+                    correct += count_correct(outputs, targets, kind)
+                # Freed here, by reference counting: alive after the block, the graph
+                # would be rescanned by the collector's first pass, which the
+                # allocations counted while it was paused trigger at once.
+                del outputs, value
         history.loss.append(loss_sum / len(X))
         if kind is not None:
             history.accuracy.append(correct / len(X))

@@ -47,7 +47,7 @@ class ChainruleLoop:
         self.losses: list[float] = []
 
     def step(self) -> None:
-        with paused_gc():
+        with paused_gc():  # the graph is dropped inside: step_with_the_collector_on returns
             self.step_with_the_collector_on()
 
     def step_with_the_collector_on(self) -> None:
