@@ -23,6 +23,10 @@ def main() -> None:
     from tests.benchmarks import collector, engine, nn_training
 
     repeats = 5 if args.quick else 20
+    print(
+        "Times are this process's CPU time (time.process_time), medians of cases run round "
+        "robin: read the ratios. Details: docs/benchmarks.md"
+    )
     engine.run(repeats, chain_steps=200_000 if args.quick else 1_000_000)
     nn_training.run(repeats)
     collector.run(repeats, "torch not imported")
