@@ -59,6 +59,14 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+# torch first as .ci/run takes it: 2.13.0 is a CPU wheel on this machine's local index
+# (a bare `pip install torch` could pull a multi-GB CUDA build); elsewhere the extra's torch.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0' || \
+	  echo "torch==2.13.0 is not on this index: installing the bench extra's torch"
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
 $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[$*]'
 	@touch $@

@@ -7,9 +7,17 @@ from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
 from autograd.names import node_names
 from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
-from autograd.value import Value, weighted_sum, weighted_sums
+from autograd.value import (
+    LAYER_ACTIVATIONS,
+    Value,
+    dense_layer,
+    dense_layer_batch,
+    weighted_sum,
+    weighted_sums,
+)
 
 __all__ = [
+    "LAYER_ACTIVATIONS",
     "BackwardStep",
     "Explanation",
     "ExpressionError",
@@ -18,6 +26,8 @@ __all__ = [
     "GraphvizNotInstalled",
     "Value",
     "backward_steps",
+    "dense_layer",
+    "dense_layer_batch",
     "draw_dot",
     "draw_graph",
     "explain",

@@ -27,6 +27,7 @@ MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a
 # anything, so it is always parenthesised as an operand: ``(−1)·x``.
 NEGATIVE, SUM, PRODUCT, POWER, ATOM = range(5)
 INFIX = {"+": (" + ", SUM), "-": (f" {MINUS} ", SUM), "*": ("·", PRODUCT), "/": (" / ", PRODUCT)}
+DENSE = "(w·x+b)"  # the end of a dense_layer node's op: "relu(w·x+b)"
 FUNCTIONS = {"sigmoid": "σ"}  # other functions are written by their op name: tanh(z), exp(z)
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -89,6 +90,11 @@ def _forms(node: Value, forms: dict[Value, list[Name]]) -> list[Name]:
     inputs' longest forms that fit in MAX_NAME_LENGTH, then over shorter ones, then "…"."""
     if not node.op:
         return [(number_name(node.data), NEGATIVE if node.data < 0.0 else ATOM)]
+    if node.op.endswith(DENSE):  # dense_layer's act(w·x+b): a neuron, told apart by its bias
+        activation = node.op[: -len(DENSE)]
+        function = FUNCTIONS.get(activation, activation)
+        short = f"{function}(Σw·x + {forms[node.inputs[-1]][0][0]})"
+        return [(short if len(short) <= MAX_NAME_LENGTH else f"{function}(Σw·x + b)", ATOM)]
     fitting = []
     for level in range(MAX_NAME_LENGTH):  # level k: each input at its k-th form (or its last)
         operands = [forms[child][min(level, len(forms[child]) - 1)] for child in node.inputs]

@@ -11,9 +11,10 @@ once by reference counting instead of waiting for the cyclic garbage collector.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from numbers import Real
-from operator import attrgetter
+from operator import attrgetter, mul
 from typing import Union, cast
 
 from autograd import checks
@@ -287,12 +288,54 @@ def _short(n: float) -> str:
     return str(int(n)) if n.is_integer() else repr(n)
 
 
-def _not_parameters(weights: tuple[object, ...], bias: object) -> TypeError:
+def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str) -> TypeError:
     """The error for a weight or bias that is not a Value (it must be, to get a grad)."""
-    wrong = next(p for p in (*weights, bias) if not isinstance(p, Value))
-    return TypeError(
-        f"weighted_sum: weights and bias must be Values (they get grads), got {wrong!r}"
-    )
+    wrong = next(p for p in (*weights, *biases) if not isinstance(p, Value))
+    return TypeError(f"{op}: weights and bias must be Values (they get grads), got {wrong!r}")
+
+
+def _input_values(
+    inputs: Iterable[Operand], op: str
+) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """A layer's inputs as Values (numbers become leaves) and their data, read once."""
+    xs = tuple(inputs)
+    data = _data_of_values(xs)
+    if data is not None:  # the hot path: every input already a Value
+        return cast("tuple[Value, ...]", xs), data
+    values = tuple(x if isinstance(x, Value) else _constant(x, op) for x in xs)
+    return values, tuple(map(_data, values))
+
+
+def _data_of_values(xs: tuple[object, ...]) -> tuple[float, ...] | None:
+    """Every ``x.data``, read in C by map(), when each x is a Value; else None.
+
+    A Value's data is always a float; a numpy float also has ``.data`` (a memoryview),
+    so the types of what was read tell the two apart.
+    """
+    try:
+        data = tuple(map(_data, xs))
+    except AttributeError:
+        return None
+    return data if set(map(type, data)) <= _FLOAT else None
+
+
+_FLOAT = {float}
+
+
+def _layer_inputs(inputs: Iterable[Operand]) -> tuple[tuple[Value, ...] | None, tuple[float, ...]]:
+    """(Values, data) of a layer's inputs, or (None, data) when every input is a number.
+
+    Numbers can never carry a gradient (they are data, not parameters), so
+    ``dense_layer`` builds no leaf for them; a mix of Values and numbers wraps the
+    numbers as leaves, as ``weighted_sums`` does.
+    """
+    xs = tuple(inputs)
+    data = _data_of_values(xs)
+    if data is not None:  # the hot path: every input already a Value
+        return cast("tuple[Value, ...]", xs), data
+    if any(isinstance(x, Value) for x in xs):
+        return _input_values(xs, "dense_layer")
+    return None, tuple([_check_number(x, "dense_layer") for x in xs])
 
 
 def weighted_sum(weights: Iterable[Value], inputs: Iterable[Operand], bias: Value) -> Value:
@@ -311,13 +354,7 @@ def weighted_sums(
 
     The inputs are shared by every row, so they are wrapped and read once for the layer.
     """
-    operands = tuple(inputs)
-    try:  # the hot path: every input already a Value, read in C by map()
-        x_data = tuple(map(_data, operands))
-        xs = cast("tuple[Value, ...]", operands)  # each has .data: a Value
-    except AttributeError:
-        xs = tuple(x if isinstance(x, Value) else _constant(x, "weighted_sum") for x in operands)
-        x_data = tuple(map(_data, xs))
+    xs, x_data = _input_values(inputs, "weighted_sum")
     weight_rows, biases = list(weight_rows), list(biases)
     if len(weight_rows) != len(biases):
         raise ValueError(f"weighted_sums: {len(weight_rows)} weight rows for {len(biases)} biases")
@@ -328,7 +365,7 @@ def weighted_sums(
             w_data = tuple([w.data for w in weights])
             total = bias.data
         except AttributeError:
-            raise _not_parameters(weights, bias) from None
+            raise _not_parameters(weights, [bias], "weighted_sum") from None
         if len(w_data) != len(x_data):
             raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
         # Summed left to right from b (not with sum(), compensated on Python >= 3.12), so
@@ -337,3 +374,145 @@ def weighted_sums(
             total += w * x
         sums.append(_node(total, "w·x+b", weights + xs + (bias,), x_data + w_data + (1.0,)))
     return sums
+
+
+def _linear(z: float) -> tuple[float, float]:
+    return z, 1.0
+
+
+def _relu(z: float) -> tuple[float, float]:
+    return (z, 1.0) if z > 0.0 else (0.0, 0.0)
+
+
+def _leaky_relu(z: float) -> tuple[float, float]:
+    return (z, 1.0) if z > 0.0 else (0.01 * z, 0.01)
+
+
+def _tanh(z: float) -> tuple[float, float]:
+    t = math.tanh(z)
+    return t, 1.0 - t * t
+
+
+def _sigmoid(z: float) -> tuple[float, float]:
+    s = 1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))
+    return s, s * (1.0 - s)
+
+
+# activation name -> z -> (act(z), act'(z)), each as the Value method computes it
+LAYER_ACTIVATIONS: dict[str, Callable[[float], tuple[float, float]]] = {
+    "linear": _linear,
+    "relu": _relu,
+    "leaky_relu": _leaky_relu,
+    "tanh": _tanh,
+    "sigmoid": _sigmoid,
+}
+
+PLAIN_SUM = sys.version_info < (3, 12)  # sum() of floats is compensated from 3.12 on
+
+
+def _dot_plus(weights: tuple[float, ...], xs: tuple[float, ...], bias: float) -> float:
+    """b + w1 x1 + w2 x2 + ..., left to right, as the * and + nodes add (3.12 and later)."""
+    total = bias
+    for w, x in zip(weights, xs):
+        total += w * x
+    return total
+
+
+def _check_sums(sums: list[float]) -> None:
+    """Raise naming the first weighted sum that is not finite."""
+    for z in sums:
+        if z - z != 0.0:  # a saturating activation would hide it
+            raise OverflowError(f"dense_layer: w·x+b = {z!r} is not finite")
+
+
+def dense_layer(
+    weight_rows: Iterable[Iterable[Value]],
+    inputs: Iterable[Operand],
+    biases: Iterable[Value],
+    activation: str = "linear",
+) -> list[Value]:
+    """[act(w_j . x + b_j) for each row j]: a layer, one graph node per neuron.
+
+    With z = w . x + b and a = act(z), the node's local derivatives are the chain
+    rule inside the neuron:  da/dw_i = act'(z) x_i,  da/dx_i = act'(z) w_i,
+    da/db = act'(z).  Its inputs are listed as in ``weighted_sum`` (weights, the
+    layer's inputs, bias), so the linear node is ``weighted_sum``'s. ``activation``
+    is one of LAYER_ACTIVATIONS (leaky_relu's slope is 0.01). Values equal
+    ``weighted_sum`` followed by the Value method bit for bit; grads too for
+    slopes 0 and 1 (relu, linear), else up to rounding (act'(z) x_i is one
+    product instead of two).
+    """
+    return dense_layer_batch(weight_rows, [inputs], biases, activation)[0]
+
+
+def dense_layer_batch(
+    weight_rows: Iterable[Iterable[Value]],
+    input_rows: Iterable[Iterable[Operand]],
+    biases: Iterable[Value],
+    activation: str = "linear",
+) -> list[list[Value]]:
+    """``[dense_layer(weight_rows, x, biases, activation) for x in input_rows]``, faster.
+
+    The same nodes, but each weight is read once for the whole batch instead of
+    once per sample, as a float implementation holds its weights in a list.
+    """
+    try:
+        activate = LAYER_ACTIVATIONS[activation]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"dense_layer: expected activation to be one of {', '.join(LAYER_ACTIVATIONS)}, "
+            f"got {activation!r}"
+        ) from None
+    neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
+    if len(neurons) != len(bias_list):
+        raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
+    try:  # read once: the parameters cannot change while the batch is computed
+        rows = [
+            (weights, (bias,), (*weights, bias), (*[w.data for w in weights], 1.0), bias.data)
+            for weights, bias in zip(neurons, bias_list)
+        ]
+    except AttributeError:
+        raise _not_parameters(
+            tuple(p for row in neurons for p in row), bias_list, "dense_layer"
+        ) from None
+    row_lengths = {len(weights) for weights in neurons}
+    op = "w·x+b" if activation == "linear" else f"{activation}(w·x+b)"
+    linear = activation == "linear"
+    slopes_are_0_or_1 = linear or activation == "relu"
+    new = _new  # a local: read faster in the loop
+    batch = []
+    for inputs in input_rows:
+        values, x_data = _layer_inputs(inputs)
+        for n in row_lengths:
+            if n != len(x_data):
+                raise ValueError(f"dense_layer: {n} weights for {len(x_data)} inputs")
+        x_then_one = (*x_data, 1.0)  # the local derivatives of a node without input edges
+        # where act'(z) = 0; a node without input edges has only its weights' and bias's
+        no_gradient = (0.0,) * (len(x_then_one) if values is None else 2 * len(x_data) + 1)
+        if PLAIN_SUM:  # b + w1 x1 + ... in C; zip and map stop before w_then_one's 1.0
+            zs = [sum(map(mul, row[3], x_data), row[4]) for row in rows]
+        else:
+            zs = [_dot_plus(row[3], x_data, row[4]) for row in rows]
+        total = sum(zs)
+        if total - total != 0.0:  # inf or nan somewhere (or an overflowing total): find it
+            _check_sums(zs)
+        outs = []
+        for (weights, bias, params, w_then_one, _), z in zip(rows, zs):
+            if values is None:  # numbers in: edges to the parameters only
+                edges, unit_slope = params, x_then_one
+            else:
+                edges, unit_slope = weights + values + bias, x_data + w_then_one
+            if slopes_are_0_or_1:  # relu and linear: a local derivative is x_i, w_i, 1 or 0
+                if z > 0.0 or linear:
+                    a, local_grads = z, unit_slope
+                else:
+                    a, local_grads = 0.0, no_gradient
+            else:
+                a, slope = activate(z)
+                local_grads = tuple([slope * v for v in unit_slope])
+            out = new(Value)
+            out.data, out.grad, out.label, out.op = a, 0.0, "", op
+            out.inputs, out.local_grads = edges, local_grads
+            outs.append(out)
+        batch.append(outs)
+    return batch

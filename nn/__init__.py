@@ -7,6 +7,7 @@ from nn.activations import (
     get_activation,
     softmax,
 )
+from nn.collector import paused_gc
 from nn.data import line_data, make_circles, make_moons, make_xor
 from nn.io import ModelFileError, load, save
 from nn.losses import cross_entropy, max_margin_loss, mse, squared_error
@@ -35,6 +36,7 @@ __all__ = [
     "make_xor",
     "max_margin_loss",
     "mse",
+    "paused_gc",
     "save",
     "softmax",
     "squared_error",

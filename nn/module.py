@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterable, Sequence, Sized
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from autograd import Value, checks, topological_order, weighted_sum, weighted_sums
+from autograd import (
+    LAYER_ACTIVATIONS,
+    Value,
+    checks,
+    dense_layer,
+    dense_layer_batch,
+    topological_order,
+    weighted_sum,
+)
 from nn.activations import get_activation
 from nn.data import rng_from
 
@@ -70,6 +78,10 @@ class Module(ABC):
         """Set every parameter's grad to 0.0 (leaves accumulate across backward calls)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def map(self, batch: Sequence[Inputs]) -> list[Any]:
+        """``[module(xs) for xs in batch]``; Layer and MLP read each weight once for the batch."""
+        return [self(xs) for xs in batch]
 
     def modules(self) -> list[Module]:
         """This module and all its parts, depth first."""
@@ -128,8 +140,10 @@ class Neuron(Module):
     Weights are labelled "w1".."wn" and the bias "b". Given ``weights=`` / ``bias=``
     (numbers, or Values to share), those are used; otherwise each weight is drawn
     uniform in [-1, 1] from ``random.Random(seed)`` (or ``rng``) and the bias is 0.0.
-    ``fused=True`` computes w . x + b as one graph node (fast); ``fused=False``
-    builds it from ``*`` and ``+`` (for drawings), with identical values and grads.
+    ``fused=True`` computes act(w . x + b) as one graph node (``autograd.dense_layer``,
+    fast; the "step" activation keeps its own node); ``fused=False`` builds it from
+    ``*`` and ``+`` and the activation's node (for drawings), with identical values,
+    and grads identical for relu and linear, equal up to rounding for the others.
     """
 
     def __init__(
@@ -172,6 +186,10 @@ class Neuron(Module):
     def __call__(self, xs: Inputs) -> Value:
         """activation(w1 x1 + ... + wn xn + b) for n = ``n_inputs`` inputs (Values or numbers)."""
         _check_inputs(xs, self.n_inputs, self.name)
+        if self.fused and self.activation in LAYER_ACTIVATIONS:  # act(w·x+b) as one node
+            (out,) = dense_layer([self.weights], xs, [self.bias], self.activation)
+            self._last_call = (xs, out)
+            return out
         if self.fused:
             z = weighted_sum(self.weights, xs, self.bias)
         else:
@@ -266,20 +284,27 @@ class Layer(Module):
 
     def __call__(self, xs: Inputs) -> list[Value]:
         """One output per neuron (softmax-normalised for a softmax layer)."""
-        # Wrap numbers once, so every neuron shares the same input leaves.
-        _check_inputs(xs, self.n_inputs, self.name or "Layer")
-        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-        if self.fused:  # the hot path: one weighted_sums call reads the shared inputs once
-            zs = weighted_sums(
-                [n.weights for n in self.neurons], xs, [n.bias for n in self.neurons]
-            )
-            outs = [n.activate(xs, z) for n, z in zip(self.neurons, zs)]
+        return self.map([xs])[0]
+
+    def map(self, batch: Sequence[Inputs]) -> list[list[Value]]:
+        """``[layer(xs) for xs in batch]``, reading each weight once for the whole batch."""
+        for xs in batch:
+            _check_inputs(xs, self.n_inputs, self.name or "Layer")
+        per_neuron = self.neurons[0].activation
+        if self.fused and per_neuron in LAYER_ACTIVATIONS:  # the hot path: one node per neuron
+            weights, biases = [n.weights for n in self.neurons], [n.bias for n in self.neurons]
+            outs = dense_layer_batch(weights, batch, biases, per_neuron)
+            for neuron, out in zip(self.neurons, outs[-1] if outs else ()):
+                neuron._last_call = (batch[-1], out)  # clusters() draws the last call
         else:
-            outs = [neuron(xs) for neuron in self.neurons]
+            # Wrap numbers once, so every neuron shares the same input leaves.
+            rows = [[x if isinstance(x, Value) else Value(x) for x in xs] for xs in batch]
+            outs = [[neuron(xs) for neuron in self.neurons] for xs in rows]
         if self._across_layer is None:
             return outs
-        probabilities = self._across_layer(outs)
-        self._last_softmax = (outs, probabilities)
+        probabilities = [self._across_layer(scores) for scores in outs]
+        if outs:
+            self._last_softmax = (outs[-1], probabilities[-1])
         return probabilities
 
     def named_children(self) -> list[tuple[str, Module]]:
@@ -353,11 +378,16 @@ class MLP(Module):
 
     def __call__(self, xs: Inputs) -> Value | list[Value]:
         """The last layer's outputs: a list of Values, or one Value when it has one unit."""
-        _check_inputs(xs, self.n_inputs, "MLP")
-        outputs = self.layers[0](xs)
+        return self.map([xs])[0]
+
+    def map(self, batch: Sequence[Inputs]) -> list[Value | list[Value]]:
+        """``[model(xs) for xs in batch]``, each layer reading its weights once for the batch."""
+        for xs in batch:
+            _check_inputs(xs, self.n_inputs, "MLP")
+        rows = self.layers[0].map(batch)
         for layer in self.layers[1:]:
-            outputs = layer(outputs)
-        return outputs[0] if len(outputs) == 1 else outputs
+            rows = layer.map(rows)
+        return [outs[0] if len(outs) == 1 else outs for outs in rows]
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]

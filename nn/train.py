@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from autograd import Value, checks
 from nn.activations import StepActivationWarning, get_activation
+from nn.collector import paused_gc
 from nn.losses import LOSSES, BatchLoss, Labels
 from nn.module import Layer, Module, Neuron
 from nn.optim import SGD
@@ -111,11 +112,15 @@ def fit(
 ) -> History:
     """Train ``model`` on inputs ``X`` and targets ``y`` by gradient descent.
 
-    Each batch: outputs = model(x) per sample, value = loss(outputs, targets),
-    zero_grad, backward, step. ``loss`` is a name in ``nn.losses.LOSSES``: "mse"
-    (targets: numbers or lists), "cross_entropy" (class indices; the model outputs
-    raw scores), "max_margin" (labels -1/+1, with micrograd's 1e-4 L2 penalty); or a
-    callable (outputs, targets) -> Value. ``optimizer`` defaults to SGD(model.parameters(), lr).
+    Each batch: outputs = model.map(batch inputs) (``model(x)`` per sample, each
+    weight read once), value = loss(outputs, targets), zero_grad, backward, step,
+    with the cyclic garbage collector paused (``nn.paused_gc``: the graph has no
+    reference cycles, so reference counting frees it; the collector would only
+    rescan it, and every live object of the process, several times a step).
+    ``loss`` is a name in ``nn.losses.LOSSES``: "mse" (targets: numbers or lists),
+    "cross_entropy" (class indices; the model outputs raw scores), "max_margin"
+    (labels -1/+1, with micrograd's 1e-4 L2 penalty); or a callable
+    (outputs, targets) -> Value. ``optimizer`` defaults to SGD(model.parameters(), lr).
     ``batch_size=None`` uses every sample in each step; otherwise the samples are
     shuffled each epoch by ``random.Random(seed)``. ``X`` and ``y`` may be lists,
     tuples, numpy arrays or generators.
@@ -172,13 +177,18 @@ def _epoch(
     parameters = model.parameters()
     loss_sum, correct = 0.0, 0
     for batch in batches:
-        outputs = [model(inputs[i]) for i in batch]
-        batch_targets = [targets[i] for i in batch]
-        value = batch_loss(outputs, batch_targets, parameters)
-        optimizer.zero_grad()
-        value.backward(leaves_only=True)  # the optimizer reads only the parameters
-        optimizer.step()
-        loss_sum += value.data * len(batch)
-        if labels is not None:
-            correct += count_correct(outputs, batch_targets, labels)
+        with paused_gc():  # the graph has no cycles: reference counting frees it
+            outputs = model.map([inputs[i] for i in batch])
+            batch_targets = [targets[i] for i in batch]
+            value = batch_loss(outputs, batch_targets, parameters)
+            optimizer.zero_grad()
+            value.backward(leaves_only=True)  # the optimizer reads only the parameters
+            optimizer.step()
+            loss_sum += value.data * len(batch)
+            if labels is not None:
+                correct += count_correct(outputs, batch_targets, labels)
+            # Freed here, by reference counting: alive after the block, the graph
+            # would be rescanned by the collector's first pass, which the
+            # allocations counted while it was paused trigger at once.
+            del outputs, value
     return loss_sum, correct

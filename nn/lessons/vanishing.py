@@ -139,7 +139,8 @@ def sigmoid_derivative_product(model: MLP, x: Sequence[float]) -> DerivativeProd
 
     No derivative is recomputed here: a sigmoid node records sigma(z) (1 - sigma(z))
     as its local gradient when it is computed (``local_grads``), and that record
-    is what ``backward()`` multiplies along every path.
+    is what ``backward()`` multiplies along every path. In a fused neuron, one
+    "sigmoid(w·x+b)" node, it is the local gradient of the bias, sigma'(z) * 1.
     """
     inputs: Sequence[Value | float] = list(x)
     per_layer = []
@@ -147,6 +148,8 @@ def sigmoid_derivative_product(model: MLP, x: Sequence[float]) -> DerivativeProd
         outputs = layer(inputs)
         if all(out.op == "sigmoid" for out in outputs):
             per_layer.append([out.local_grads[0] for out in outputs])
+        elif all(out.op == "sigmoid(w·x+b)" for out in outputs):  # one node per neuron
+            per_layer.append([out.local_grads[-1] for out in outputs])  # d/db = sigma'(z)
         inputs = outputs
     if not per_layer:
         raise ValueError(f"sigmoid_derivative_product: {model!r} has no sigmoid layer")

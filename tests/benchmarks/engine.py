@@ -7,8 +7,10 @@
    runs twice: op by op (the same graph as micrograd's) and with each neuron's
    w·x+b fused into one node (``autograd.weighted_sum``).
 2. A deep chain x <- x * 1.0001 + 0.0001: ours at a million steps (microseconds
-   per node, forward + backward); micrograd's recursive backward stops with a
-   RecursionError long before, at the depth printed.
+   per node, forward + backward, printed without a target: an absolute time on a
+   shared machine is not a goal; torch_anchor compares it with torch);
+   micrograd's recursive backward stops with a RecursionError long before, at the
+   depth printed.
 3. Memory: bytes per graph node (tracemalloc), the same relu/mul/add chain built
    in both.
 """
@@ -19,7 +21,6 @@ import gc
 import random
 import statistics
 import sys
-import time
 import tracemalloc
 from itertools import pairwise
 
@@ -27,12 +28,11 @@ from micrograd.engine import Value as MicrogradValue
 
 from autograd import Value, topological_order, weighted_sum
 from nn import make_moons
-from tests.benchmarks.harness import check_same_losses, interleave, print_table, verdict
+from tests.benchmarks.harness import CLOCK, check_same_losses, interleave, print_table, verdict
 
 ALPHA = 1e-4  # the demo's L2 regularisation strength
 LEARNING_RATE = 0.1
 TARGET_DEMO_SPEEDUP = 10.0  # the fused demo step, against micrograd's
-TARGET_US_PER_NODE = 1.5  # deep chain, forward + backward
 TARGET_BYTES_RATIO = 0.25  # our bytes per node over micrograd's
 
 
@@ -129,11 +129,11 @@ def chain(value_type: type, steps: int):
 
 def time_our_chain(steps: int) -> tuple[float, float, int]:
     """Seconds for the forward pass and for backward(), and the graph's node count."""
-    start = time.perf_counter()
+    start = CLOCK()
     root = chain(Value, steps)
-    built = time.perf_counter()
+    built = CLOCK()
     root.backward()
-    done = time.perf_counter()
+    done = CLOCK()
     return built - start, done - built, len(topological_order(root))
 
 
@@ -265,12 +265,6 @@ def report_chain(repeats: int, steps: int) -> None:
                 f"RecursionError from {depth:,} steps ({2 * depth:,} ops deep)",
                 f"recursion limit {sys.getrecursionlimit()}",
             ),
-            (
-                "target: chainrule per node",
-                f"<= {TARGET_US_PER_NODE} µs",
-                f"{us_per_node:.2f} µs",
-                verdict(us_per_node <= TARGET_US_PER_NODE),
-            ),
         ],
     )
 
@@ -305,7 +299,7 @@ def run(
     chain_steps: int = 1_000_000,
     memory_steps: int = 2_000,
 ) -> None:
-    """All three comparisons, each printed as a table with its target and PASS/MISS."""
+    """All three comparisons, each printed as a table (with its target and PASS/MISS)."""
     report_demo(repeats, n_points, hidden)
     report_chain(repeats, chain_steps)
     report_memory(memory_steps)

@@ -2,37 +2,70 @@
 
 Cases are timed round robin (case A, case B, case A, ...) so that a slow
 moment of the machine lands on every case alike instead of on one of them.
+The clock is this process's CPU time (``time.process_time``), not the wall
+clock: on a shared machine the scheduler takes the CPU away in slices, and a
+step long enough to lose it several times would be charged other programs'
+time, so the wall clock inflates the ratio of a long step to a short one.
 The garbage collector stays on, as it is for anyone using the library: the
-time it takes to scan a large graph is part of what a graph costs. Before each
-timed call (untimed) it collects what the previous case left behind, such as
-micrograd's reference cycles, so no case pays for another's garbage.
+time it takes is part of what a step costs. Two protocols say who pays for it:
+
+- OWN_GARBAGE: the harness and everything built before timing are frozen out of
+  the collector (``gc.freeze``), and each timed call ends with ``gc.collect()``
+  inside its time, so each case pays for its own garbage (micrograd's reference
+  cycles, say) and for no other case's.
+- NATURAL: nothing is frozen and nothing collected by the harness: the collector
+  runs whenever allocations trigger it, scanning every live object of the
+  process (torch's heap too, once imported), as in a real training loop.
 """
 
 from __future__ import annotations
 
 import gc
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
+CLOCK = time.process_time  # CPU seconds of this process (see above)
+OWN_GARBAGE = "own garbage"
+NATURAL = "natural"
 
-def interleave(cases: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+
+def interleave(
+    cases: dict[str, Callable[[], object]], repeats: int, protocol: str = OWN_GARBAGE
+) -> dict[str, list[float]]:
     """Call each case ``repeats`` times, round robin, after one untimed warm-up call each.
 
-    The garbage collector runs, untimed, before each timed call. Returns the
-    seconds of every timed call, per case name, in call order.
+    ``protocol`` is OWN_GARBAGE or NATURAL (see the module's docstring). Returns
+    the CPU seconds of every timed call, per case name, in call order.
     """
     if repeats < 1:
         raise ValueError(f"interleave: repeats must be >= 1, got {repeats!r}")
+    if protocol not in (OWN_GARBAGE, NATURAL):
+        raise ValueError(f"interleave: unknown protocol {protocol!r}")
     for case in cases.values():
         case()
+    own_garbage = protocol == OWN_GARBAGE
+    if own_garbage:
+        gc.collect()
+        gc.freeze()
     seconds: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(repeats):
-        for name, case in cases.items():
-            gc.collect()
-            start = time.perf_counter()
-            case()
-            seconds[name].append(time.perf_counter() - start)
+    try:
+        for _ in range(repeats):
+            for name, case in cases.items():
+                start = CLOCK()
+                case()
+                if own_garbage:
+                    gc.collect()
+                seconds[name].append(CLOCK() - start)
+    finally:
+        if own_garbage:
+            gc.unfreeze()
     return seconds
+
+
+def medians(seconds: dict[str, list[float]]) -> dict[str, float]:
+    """The median of each case's times."""
+    return {name: statistics.median(times) for name, times in seconds.items()}
 
 
 def print_table(title: str, rows: Sequence[Sequence[str]]) -> None:

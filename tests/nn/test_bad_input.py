@@ -104,7 +104,7 @@ SLOTS = {
     "line_data slope": ("line_data", lambda v: line_data(slope=v)),
 }
 # Where a value passes on into the engine (Value(x) or an op on it), the engine names itself.
-ENGINE = ("Value:", "+:", "-:", "*:", "/:", "**:", "weighted_sum:")
+ENGINE = ("Value:", "+:", "-:", "*:", "/:", "**:", "weighted_sum:", "dense_layer:")
 
 
 @pytest.mark.parametrize("slot", list(SLOTS))

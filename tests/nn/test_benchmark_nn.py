@@ -18,8 +18,8 @@ def test_the_three_trainers_follow_the_same_losses():
     for _ in range(5):
         for trainer in trainers.values():
             trainer.step()
-    check_same_losses({name: t.losses for name, t in trainers.items()}, "chainrule nn")
-    losses = trainers["chainrule nn"].losses
+    check_same_losses({name: t.losses for name, t in trainers.items()}, "plain floats")
+    losses = trainers["chainrule fit"].losses
     assert losses[-1] < losses[0]
     assert len({trainer.accuracy() for trainer in trainers.values()}) == 1
 
@@ -28,13 +28,21 @@ def test_a_disagreement_is_caught():
     trainers = nn_training.build(n_points=8, hidden=3, steps=2)
     for trainer in trainers.values():
         trainer.step()
-    trainers["plain floats"].losses[0] *= 1.0 + 1e-6
-    with pytest.raises(AssertionError, match=r"plain floats: loss .* at step 0"):
-        check_same_losses({name: t.losses for name, t in trainers.items()}, "chainrule nn")
+    trainers["chainrule loop"].losses[0] *= 1.0 + 1e-6
+    with pytest.raises(AssertionError, match=r"chainrule loop: loss .* at step 0"):
+        check_same_losses({name: t.losses for name, t in trainers.items()}, "plain floats")
 
 
 def test_a_tiny_run_prints_the_comparison(capsys):
     nn_training.run(2, n_points=12, hidden=3, steps=4)
     out = capsys.readouterr().out
-    for text in ("micrograd", "chainrule nn", "plain floats", "ms/step", "accuracy", "target"):
+    for text in (
+        "micrograd",
+        "chainrule fit",
+        "chainrule loop",
+        "plain floats",
+        "ms/step",
+        "accuracy",
+        "target",
+    ):
         assert text in out

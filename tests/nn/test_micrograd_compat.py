@@ -59,7 +59,7 @@ def test_the_readme_neuron_is_a_relu_of_w_dot_x_plus_b():
     w1, w2 = (w.data for w in n.weights)
     assert y.data == max(0.0, w1 * 1.0 + w2 * -2.0)  # micrograd's Neuron(2): ReLU, bias 0
     assert n.bias.data == 0.0
-    assert y.op == "relu" and "relu" in dot.source
+    assert y.op == "relu(w·x+b)" and "relu" in dot.source  # one node per neuron, fused
     assert n.w == n.weights and n.b is n.bias  # micrograd's names for them
     assert n.parameters() == n.w + [n.b]  # noqa: RUF005 - micrograd's Neuron.parameters
 

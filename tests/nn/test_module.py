@@ -130,23 +130,48 @@ def test_softmax_output_layer_normalises_the_linear_scores():
     assert sum(p.data for p in probabilities) == pytest.approx(1.0, abs=1e-12)
 
 
-def test_fused_and_unfused_neurons_give_identical_values_and_grads():
+def fused_and_unfused_runs(activation: str, output_activation: str) -> list[tuple[list, ...]]:
+    """Outputs, parameter grads and input grads of one backward, fused and op by op."""
     results = []
     for fused in (True, False):
         model = MLP(
-            3, [4, 4, 2], activation="tanh", output_activation="sigmoid", seed=9, fused=fused
+            3,
+            [4, 4, 2],
+            activation=activation,
+            output_activation=output_activation,
+            seed=9,
+            fused=fused,
         )
         xs = [Value(0.7), Value(-0.2), Value(1.9)]
         outputs = model(xs)
         (outputs[0] * 2.0 + outputs[1]).backward()
         results.append(
             (
-                [o.data.hex() for o in outputs],
-                [p.grad.hex() for p in model.parameters()],
-                [x.grad.hex() for x in xs],
+                [o.data for o in outputs],
+                [p.grad for p in model.parameters()],
+                [x.grad for x in xs],
             )
         )
-    assert results[0] == results[1]
+    return results
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+def test_fused_neurons_with_slopes_one_or_zero_equal_op_by_op_bit_for_bit(activation):
+    fused, op_by_op = fused_and_unfused_runs(activation, "linear")
+    assert [[x.hex() for x in part] for part in fused] == [
+        [x.hex() for x in part] for part in op_by_op
+    ]
+
+
+@pytest.mark.parametrize(
+    ("activation", "output_activation"), [("tanh", "sigmoid"), ("leaky_relu", "tanh")]
+)
+def test_other_fused_neurons_agree_with_op_by_op_to_rounding(activation, output_activation):
+    fused, op_by_op = fused_and_unfused_runs(activation, output_activation)
+    assert fused[0] == op_by_op[0]  # values bit for bit
+    # grads: act'(z) * x is one rounded product, op by op it is two
+    for ours, theirs in zip(fused[1] + fused[2], op_by_op[1] + op_by_op[2]):
+        assert ours == pytest.approx(theirs, rel=1e-13, abs=1e-300)
 
 
 def test_clusters_group_the_nodes_each_neuron_built_on_its_last_call():
@@ -157,7 +182,7 @@ def test_clusters_group_the_nodes_each_neuron_built_on_its_last_call():
     clusters = model.clusters()
     assert list(clusters) == ["layers.0.neurons.0", "layers.0.neurons.1", "layers.1.neurons.0"]
     ops = [[node.op for node in nodes] for nodes in clusters.values()]
-    assert ops == [["w·x+b", "tanh"], ["w·x+b", "tanh"], ["w·x+b"]]  # a linear output
+    assert ops == [["tanh(w·x+b)"], ["tanh(w·x+b)"], ["w·x+b"]]  # one node per neuron
     assert clusters["layers.1.neurons.0"][-1] is output
     hidden_outputs = [nodes[-1] for name, nodes in clusters.items() if name.startswith("layers.0")]
     assert list(output.inputs[2:4]) == hidden_outputs  # w·x+b inputs: (w1, w2, x1, x2, b)
@@ -367,3 +392,25 @@ def test_a_softmax_layer_normalises_its_linear_scores():
         [math.exp(s) / total for s in scores], rel=1e-14
     )
     assert list(layer.clusters()) == ["neurons.0", "neurons.1", "neurons.2", "softmax"]
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_map_gives_the_outputs_of_one_call_per_sample(fused):
+    model = MLP(2, [3, 2], activation="relu", output_activation="softmax", seed=3, fused=fused)
+    batch = [[0.5, -1.0], [2.0, 0.25], [-0.3, 0.0]]
+    mapped = model.map(batch)
+    for xs, outputs in zip(batch, mapped):
+        assert [o.data for o in outputs] == [o.data for o in model(xs)]
+    single = MLP(2, [3, 1], seed=3, fused=fused)
+    assert [o.data for o in single.map(batch)] == [single(xs).data for xs in batch]
+    assert model.layers[0].map([]) == [] and model.map([]) == []
+
+
+def test_map_checks_every_sample_and_remembers_the_last_for_drawings():
+    model = MLP(2, [2, 1], activation="tanh", seed=0)
+    with pytest.raises(ValueError, match=r"^MLP: expected 2 inputs, got 1$"):
+        model.map([[1.0, 2.0], [1.0]])
+    with pytest.raises(ValueError, match=r"^layers\.0: expected 2 inputs, got 3$"):
+        model.layers[0].map([[1.0, 2.0, 3.0]])
+    outputs = model.map([[1.0, 2.0], [0.5, -0.5]])
+    assert model.clusters()["layers.1.neurons.0"] == [outputs[-1]]
