@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
-.PHONY: demo test lint bench notebooks system-graphviz system-chromium clean
+.PHONY: demo test lint bench notebooks docs system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
@@ -26,6 +26,10 @@ bench: $(VENV)/.installed-bench
 
 notebooks: $(VENV)/.installed-notebooks system-graphviz
 	$(BIN)/jupyter lab notebooks/
+
+# The lessons (each notebook run and rendered) and the API reference, in build/site/.
+docs: $(VENV)/.installed-docs system-graphviz
+	$(BIN)/python docs/build.py --output build/site
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
