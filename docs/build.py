@@ -35,6 +35,7 @@ from latex2mathml.converter import convert as latex_to_mathml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -56,10 +57,12 @@ class BuildError(Exception):
 
 @dataclass(frozen=True)
 class Lesson:
-    """One rendered notebook: its file stem, its title (the first heading) and its page."""
+    """One rendered notebook: its file stem, its title (the first heading), what the rest of
+    its first cell says it teaches (as HTML), and its page."""
 
     name: str
     title: str
+    summary: str
     page: str
 
 
@@ -127,7 +130,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
     """The executed notebook as one self-contained HTML page (images inline, no scripts)."""
-    heading = notebook.cells[0].source.splitlines()[0] if notebook.cells else ""
+    heading, _, introduction = notebook.cells[0].source.partition("\n")
     title = heading.lstrip("#").strip() or name
     notebook.metadata["title"] = f"{title} · chainrule lessons"
     notebook.metadata.pop("widgets", None)
@@ -146,14 +149,14 @@ def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
     page, _ = exporter.from_notebook_node(
         notebook, resources={"site_nav": site_nav("../", "Lessons")}
     )
-    return Lesson(name, title, page)
+    return Lesson(name, title, markdown2html_mistune(markdown_math_to_mathml(introduction)), page)
 
 
 def lessons_index(lessons: list[Lesson]) -> str:
     """The lessons' contents page: each title, linked to its page and its notebook."""
     items = "".join(
         f'<li><a class="lesson-title" href="{lesson.name}.html">{html.escape(lesson.title)}</a>'
-        f'<br><a href="{lesson.name}.ipynb" download>Download the notebook</a></li>'
+        f' · <a href="{lesson.name}.ipynb" download>notebook</a>{lesson.summary}</li>'
         for lesson in lessons
     )
     return f"""<!DOCTYPE html>
@@ -168,8 +171,8 @@ def lessons_index(lessons: list[Lesson]) -> str:
 {site_nav("../", "Lessons")}
 <main>
 <h1>Lessons</h1>
-<p>Five Jupyter notebooks, each shown here run top to bottom with its outputs. To run one
-yourself, download it and open it in Jupyter with chainrule installed
+<p>Each lesson is a Jupyter notebook, shown here run top to bottom with its outputs. To run
+one yourself, download it and open it in Jupyter with chainrule installed
 (<code>make notebooks</code> in a checkout does both).</p>
 <ol class="lesson-list">{items}</ol>
 </main>

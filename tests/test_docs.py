@@ -88,6 +88,8 @@ def test_the_build_writes_a_page_and_the_notebook_of_each_lesson_and_an_index(si
         assert f'href="{name}.html"' in index and f'href="{name}.ipynb"' in index
         title = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", 4).cells[0].source
         assert html.escape(title.splitlines()[0].lstrip("# ")) in index
+    assert index.count("What you will learn") == len(LESSONS)  # each lesson's aims, as HTML
+    assert "<li>" in index and "**" not in index and "$" not in index
     assert not [p for p in site.iterdir() if p.name.startswith(".")], "staging left behind"
 
 
