@@ -241,3 +241,15 @@ def test_on_a_phone_wide_code_scrolls_inside_its_cell_and_math_is_drawn(site, br
     font_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
     assert font_px >= 14
     page.close()
+
+
+def test_the_reference_lists_every_module_and_its_search_works_offline(site, browser):
+    index = (site / "reference" / "index.html").read_text()
+    for module in ["autograd.value", "autograd.quiz", "nn.module", "nn.train", "nn.lessons.moons"]:
+        assert f'href="{module.replace(".", "/")}.html"' in index
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((site / "reference" / "index.html").as_uri())
+    page.fill("input[type=search]", "check_answer")
+    hit = page.locator('main.pdoc a[href$="autograd/quiz.html#check_answer"]').first
+    hit.wait_for(timeout=10_000)
+    page.close()
