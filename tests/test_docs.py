@@ -105,7 +105,8 @@ def test_each_lesson_page_shows_its_outputs_and_math_and_loads_nothing_from_outs
     for formula in re.findall(r"<math.*?</math>", page, re.DOTALL):  # every command understood
         assert not re.search(r"\\[A-Za-z]|&", text_of(formula)), formula
     assert not re.search(r"""<(script|link|img)[^>]*(src|href)=["']?(https?:)?//""", page)
-    assert "<script" not in page  # math is MathML and widgets are text: nothing to run
+    assert "<script" not in page  # math is MathML and widgets are text (lesson 2's step-through
+    # page is an iframe's srcdoc, escaped here: tested in Chromium below)
     for label in NAV:
         assert f">{label}</a>" in page
 
@@ -238,6 +239,10 @@ def test_on_a_phone_wide_code_scrolls_inside_its_cell_and_math_is_drawn(site, br
         "[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)"
     )
     assert widths and min(widths) > 0
+    stepthrough = page.frame_locator("iframe")  # lesson 2's step-through, run in the page
+    assert stepthrough.locator("#position").inner_text().startswith("Step 0 of ")
+    stepthrough.locator("#next").click()
+    assert stepthrough.locator("#position").inner_text().startswith("Step 1 of ")
     font_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
     assert font_px >= 14
     page.close()
