@@ -33,7 +33,7 @@ import pdoc
 import pdoc.render
 from latex2mathml.converter import convert as latex_to_mathml
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellControlSignal, DeadKernelError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -122,14 +122,14 @@ def execute(path: Path) -> nbformat.NotebookNode:
     )
     try:
         client.execute(env=env)
-    except CellExecutionError as error:
-        first_line = str(error).strip().splitlines()[-1]
-        raise BuildError(f"{path.name}: a cell failed: {first_line}") from error
+    except (CellControlSignal, DeadKernelError) as error:  # a cell's error, a timeout, a crash
+        last_line = str(error).strip().splitlines()[-1]
+        raise BuildError(f"{path.name}: a cell failed: {last_line}") from error
     return notebook
 
 
 def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
-    """The executed notebook as one self-contained HTML page (images inline, no scripts)."""
+    """The executed notebook as one self-contained HTML page: images inline, nothing fetched."""
     heading, _, introduction = notebook.cells[0].source.partition("\n")
     title = heading.lstrip("#").strip() or name
     notebook.metadata["title"] = f"{title} · chainrule lessons"
@@ -221,8 +221,17 @@ def build_reference(out: Path) -> None:
         warnings.filterwarnings("ignore", message=".*torch", category=UserWarning)
         # pdoc adds the modules a package's __all__ names by itself; naming them again is fine.
         warnings.filterwarnings("ignore", message=".*has already been added", category=UserWarning)
-        pdoc.pdoc(*modules, output_directory=out)
+        try:
+            pdoc.pdoc(*modules, output_directory=out)
+        except (ImportError, RuntimeError) as error:  # a module that fails to import or parse
+            raise BuildError(f"the reference: {error}") from error
     shutil.copyfile(DOCS / "site.css", out / "site.css")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -230,13 +239,19 @@ def staged(final: Path) -> Iterator[Path]:
     """A fresh folder beside ``final`` that replaces it only if the block finishes."""
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the pages from a web server
     old = final.with_name(f".{final.name}-old")
     try:
         yield staging
         shutil.rmtree(old, ignore_errors=True)
         if final.exists():
             final.rename(old)
-        staging.rename(final)
+        try:
+            staging.rename(final)
+        except OSError:
+            if old.exists():
+                old.rename(final)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)

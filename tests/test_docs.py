@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import importlib.util
 import math
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +93,10 @@ def test_the_build_writes_a_page_and_the_notebook_of_each_lesson_and_an_index(si
     assert index.count("What you will learn") == len(LESSONS)  # each lesson's aims, as HTML
     assert "<li>" in index and "**" not in index and "$" not in index
     assert not [p for p in site.iterdir() if p.name.startswith(".")], "staging left behind"
+    umask = os.umask(0)
+    os.umask(umask)
+    for folder in ["lessons", "reference"]:  # as readable as any folder made here
+        assert stat.S_IMODE((site / folder).stat().st_mode) == 0o777 & ~umask
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -153,19 +159,28 @@ def test_a_failed_build_keeps_the_old_pages_and_leaves_no_staging(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["lessons"]
 
 
-def test_a_failing_notebook_is_one_clear_message_naming_it(tmp_path):
+def test_a_failing_notebook_is_one_clear_line_and_the_old_pages_stay(tmp_path, monkeypatch, capsys):
     broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
     broken.metadata.kernelspec = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    path = tmp_path / "06_broken.ipynb"
-    nbformat.write(broken, path)
-    with pytest.raises(
-        docs_build.BuildError, match=r"06_broken\.ipynb: a cell failed: .*ZeroDivision"
-    ):
-        docs_build.execute(path)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(broken, notebooks / "06_broken.ipynb")
+    monkeypatch.setattr(docs_build, "NOTEBOOKS", notebooks)
+    old_page = tmp_path / "site" / "lessons" / "index.html"
+    old_page.parent.mkdir(parents=True)
+    old_page.write_text("the old index")
+
+    assert docs_build.main(["--output", str(tmp_path / "site")]) == 1
+    (message,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(
+        r"docs/build.py: 06_broken\.ipynb: a cell failed: .*ZeroDivisionError.*", message
+    )
+    assert old_page.read_text() == "the old index"
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["lessons"]
 
 
 def test_math_outside_code_becomes_mathml_that_markdown_leaves_alone():
