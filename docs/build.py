@@ -119,6 +119,9 @@ def execute(path: Path) -> nbformat.NotebookNode:
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        # The kernel's own log (its TCP-on-localhost warning) says nothing about the lesson;
+        # the cells' warnings still reach their outputs.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     try:
         client.execute(env=env)
