@@ -242,19 +242,18 @@ def test_on_a_phone_wide_code_scrolls_inside_its_cell_and_math_is_drawn(site, br
     )
     wide = [overflow for is_wide, overflow in editors if is_wide]
     assert wide and set(wide) == {"auto"}
-    # The computation graphs: an image kept at its drawn size (its 9 pt labels 12 CSS px) in
-    # a box that scrolls, or inline SVG the way draw_graph's own notebook display sizes it.
+    # The computation graphs, an image or inline SVG (draw_graph's notebook display), keep
+    # their drawn size (9 pt labels: 12 CSS px) in a box that scrolls.
     graphs = page.evaluate(
         """[...document.querySelectorAll('.jp-RenderedSVG img, .jp-RenderedHTML svg')]
             .filter(g => g.tagName === 'IMG' || g.querySelector('g.graph'))
-            .map(g => [g.tagName, g.getBoundingClientRect().width, g.naturalWidth || 0,
+            .map(g => [g.getBoundingClientRect().width,
+                       g.naturalWidth || parseFloat(g.getAttribute('width')) * 4 / 3,
                        getComputedStyle(g.parentElement).overflowX])"""
     )
     assert len(graphs) >= 2  # before and after backward()
-    assert all(shown > 0 for _, shown, *_ in graphs)
-    for tag, shown, natural, overflow in graphs:
-        if tag == "IMG":
-            assert abs(shown - natural) < 1 and natural > 390 and overflow == "auto"
+    assert all(abs(shown - drawn) < 1 and drawn > 390 for shown, drawn, _ in graphs)
+    assert {overflow for *_, overflow in graphs} == {"auto"}
     widths = page.evaluate(
         "[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)"
     )
