@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
-.PHONY: demo test lint bench mutate notebooks dist system-graphviz system-chromium clean
+.PHONY: demo test lint bench mutate notebooks docs dist system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
@@ -39,6 +39,10 @@ notebooks: $(VENV)/.installed-notebooks system-graphviz
 # The sdist and the wheel, as `pip install` takes them (tests/test_wheel.py installs one).
 dist: $(VENV)/.installed-test
 	$(BIN)/python -m build --outdir dist .
+
+# The lessons (each notebook run and rendered) and the API reference, in build/site/.
+docs: $(VENV)/.installed-docs system-graphviz
+	$(BIN)/python docs/build.py --output build/site
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis mutants
