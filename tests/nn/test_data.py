@@ -122,3 +122,12 @@ def test_circle_points_are_evenly_spaced_and_jittered_by_the_noise():
     noisy, _ = make_circles(n=8, noise=0.1, seed=0)
     radii = [math.hypot(a, b) for a, b in noisy]
     assert all(r not in (0.5, 1.0) for r in radii)
+
+
+@pytest.mark.parametrize("generate", GENERATORS)
+def test_the_defaults_are_100_points_noise_01_seed_0(generate):
+    X, y = generate()
+    assert len(X) == 100
+    assert (X, y) == generate(n=100, noise=0.1, seed=0)
+    noiseless, _ = generate(noise=0.0)
+    assert all(a != b for a, b in zip(X, noiseless))  # the noise moved every point

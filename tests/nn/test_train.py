@@ -284,5 +284,6 @@ def test_count_correct_by_sign_and_by_class_at_the_boundaries():
     assert count_correct([zero, negative, positive], [0, 0, 1], Labels.SIGN) == 3
     assert count_correct([zero], [1], Labels.SIGN) == 0
     # By class with one output, 0.5 already means class 1.
-    assert count_correct([half, half], [1, 0], Labels.CLASS) == 1
+    assert count_correct([half], [1], Labels.CLASS) == 1
+    assert count_correct([half], [0], Labels.CLASS) == 0
     assert count_correct([[negative, positive], [positive, zero]], [1, 1], Labels.CLASS) == 1
