@@ -18,6 +18,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd import checks
 from autograd.trace import node_names
 from autograd.value import Value
 
@@ -145,6 +146,9 @@ def draw_graph(
         uses, such as its weights); None (the default) does so only when the
         graph has more than ``max_nodes`` nodes and clusters are given.
     """
+    checks.instance(root, "draw_graph", "root", Value)
+    if title is not None:
+        checks.text(title, "draw_graph", "title")
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:

@@ -16,6 +16,7 @@ from numbers import Real
 from operator import attrgetter
 from typing import Union
 
+from autograd import checks
 from autograd.graph import topological_order
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
@@ -29,7 +30,10 @@ def _check_number(data: object, op: str) -> float:
     if type(data) is not float:  # the common case skips the slower checks below
         if isinstance(data, bool) or not isinstance(data, Real):
             raise TypeError(f"{op}: expected an int or float, got {data!r} ({type(data).__name__})")
-        data = float(data)
+        try:
+            data = float(data)
+        except OverflowError:  # an int beyond the largest float, e.g. 10**400
+            raise ValueError(f"{op}: expected a finite number, got {checks.shown(data)}") from None
     if data - data != 0.0:  # true only for inf and nan
         raise ValueError(f"{op}: expected a finite number, got {data!r}")
     return data
@@ -50,7 +54,7 @@ def _node(data: float, op: str, inputs: tuple, local_grads: tuple) -> Value:
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out.op = op
     out.inputs = inputs
     out.local_grads = local_grads
@@ -63,13 +67,14 @@ class Value:
     Attributes:
         data: the forward value, a finite float.
         grad: d(root)/d(self) after ``root.backward()``; 0.0 before.
-        label: a name shown in drawings and explanations.
+        label: a name shown in drawings and explanations: a str UTF-8 can encode,
+            checked when set (so a bad label fails where it is given, not when drawn).
         op: "" for a leaf, else the op that made this value ("+", "*", "tanh", ...).
         inputs: the Values this one was computed from, in operand order.
         local_grads: d(self)/d(input) for each of ``inputs``, in the same order.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
+    __slots__ = ("data", "grad", "_label", "op", "inputs", "local_grads")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _check_number(data, "Value")
@@ -78,6 +83,15 @@ class Value:
         self.op = ""
         self.inputs: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name shown in drawings and explanations ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = checks.text(label, "Value", "label")
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -112,13 +126,19 @@ class Value:
         return _constant(other, "*") * self
 
     def __truediv__(self, other: Operand) -> Value:
-        """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0."""
+        """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0.
+
+        The quotient is a / b itself, not a * (1/b): for a tiny b the inverse can
+        overflow while the quotient is finite (1e-10 / 1e-310 = 1e300). The local
+        derivatives are then too large for a float; ``backward()`` reports that
+        where a gradient would become infinite.
+        """
         other = other if isinstance(other, Value) else _constant(other, "/")
-        if other.data == 0.0:
+        b = other.data
+        if b == 0.0:
             raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
-        inverse = 1.0 / other.data
-        quotient = self.data * inverse
-        return _node(quotient, "/", (self, other), (inverse, -quotient * inverse))
+        quotient = self.data / b
+        return _node(quotient, "/", (self, other), (1.0 / b, -quotient / b))
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self."""

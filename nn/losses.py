@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from math import inf
 
 from autograd import Value, weighted_sum
+from nn.activations import shifted_exp
 
 Number = float | int
 
@@ -65,8 +66,14 @@ def cross_entropy(logits: Sequence[Value], index: int) -> Value:
             f"cross_entropy: index must be an int in [0, {len(logits)}), got {index!r}"
         )
     largest = max(x.data for x in logits)
-    shifted = [x - largest for x in logits]
-    return _total([s.exp() for s in shifted]).log() - shifted[index]
+    if logits[index].data - largest == -inf:
+        raise OverflowError(
+            f"cross_entropy: the loss is about {largest!r} - {logits[index].data!r}, "
+            "too large for a float"
+        )
+    target = logits[index] - largest
+    exps = [target.exp() if j == index else shifted_exp(x, largest) for j, x in enumerate(logits)]
+    return _total(exps).log() - target
 
 
 def max_margin_loss(
