@@ -3,22 +3,33 @@
 The file holds a format name and version, the architecture (``MLP.config``) and
 every parameter by name. JSON writes a float as its shortest repr, which reads
 back as exactly the same float, so a round trip is bit-for-bit.
+
+Nothing a user saved is lost: ``save`` refuses a model with a non-finite
+parameter before it touches the file, writes a temporary file beside it, syncs
+it to disk and moves it into place (the file is the old model or the new one,
+never half of one), keeps the file's permissions, and removes the temporary
+files that saves killed midway left behind. ``load`` reads any bytes without
+crashing or building anything large: every problem is a ModelFileError.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
-import tempfile
+import secrets
+import stat
+import sys
+from itertools import pairwise
 from pathlib import Path
 
+from autograd import checks
 from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1
 ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation", "fused")
+MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
 
 
 class ModelFileError(ValueError):
@@ -29,24 +40,40 @@ class ModelFileError(ValueError):
         self.path = path
 
 
-def save(model: MLP, path: str | os.PathLike) -> Path:
+def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON, atomically; returns the path.
 
-    Written to a temporary file in the same folder and moved into place with
-    ``os.replace``, so ``path`` holds either the old file or the whole new one.
+    A parameter that is not finite (nan, inf) is a ValueError naming it, raised
+    before the file is touched: ``load`` would refuse such a file. The JSON is
+    written to ``.<name>.<pid>.<random>.tmp`` in the same folder, synced to disk,
+    given the mode of the file it replaces (new files get the usual mode for the
+    umask), moved into place with ``os.replace`` and the folder synced: ``path``
+    holds the old file or the whole new one, even after a crash. Temporary files
+    of earlier saves of ``path`` whose process has died are removed.
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
     path = Path(path)
+    parameters = {}
+    for name, p in model.named_parameters():
+        if p.data - p.data != 0.0:  # inf or nan
+            raise ValueError(
+                f"save: parameter {name} is {p.data!r}, not a finite number; {path} was not written"
+            )
+        parameters[name] = p.data
     document = {
         "format": FORMAT,
         "version": VERSION,
         "architecture": model.config,
-        "parameters": {name: p.data for name, p in model.named_parameters()},
+        "parameters": parameters,
     }
-    text = json.dumps(document, indent=2) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    _remove_abandoned_temporaries(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.fchmod(handle, stat.S_IMODE(os.stat(path).st_mode))
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
@@ -56,10 +83,56 @@ def save(model: MLP, path: str | os.PathLike) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    _sync_folder(path.parent)
     return path
 
 
-def load(path: str | os.PathLike) -> MLP:
+def _remove_abandoned_temporaries(path: Path) -> None:
+    """Delete ``.<name>.<pid>.<random>.tmp`` files beside ``path`` whose process is gone.
+
+    Only a save killed midway leaves one (any other failure removes its own); a
+    live process's file -- another save running now -- is left alone.
+    """
+    prefix = f".{path.name}."
+    with contextlib.suppress(FileNotFoundError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            middle = entry.name[len(prefix) : -len(".tmp")].split(".")
+            if (
+                entry.name.startswith(prefix)
+                and entry.name.endswith(".tmp")
+                and len(middle) == 2
+                and middle[0].isdigit()
+                and not _process_alive(int(middle[0]))
+            ):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process, or no pid: leave it
+        return True
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync ``folder``, so that the rename into it survives a power cut."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder that cannot be opened (Windows): the rename stays in the cache
+        return
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def load(path: str | os.PathLike[str]) -> MLP:
     """The MLP saved at ``path``.
 
     A missing file raises FileNotFoundError; a file that is not this format, is
@@ -73,27 +146,72 @@ def load(path: str | os.PathLike) -> MLP:
         raise ModelFileError(path, "not a text file, so not a saved model") from None
     except json.JSONDecodeError as error:
         raise ModelFileError(path, f"not valid JSON, perhaps truncated ({error})") from None
+    except ValueError:  # json's int() of a number with more digits than Python converts
+        raise ModelFileError(
+            path, f"a number has more than {sys.get_int_max_str_digits()} digits"
+        ) from None
+    except RecursionError:
+        raise ModelFileError(path, "nested too deeply to be a saved model") from None
+    if _nesting(document) > MAX_NESTING:  # checked first: the messages below show values
+        raise ModelFileError(path, f"nested more than {MAX_NESTING} levels deep")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ModelFileError(path, f"format is {found!r}, expected {FORMAT!r}")
+        raise ModelFileError(path, f"format is {checks.shown(found)}, expected {FORMAT!r}")
     if document.get("version") != VERSION:
         raise ModelFileError(
-            path, f"version is {document.get('version')!r}, this chainrule reads {VERSION}"
+            path,
+            f"version is {checks.shown(document.get('version'))}, this chainrule reads {VERSION}",
         )
-    model = _model_from(path, document.get("architecture"))
-    _set_parameters(path, model, document.get("parameters"))
+    parameters = document.get("parameters")
+    model = _model_from(path, document.get("architecture"), parameters)
+    _set_parameters(path, model, parameters)
     return model
 
 
-def _model_from(path: Path, architecture: object) -> MLP:
+def _nesting(document: object) -> int:
+    """How many levels of lists and objects ``document`` has (a number: 0), walked iteratively."""
+    deepest = 0
+    stack = [(document, 0)]
+    while stack and deepest <= MAX_NESTING:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in _items(item))
+    return deepest
+
+
+def _items(container: dict[str, object] | list[object]) -> list[object]:
+    return list(container.values()) if isinstance(container, dict) else container
+
+
+def _parameter_count(n_inputs: object, layer_sizes: object) -> int | None:
+    """The number of weights and biases declared; None if the sizes are not counts (MLP says)."""
+    given = [n_inputs, *layer_sizes] if isinstance(layer_sizes, list) else []
+    sizes = [n for n in given if isinstance(n, int) and not isinstance(n, bool) and n >= 1]
+    if len(sizes) < 2 or len(sizes) != len(given):
+        return None
+    return sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
+
+
+def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
     if not isinstance(architecture, dict) or sorted(architecture) != sorted(ARCHITECTURE_KEYS):
         raise ModelFileError(
             path,
-            f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, got {architecture!r}",
+            f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, "
+            f"got {checks.shown(architecture)}",
         )
     if not isinstance(architecture["fused"], bool):
         raise ModelFileError(
-            path, f"architecture: fused must be true or false, got {architecture['fused']!r}"
+            path,
+            f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
+        )
+    declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
+    if declared is not None and isinstance(parameters, dict) and declared != len(parameters):
+        # Checked before building: a few bytes can declare billions of parameters.
+        raise ModelFileError(
+            path,
+            f"parameters do not match the architecture: it has {declared} parameters, "
+            f"the file {len(parameters)}",
         )
     try:
         # seed=0 only fills the parameters until the saved values replace them.
@@ -104,7 +222,9 @@ def _model_from(path: Path, architecture: object) -> MLP:
 
 def _set_parameters(path: Path, model: MLP, saved: object) -> None:
     if not isinstance(saved, dict):
-        raise ModelFileError(path, f"parameters must be an object of name: number, got {saved!r}")
+        raise ModelFileError(
+            path, f"parameters must be an object of name: number, got {checks.shown(saved)}"
+        )
     named = model.named_parameters()
     expected = {name for name, _ in named}
     missing = [name for name, _ in named if name not in saved]
@@ -117,10 +237,9 @@ def _set_parameters(path: Path, model: MLP, saved: object) -> None:
         )
     for name, parameter in named:
         value = saved[name]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            raise ModelFileError(path, f"parameter {name} is {value!r}, not a finite number")
-        parameter.data = float(value)
+        try:
+            parameter.data = checks.number(value, "load", name)
+        except (TypeError, ValueError):  # a bool, str, nan, or an int beyond a float
+            raise ModelFileError(
+                path, f"parameter {name} is {checks.shown(value)}, not a finite number"
+            ) from None
