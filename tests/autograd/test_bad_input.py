@@ -212,12 +212,12 @@ def test_any_text_returns_a_value_or_raises_a_documented_error(text):
     ).map(lambda parts: parts * 8),
     st.sampled_from(["x", "x + x", "x % 2"]),
 )
-def test_deep_nestings_return_a_value_or_raise_an_expression_error(prefixes, core):
+def test_deep_nestings_return_a_value_or_raise_a_documented_error(prefixes, core):
     closing = sum(part.endswith("(") for part in prefixes)
     text = "".join(prefixes) + core + ")" * closing
     try:
         result = parse_expression(text, {"x": 0.5})
-    except ExpressionError:
+    except (ExpressionError, ValueError, ArithmeticError):  # ours, or the engine's domain errors
         pass
     else:
         assert isinstance(result, Value)
