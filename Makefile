@@ -15,6 +15,7 @@ demo: $(VENV)/.installed-base system-graphviz
 
 test: $(VENV)/.installed-test system-graphviz system-chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy autograd
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

@@ -22,8 +22,10 @@ import math
 import unicodedata
 from collections.abc import Callable, Mapping
 
+from autograd import checks
 from autograd.value import Value
 
+OP = "parse_expression"  # the prefix of every error message
 MAX_LENGTH = 10_000
 MAX_DEPTH = 1_000  # levels of nesting; Python's own parser gives up near 3000
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
@@ -108,21 +110,21 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
 
     ``variables`` maps each name the formula may use to its number; each
     becomes a leaf ``Value(number, label=name)``. Raises ExpressionError (a
-    ValueError) naming the part of the text that is not allowed, and the
-    engine's own errors for values outside an op's domain (``log(0)``).
+    ValueError) naming the part of the text that is not allowed, TypeError for
+    text, a name or a number of the wrong type, and the engine's own errors for
+    values outside an op's domain (``log(0)``). Every message of the parser
+    starts with "parse_expression: ".
     """
-    if not isinstance(text, str):
-        raise ExpressionError(f"parse_expression: expected text, got {text!r}")
+    checks.instance(text, OP, "the expression", str)
+    checks.instance(variables, OP, "variables", Mapping)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"parse_expression: the expression has {len(text)} characters, more than {MAX_LENGTH}"
-        )
+        raise _error(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
     leaves = _leaves(variables)
     source = text.strip()
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(
+        raise _error(
             f"not a valid expression: {error.msg} (column {error.offset}) in {_excerpt(text)!r}"
         ) from None
     except (RecursionError, MemoryError):  # Python's parser gives up: deeper still
@@ -146,30 +148,37 @@ def _leaves(variables: Mapping[str, float]) -> dict[str, Value]:
     for name, number in variables.items():
         normal = _variable_name(name)
         if normal in leaves:
-            raise ExpressionError(
+            raise _error(
                 f"variable names {given[normal]!r} and {name!r} are the same name {normal!r} "
                 "once normalised (NFKC, as Python reads names)"
             )
         given[normal] = name
-        try:
-            leaves[normal] = Value(number, label=normal)
-        except (TypeError, ValueError) as error:
-            raise ExpressionError(f"variable {name!r}: {error}") from None
+        leaves[normal] = _variable(name, normal, number)
     return leaves
 
 
 def _variable_name(name: object) -> str:
     """``name`` in NFKC form; it must be an identifier that is not a function."""
-    normal = unicodedata.normalize("NFKC", name) if isinstance(name, str) else None
-    if normal is None or not normal.isidentifier() or normal in FUNCTIONS:
-        raise ExpressionError(
-            f"variable name {name!r} must be an identifier other than {', '.join(FUNCTIONS)}"
+    name = checks.instance(name, OP, "a variable name", str)
+    normal = unicodedata.normalize("NFKC", name)
+    if not normal.isidentifier() or normal in FUNCTIONS:
+        raise _error(
+            f"expected variable name {name!r} to be an identifier other than {', '.join(FUNCTIONS)}"
         )
     return normal
 
 
+def _variable(name: str, normal: str, number: object) -> Value:
+    """The leaf Value of the variable ``name`` (``normal`` in NFKC form), labelled ``normal``."""
+    try:
+        data = checks.number(number, OP, f"variable {name!r}")
+    except ValueError as error:  # a wrong value (nan, inf): an ExpressionError like the rest
+        raise ExpressionError(str(error)) from None
+    return Value(data, label=normal)
+
+
 def _not_allowed(what: str, part: str) -> ExpressionError:
-    return ExpressionError(f"{what} is not allowed: {_excerpt(part)!r}; use {ALLOWED}")
+    return _error(f"{what} is not allowed: {_excerpt(part)!r}; use {ALLOWED}")
 
 
 def _build(root: ast.expr, leaves: dict[str, Value]) -> Value:
@@ -241,7 +250,7 @@ def _combine(node: ast.expr, operands: list[Value], leaves: dict[str, Value]) ->
     if isinstance(node, ast.Name):
         if node.id not in leaves:
             given = ", ".join(leaves) or "none"
-            raise ExpressionError(f"unknown name {node.id!r} (variables given: {given})")
+            raise _error(f"unknown name {node.id!r} (variables given: {given})")
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
         return -operands[0] if isinstance(node.op, ast.USub) else operands[0]
@@ -278,13 +287,13 @@ def _number(node: ast.expr) -> float:
     if not _is_number(literal):
         value = getattr(literal, "value", None)
         raise _Rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
-    assert isinstance(literal, ast.Constant)
+    assert isinstance(literal, ast.Constant) and isinstance(literal.value, (int, float))
     try:
         number = float(literal.value)
     except OverflowError:  # an int literal beyond the largest float
         number = math.inf
     if math.isinf(number):  # 1e400 parses as inf
-        raise ExpressionError(
+        raise _error(
             "a number in the expression is too large for a float (the largest is about 1.8e308)"
         )
     return sign * number
@@ -298,3 +307,8 @@ def _symbol(op: ast.AST) -> str:
 def _excerpt(text: str) -> str:
     """``text``, shortened to 80 characters for an error message."""
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _error(message: str) -> ExpressionError:
+    """Every error of the parser reads ``parse_expression: ...``, like the engine's own."""
+    return ExpressionError(f"{OP}: {message}")

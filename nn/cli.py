@@ -19,8 +19,9 @@ from pathlib import Path
 
 from autograd import GraphvizNotInstalled, draw_graph, topological_order
 from autograd.expression import parse_expression
+from autograd.format import format_number, text_table
 from autograd.stepthrough import write_gif, write_html
-from autograd.trace import backward_steps, format_number, steps_table, text_table
+from autograd.trace import backward_steps, steps_table
 from nn.lessons import backprop
 
 USAGE_ERROR = 2

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING
 
-from autograd import Value, weighted_sum, weighted_sums
+from autograd import Value, topological_order, weighted_sum, weighted_sums
 from nn.activations import get_activation, softmax
 from nn.data import rng_from
 
@@ -71,21 +71,15 @@ class Module:
 def _built_between(inputs: Iterable[object], outputs: Iterable[Value]) -> list[Value]:
     """The computed nodes on the paths from ``inputs`` to ``outputs`` (one output comes last).
 
-    Walks back from the outputs, stopping at the inputs and at leaves (the
+    Walks back from each output, stopping at the inputs and at leaves (the
     parameters and constants), so what is left is what the module built.
     """
-    boundary = {id(x) for x in inputs}
-    seen: set[int] = set()
-    found = []
-    stack = list(outputs)
-    while stack:
-        node = stack.pop()
-        if id(node) in boundary or id(node) in seen or not node.inputs:
-            continue
-        seen.add(id(node))
-        found.append(node)
-        stack.extend(node.inputs)
-    found.reverse()
+    found: list[Value] = []
+    stops = set(inputs)
+    for output in outputs:
+        built = topological_order(output, include_leaves=False, stop_at=stops)
+        stops.update(built)
+        found += built
     return found
 
 

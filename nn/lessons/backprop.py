@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, topological_order, weighted_sum
-from autograd.trace import Explanation, explain
+from autograd.explain import Explanation, explain
 
 X = 0.1
 W1 = 0.15
