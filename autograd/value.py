@@ -23,6 +23,8 @@ Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
 Operand = Union["Value", int, float]
 _new = object.__new__
 _data = attrgetter("data")
+_grad = attrgetter("grad")
+_inputs = attrgetter("inputs")
 
 
 def _check_number(data: object, op: str) -> float:
@@ -256,15 +258,28 @@ class Value:
         since no gradient flows there. Leaves get the same grads (their terms may
         be added in another order); intermediate nodes that were skipped keep the
         grad they had.
+
+        A gradient too large for a float (``Value(2.0) ** 1023.9``: the value is
+        finite, its derivative is not) raises OverflowError naming the node where
+        it overflowed; the grads are left as the pass computed them. The check is
+        one sum over the grads after the pass; the node is looked for only then.
         """
         if not self.inputs:  # a leaf: d(self)/d(self) = 1, accumulated like any leaf's grad
             self.grad += 1.0
             return
-        computed = topological_order(self, include_leaves=False, skip_zero_edges=leaves_only)
+        # Leaves are listed too, for the check below: in a network's graph they are shared
+        # (weights), so listing them costs about nothing; computed nodes are filtered in C.
+        order = topological_order(self, skip_zero_edges=leaves_only)
+        computed = list(filter(_inputs, order))
         for node in computed:
             node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
         _add_grad_times_local_grads(reversed(computed))
+        # One sum, in C, over every grad: inf or nan exactly when one of them is (or
+        # when only the sum overflows, which the search below then finds out).
+        total = sum(map(_grad, order))
+        if total - total != 0.0:
+            _raise_where_grads_overflowed(self, computed)
 
 
 def _add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
@@ -290,6 +305,41 @@ def _add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
         else:
             for child, local in zip(inputs, node.local_grads):
                 child.grad += grad * local
+
+
+def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
+    """Raise OverflowError at the first step of the pass whose gradient is not finite.
+
+    Replays the pass root first: the first product ``grad * local`` that is inf or
+    nan names its node and input; a grad that is not finite although every product
+    into it was is a sum that overflowed. Returns if every grad is finite (only
+    the check's own sum overflowed).
+    """
+    from autograd.trace import node_names  # trace reads value: imported only on failure
+
+    names = node_names(root)
+    for node in reversed(computed):
+        grad = node.grad
+        if grad - grad != 0.0:
+            raise OverflowError(
+                f"backward: the gradient of {names[node]} ({node.op}) is {grad!r}: "
+                "the sum of its uses' contributions overflows a float"
+            )
+        if grad == 0.0:  # the pass skips it
+            continue
+        for child, local in zip(node.inputs, node.local_grads):
+            if grad * local - grad * local != 0.0:
+                raise OverflowError(
+                    f"backward: the gradient overflows at {names[node]} ({node.op}): its "
+                    f"gradient {grad!r} times the local derivative {local!r} for its input "
+                    f"{names[child]} (value {child.data!r}) is {grad * local!r}"
+                )
+    for leaf in names:
+        if not leaf.inputs and leaf.grad - leaf.grad != 0.0:
+            raise OverflowError(
+                f"backward: the gradient of {names[leaf]} is {leaf.grad!r}: the sum of its "
+                "uses' contributions (and of the grad it had before) overflows a float"
+            )
 
 
 def _short(n: float) -> str:
