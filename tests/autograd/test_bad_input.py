@@ -286,3 +286,18 @@ def test_a_sum_of_finite_gradients_that_overflows_is_not_an_error():
     root = a * 1.7e308 + b * 1.7e308  # grads 1.7e308 each: only the check's own sum is inf
     root.backward()
     assert (a.grad, b.grad) == (1.7e308, 1.7e308)
+
+
+# -- explain on deep graphs ------------------------------------------------------------
+def test_explain_follows_a_50k_chain_edge_by_edge():
+    from autograd.explain import explain
+
+    x = Value(0.5, label="x")
+    node = x
+    for _ in range(25_000):  # 50k computed nodes: each step a * and a +
+        node = node * 1.0 + 0.0
+    explained = explain(node, x, merge_unlabelled=False)
+    assert len(explained.paths) == 1 and len(explained.paths[0]) == 50_000
+    assert [f.value for f in explained.paths[0][:4]] == [1.0, 1.0, 1.0, 1.0]
+    assert explained.paths[0][-1].wrt is x and explained.total == 1.0
+    assert explain(node, x).text == "∂v100000/∂x = 1.0000"  # merged: one factor, x, 100k more
