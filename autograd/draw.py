@@ -23,6 +23,7 @@ from typing import Any, TypedDict, overload
 import graphviz
 
 from autograd import checks
+from autograd.files import write_atomically
 from autograd.trace import node_names
 from autograd.value import Value
 
@@ -189,8 +190,7 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
             )
         image = self.pipe(format=image_format)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(image)
-        return path
+        return write_atomically(path, image)
 
 
 def _require_dot() -> None:

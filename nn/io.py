@@ -14,16 +14,14 @@ crashing or building anything large: every problem is a ModelFileError.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import secrets
-import stat
 import sys
 from itertools import pairwise
 from pathlib import Path
 
 from autograd import checks
+from autograd.files import write_atomically
 from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
@@ -44,12 +42,10 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON, atomically; returns the path.
 
     A parameter that is not finite (nan, inf) is a ValueError naming it, raised
-    before the file is touched: ``load`` would refuse such a file. The JSON is
-    written to ``.<name>.<pid>.<random>.tmp`` in the same folder, synced to disk,
-    given the mode of the file it replaces (new files get the usual mode for the
-    umask), moved into place with ``os.replace`` and the folder synced: ``path``
-    holds the old file or the whole new one, even after a crash. Temporary files
-    of earlier saves of ``path`` whose process has died are removed.
+    before the file is touched: ``load`` would refuse such a file. Written by
+    ``autograd.files.write_atomically``: ``path`` holds the old file or the whole
+    new one, even after a crash, keeps its mode, and what killed saves left
+    beside it is removed.
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
@@ -68,68 +64,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
         "parameters": parameters,
     }
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
-    _remove_abandoned_temporaries(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.fchmod(handle, stat.S_IMODE(os.stat(path).st_mode))
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
-    return path
-
-
-def _remove_abandoned_temporaries(path: Path) -> None:
-    """Delete ``.<name>.<pid>.<random>.tmp`` files beside ``path`` whose process is gone.
-
-    Only a save killed midway leaves one (any other failure removes its own); a
-    live process's file -- another save running now -- is left alone.
-    """
-    prefix = f".{path.name}."
-    with contextlib.suppress(FileNotFoundError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            middle = entry.name[len(prefix) : -len(".tmp")].split(".")
-            if (
-                entry.name.startswith(prefix)
-                and entry.name.endswith(".tmp")
-                and len(middle) == 2
-                and middle[0].isdigit()
-                and not _process_alive(int(middle[0]))
-            ):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):  # another user's process, or no pid: leave it
-        return True
-    return True
-
-
-def _sync_folder(folder: Path) -> None:
-    """fsync ``folder``, so that the rename into it survives a power cut."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:  # a folder that cannot be opened (Windows): the rename stays in the cache
-        return
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+    return write_atomically(path, text.encode("utf-8"))
 
 
 def load(path: str | os.PathLike[str]) -> MLP:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from autograd import checks
 from autograd.draw import ComputationGraph, DrawOptions, draw_graph
+from autograd.files import write_atomically
 from autograd.format import format_number
 from autograd.trace import BackwardStep, backward_steps, node_names
 from autograd.value import Value
@@ -188,12 +189,8 @@ def write_gif(
         padded.append(canvas)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    gif = io.BytesIO()
     padded[0].save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=padded[1:],
-        duration=duration_ms,
-        loop=0,
+        gif, format="GIF", save_all=True, append_images=padded[1:], duration=duration_ms, loop=0
     )
-    return path
+    return write_atomically(path, gif.getvalue())

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from autograd import checks
 from autograd.draw import DrawOptions
+from autograd.files import write_atomically
 from autograd.format import format_number
 from autograd.stepthrough.frames import Frame, frames
 from autograd.trace import node_names
@@ -109,5 +110,4 @@ def write_html(
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_atomically(path, page.encode("utf-8"))

@@ -6,6 +6,7 @@ Graphviz minutes (one value used by every op of a long chain) and bounds each.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -14,7 +15,7 @@ import pytest
 
 from autograd import Value, draw_graph, parse_expression
 from autograd.draw import MAX_TEXT, ComputationGraph, GraphvizFailed, GraphvizTimeout
-from autograd.stepthrough import write_frames
+from autograd.stepthrough import write_frames, write_gif, write_html
 from nn.cli import main
 
 
@@ -109,8 +110,6 @@ def test_labels_and_titles_over_graphviz_limit_are_shortened(length):
 
 
 def test_the_step_through_page_renders_a_root_with_a_huge_label(tmp_path):
-    from autograd.stepthrough import write_html
-
     x = Value(0.5, label="x")
     root = (x * 2).tanh()
     root.label = "r" * 20_000  # every frame's title repeats it
@@ -160,3 +159,32 @@ def test_a_shorter_run_replaces_a_longer_one_exactly(tmp_path):
     short_run = write_frames(Value(1.0, label="y").exp(), folder)
     assert len(long_run) > len(short_run)
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in short_run]
+
+
+# -- every file written for a user goes through autograd.files.write_atomically ---------
+WRITERS = {
+    "write_image": lambda root, path: draw_graph(root).write_image(path),
+    "write_html": write_html,
+    "write_gif": write_gif,
+}
+SUFFIXES = {"write_image": ".svg", "write_html": ".html", "write_gif": ".gif"}
+
+
+@pytest.mark.parametrize("writer", WRITERS, ids=WRITERS)
+def test_a_failed_write_keeps_the_old_file_and_its_mode(tmp_path, monkeypatch, writer):
+    path = tmp_path / f"picture{SUFFIXES[writer]}"
+    WRITERS[writer](Value(1.0, label="old").exp(), path)
+    path.chmod(0o640)
+    before = path.read_bytes()
+
+    def failing_replace(source, destination):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        WRITERS[writer](Value(2.0, label="new").tanh(), path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == [path.name]  # the temporary file is gone too
+    monkeypatch.undo()
+    WRITERS[writer](Value(2.0, label="new").tanh(), path)
+    assert path.read_bytes() != before and (path.stat().st_mode & 0o777) == 0o640
