@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
-.PHONY: demo test lint bench notebooks system-graphviz system-chromium clean
+.PHONY: demo test lint bench notebooks dist system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
@@ -24,11 +24,16 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.benchmarks
 
+# JupyterLab refuses to start as root unless told; root is common in containers and CI.
 notebooks: $(VENV)/.installed-notebooks system-graphviz
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
+
+# The sdist and the wheel, as `pip install` takes them (tests/test_wheel.py installs one).
+dist: $(VENV)/.installed-test
+	$(BIN)/python -m build --outdir dist .
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis
 
 # --- the virtualenv ----------------------------------------------------------
 # The PyPI package `autograd` shares our import name: the project lives in its

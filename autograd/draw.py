@@ -60,8 +60,9 @@ ROLES = {
     "cluster": Role("#ede9fe", "collapsed neuron"),
 }
 HIGHLIGHT_COLOUR = "#ea580c"
-# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3) is a parameter.
-PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*")
+# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3, and by place
+# w2[1,3], b2[1]) is a parameter.
+PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
 
 
 class DrawOptions(TypedDict, total=False):

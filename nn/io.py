@@ -64,6 +64,12 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
         "parameters": parameters,
     }
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    return write_text_atomically(path, text)
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` with ``autograd.files.write_atomically``: ``path``
+    holds the old file or the whole new one, keeps its mode, and killed writes' leftovers go."""
     return write_atomically(path, text.encode("utf-8"))
 
 

@@ -182,6 +182,8 @@ class Layer(Module):
     With ``activation="softmax"`` the neurons are linear and softmax is applied
     across their outputs. Weights are drawn from one ``random.Random(seed)`` (or
     ``rng``), neuron by neuron. ``name`` prefixes the neurons' names ("neurons.0").
+    Parameters are labelled by place: ``w[j,i]`` is neuron j's weight from input i,
+    ``b[j]`` its bias (from 1); with ``number=l`` (an MLP's layer l) ``wl[j,i]``, ``bl[j]``.
     """
 
     def __init__(
@@ -194,6 +196,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         fused: bool = True,
         name: str = "",
+        number: int | None = None,
     ) -> None:
         owner = name or "Layer"
         self.n_inputs = _count(n_inputs, owner, "n_inputs")
@@ -206,6 +209,11 @@ class Layer(Module):
             Neuron(n_inputs, per_neuron, rng=source, fused=fused, name=f"{prefix}neurons.{i}")
             for i in range(n_outputs)
         ]
+        place = "" if number is None else str(number)
+        for j, neuron in enumerate(self.neurons, 1):  # by place, so no two share a name
+            for i, weight in enumerate(neuron.weights, 1):
+                weight.label = f"w{place}[{j},{i}]"
+            neuron.bias.label = f"b{place}[{j}]"
         self.name = name
         self.fused = fused
         self._last_softmax: tuple[list[Value], list[Value]] | None = None
@@ -283,6 +291,7 @@ class MLP(Module):
                 rng=source,
                 fused=fused,
                 name=f"layers.{i}",
+                number=i + 1,
             )
             for i, (n_in, n_out) in enumerate(zip([n_inputs, *sizes], sizes))
         ]
