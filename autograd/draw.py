@@ -264,12 +264,13 @@ def draw_graph(
     if plan.shown_clusters:
         _draw_collapsed_clusters(dot, plan, look)
         roles.add("cluster")
-    _draw_edges(dot, plan, look, show_local_grads)
+    copies = _draw_edges(dot, plan, look, show_local_grads)
     caption = _caption(
         title,
         roles=[r for r in ROLES if r in roles] if legend else [],
         highlight=legend and bool(look.highlighted),
         local_grads=legend and show_local_grads and not plan.shown_clusters,
+        copies=legend and copies,
     )
     if caption:
         dot.attr(label=caption, labelloc="t", labeljust="c")
@@ -438,9 +439,9 @@ def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look) ->
         )
 
 
-def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grads: bool) -> None:
+def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grads: bool) -> bool:
     """Op -> result, and input -> op labelled with the local derivative; into a collapsed
-    box, one plain edge per pair of boxes.
+    box, one plain edge per pair of boxes. Returns whether any copy (below) was drawn.
 
     A use far from where its input is drawn (``x`` in ``x + x + ... + x``) comes from a
     dashed copy of the input's name next to the op, not from an edge across the whole
@@ -449,6 +450,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
     """
     collapsed, ids = plan.collapsed, plan.ids
     far = _far_uses(plan.order)
+    copied = False
 
     def unit(node: Value) -> str:
         return f"cluster{collapsed[node]}" if node in collapsed else ids[node]
@@ -469,6 +471,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
             label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
             if (child, node) in far and child not in collapsed:
                 tail = f"{tail}_in_{ids[node]}"  # one copy per use, even for x * x
+                copied = True
                 dot.node(
                     tail,
                     label=escape_plain_text(plan.names[child]),
@@ -479,6 +482,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
                     height="0.3",
                 )
             dot.edge(tail, ids[node] + "_op", **label, **lit)
+    return copied
 
 
 def _far_uses(order: list[Value]) -> set[tuple[Value, Value]]:
@@ -563,11 +567,15 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
     return collapsed
 
 
-def _caption(title: str | None, *, roles: list[str], highlight: bool, local_grads: bool) -> str:
+def _caption(
+    title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
+) -> str:
     """The graph's label, an HTML-like table: the title, then a colour key."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
+    if copies:
+        key.append('<td border="1" style="dashed">a value again, near a far use</td>')
     if local_grads:
         key.append('<td border="0">edge: local derivative ∂result/∂input</td>')
     rows = []

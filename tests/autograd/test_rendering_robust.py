@@ -62,12 +62,13 @@ def test_every_use_keeps_its_edge_and_local_derivative():
     direct = re.findall(r"^\tv0 -> v\d+_op", source, re.M)
     assert len(copies) + len(direct) == 12  # x's 12 uses: near ones direct, far ones copies
     assert 0 < len(direct) < 12 and len(copies) > 0
+    assert "a value again, near a far use" in source  # the colour key says what a copy is
 
 
 def test_small_graphs_are_drawn_as_before():
     x = Value(3.0, label="x")
     source = draw_graph(x * x + x).source
-    assert "_in_" not in source  # no copies: every use is near
+    assert "_in_" not in source and "a value again" not in source  # no copies: all uses near
 
 
 def test_a_render_that_takes_too_long_stops_with_what_to_do():
