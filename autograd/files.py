@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
+
+# Earlier chainrule versions named their temporary files as tempfile.mkstemp does,
+# without a pid: one of those is abandoned once it is older than any write can take.
+UNNAMED_TEMPORARY = re.compile(r"[a-z0-9_]{8}")
+STALE_AFTER = 3600.0  # seconds
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -44,19 +51,21 @@ def remove_abandoned_temporaries(path: Path) -> None:
     """Delete ``.<name>.<pid>.<random>.tmp`` files beside ``path`` whose process is gone.
 
     Only a write killed midway leaves one (any other failure removes its own); a
-    live process's file -- another write running now -- is left alone.
+    live process's file -- another write running now -- is left alone. A
+    ``.<name>.<8 characters>.tmp`` of an earlier version goes once an hour old.
     """
     prefix = f".{path.name}."
     with contextlib.suppress(FileNotFoundError), os.scandir(path.parent) as entries:
         for entry in entries:
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
             middle = entry.name[len(prefix) : -len(".tmp")].split(".")
-            if (
-                entry.name.startswith(prefix)
-                and entry.name.endswith(".tmp")
-                and len(middle) == 2
-                and middle[0].isdigit()
-                and not _process_alive(int(middle[0]))
-            ):
+            if len(middle) == 2 and middle[0].isdigit():
+                abandoned = not _process_alive(int(middle[0]))
+            else:
+                abandoned = len(middle) == 1 and UNNAMED_TEMPORARY.fullmatch(middle[0]) is not None
+                abandoned = abandoned and time.time() - entry.stat().st_mtime > STALE_AFTER
+            if abandoned:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
 

@@ -163,10 +163,14 @@ def test_save_removes_the_temporary_files_of_dead_saves_only(tmp_path):
             f".model.json.{os.getpid()}.0123456789ab.tmp",  # another thread of this process
             f".other.json.{dead}.0123456789ab.tmp",  # another file's
             ".model.json.abc.tmp",  # not the pattern save writes
+            ".model.json.k3j_9x2q.tmp",  # an earlier version's, less than an hour old
             "model.json.bak",
         ]
+        abandoned.append(".model.json.a1b2c3d4.tmp")  # an earlier version's, two hours old
         for name in abandoned + kept:
             (tmp_path / name).write_text("partial")
+        two_hours_ago = time.time() - 7200
+        os.utime(tmp_path / ".model.json.a1b2c3d4.tmp", (two_hours_ago, two_hours_ago))
         save(small_model(), path)
         assert sorted(os.listdir(tmp_path)) == sorted([*kept, "model.json"])
     finally:
