@@ -99,6 +99,12 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    def named(self, label: str) -> Value:
+        """Set ``label`` and return this Value, to name a node as it is built:
+        ``a1 = (w1 * x + b1).sigmoid().named("a1")``."""
+        self.label = checks.text(label, "named", "label")
+        return self
+
     # -- arithmetic --------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
         """a + b;  d/da = 1,  d/db = 1."""
@@ -106,7 +112,10 @@ class Value:
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
-        """other + self (so ``sum()`` of Values works)."""
+        """other + self. ``0 + self`` (the int 0 that ``sum()`` starts from) is ``self``
+        itself: a sum of Values draws no stray ``0`` node, and every gradient is the same."""
+        if type(other) is int and other == 0:
+            return self
         return _constant(other, "+") + self
 
     def __sub__(self, other: Operand) -> Value:
@@ -315,7 +324,7 @@ def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
     into it was is a sum that overflowed. Returns if every grad is finite (only
     the check's own sum overflowed).
     """
-    from autograd.trace import node_names  # trace reads value: imported only on failure
+    from autograd.names import node_names  # names reads value: imported only on failure
 
     names = node_names(root)
     for node in reversed(computed):

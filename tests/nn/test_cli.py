@@ -53,7 +53,8 @@ def test_backprop_writes_valid_pictures_and_prints_their_paths(backprop_run):
         assert Image.open(io.BytesIO(data)).width > 0
     gif = Image.open(folder / "backprop.gif")
     assert gif.format == "GIF"
-    assert gif.n_frames == len(backward_steps(worked_example().E)) + 1
+    # the forward frame, one per backward step, one per parameter update and the summary
+    assert gif.n_frames == len(backward_steps(worked_example().E)) + 1 + 4 + 1
     page = (folder / "backprop.html").read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html") and "<svg" in page
     for name in ("forward.png", "backward.png", "backprop.gif", "backprop.html"):
