@@ -13,6 +13,8 @@ import html
 import os
 import re
 import shutil
+import subprocess
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any, TypedDict, overload
 import graphviz
 
 from autograd import checks
+from autograd.files import write_atomically
 from autograd.names import node_names
 from autograd.value import Value
 
@@ -31,6 +34,9 @@ INSTALL_GRAPHVIZ = (
     "or from https://graphviz.org/download/, or run `make demo`, which installs it."
 )
 MAX_NODES = 1500
+RENDER_TIMEOUT = 10.0  # seconds `dot` may take (ComputationGraph.render_timeout)
+MAX_TEXT = 1000  # characters of a label or title drawn; Graphviz refuses strings over 16384
+FAR_USE = 4  # levels between a value and a use drawn from a copy of its name (see _draw_edges)
 IMAGE_FORMATS = ("png", "svg", "pdf")
 RANKDIRS = ("LR", "TB")
 FONT = "Helvetica,Arial,sans-serif"
@@ -80,8 +86,37 @@ class GraphvizNotInstalled(RuntimeError):
     """Rendering needs Graphviz's `dot` program, which is not on the PATH."""
 
 
+class GraphvizTimeout(TimeoutError):
+    """`dot` took longer than the graph's ``render_timeout`` to lay it out."""
+
+
+class GraphvizFailed(OSError):
+    """`dot` stopped with an error; the message has what it printed."""
+
+
+def drawable_text(text: str) -> str:
+    """``text`` as Graphviz can draw it, the one place every label and title passes through.
+
+    Control characters (which its HTML labels reject) become visible symbols (U+0007
+    is drawn as ␇), and text over MAX_TEXT characters is cut with a note of its length.
+    """
+    if len(text) > MAX_TEXT:
+        text = f"{text[: MAX_TEXT - 40]}... ({len(text)} characters)"
+    if text.isprintable():
+        return text
+    return "".join(_visible(char) for char in text)
+
+
+def _visible(char: str) -> str:
+    if char == "\n" or unicodedata.category(char) != "Cc":
+        return char
+    code = ord(char)
+    return chr(0x2400 + code) if code < 0x20 else "␡" if code == 0x7F else "\ufffd"
+
+
 def escape_record_text(text: str) -> str:
     r"""Escape the characters that structure a Graphviz record label: \ { } | < > and quotes."""
+    text = drawable_text(text)
     for char in '\\{}|<>"':
         text = text.replace(char, "\\" + char)
     return text.replace("\n", "\\n")
@@ -89,6 +124,7 @@ def escape_record_text(text: str) -> str:
 
 def escape_plain_text(text: str) -> str:
     """Text for a plain label: backslashes, quotes and newlines escaped, never read as HTML."""
+    text = drawable_text(text)
     escaped: str = graphviz.nohtml(  # a str that graphviz never reads as an HTML label
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     )
@@ -99,8 +135,13 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
     """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`.
 
     ``str(graph)`` is the DOT source and needs no `dot`; rendering does
-    (``render``, ``pipe``, ``write_image`` and Jupyter's inline SVG).
+    (``render``, ``pipe``, ``write_image`` and Jupyter's inline SVG). ``pipe`` (and so
+    ``write_image``, the frames, the page and Jupyter) stops `dot` after
+    ``render_timeout`` seconds (None: no limit) with a GraphvizTimeout, and turns
+    its errors into GraphvizFailed; both are OSErrors saying what to do.
     """
+
+    render_timeout: float | None = RENDER_TIMEOUT
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """graphviz's render (the arguments are its own), once `dot` is known to be there."""
@@ -120,8 +161,28 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
         """The rendering as bytes, or as text with ``encoding``; needs `dot`."""
         # Jupyter's inline display (_repr_image_svg_xml) pipes too.
         _require_dot()
-        output: bytes | str = super().pipe(format, encoding=encoding, **kwargs)
-        return output
+        if kwargs:  # graphviz's own options (renderer, formatter, ...): its pipe, no time limit
+            output: bytes | str = super().pipe(format, encoding=encoding, **kwargs)
+            return output
+        command: list[str] = [str(self.engine), f"-T{format or self.format}"]
+        try:
+            done = subprocess.run(
+                command,
+                input=self.source.encode(),
+                capture_output=True,
+                timeout=self.render_timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise GraphvizTimeout(
+                f"Graphviz's {self.engine} took more than {self.render_timeout} s to lay out this "
+                f"graph ({len(self.body)} nodes and edges); draw a smaller graph (fewer terms, one "
+                "example, clusters with collapse=True), or set graph.render_timeout = None to wait"
+            ) from None
+        if done.returncode != 0:
+            printed = done.stderr.decode(errors="replace").strip()[:500]
+            raise GraphvizFailed(f"Graphviz's {self.engine} failed on this graph: {printed}")
+        image: bytes = done.stdout
+        return image.decode(encoding) if encoding else image
 
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **_: Any
@@ -143,8 +204,7 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
             )
         image = self.pipe(format=image_format)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(image)
-        return path
+        return write_atomically(path, image)
 
 
 def svg_element(svg: str) -> str:
@@ -201,6 +261,9 @@ def draw_graph(
         uses, such as its weights); None (the default) does so only when the
         graph has more than ``max_nodes`` nodes and clusters are given.
     """
+    checks.instance(root, "draw_graph", "root", Value)
+    if title is not None:
+        checks.text(title, "draw_graph", "title")
     checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     max_nodes = checks.integer(max_nodes, "draw_graph", "max_nodes", minimum=1)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
@@ -229,12 +292,13 @@ def draw_graph(
     if plan.shown_clusters:
         _draw_collapsed_clusters(dot, plan, look, rankdir)
         roles.add("cluster")
-    _draw_edges(dot, plan, look, show_local_grads)
+    copies = _draw_edges(dot, plan, look, show_local_grads)
     caption = _caption(
         title,
         roles=[r for r in ROLES if r in roles] if legend else [],
         highlight=legend and bool(look.highlighted),
         local_grads=legend and show_local_grads and not plan.shown_clusters,
+        copies=legend and copies,
     )
     if caption:
         dot.attr(label=caption, labelloc="t", labeljust="c")
@@ -406,10 +470,18 @@ def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look, ra
         )
 
 
-def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grads: bool) -> None:
+def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grads: bool) -> bool:
     """Op -> result, and input -> op labelled with the local derivative; into a collapsed
-    box, one plain edge per pair of boxes."""
+    box, one plain edge per pair of boxes. Returns whether any copy (below) was drawn.
+
+    A use far from where its input is drawn (``x`` in ``x + x + ... + x``) comes from a
+    dashed copy of the input's name next to the op, not from an edge across the whole
+    picture: `dot` lays out each long edge as a chain of hidden nodes, and with many of
+    them (one per use) it takes minutes on a graph of 200 nodes.
+    """
     collapsed, ids = plan.collapsed, plan.ids
+    far = _far_uses(plan.order)
+    copied = False
 
     def unit(node: Value) -> str:
         return f"cluster{collapsed[node]}" if node in collapsed else ids[node]
@@ -428,7 +500,41 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
                     dot.edge(tail, head)
                 continue
             label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
+            if (child, node) in far and child not in collapsed:
+                tail = f"{tail}_in_{ids[node]}"  # one copy per use, even for x * x
+                copied = True
+                dot.node(
+                    tail,
+                    label=escape_plain_text(plan.names[child]),
+                    tooltip=escape_plain_text(f"{plan.names[child]}, drawn again near this use"),
+                    shape="box",
+                    style="dashed,rounded",
+                    fontsize="10",
+                    height="0.3",
+                )
             dot.edge(tail, ids[node] + "_op", **label, **_input_edge_look(node, position, lit))
+    return copied
+
+
+def _far_uses(order: list[Value]) -> set[tuple[Value, Value]]:
+    """The (input, user) pairs more than FAR_USE levels apart in the drawing.
+
+    A computed node's level is 1 + its inputs' highest; a leaf is drawn just before
+    its nearest use. Only a value used at very different depths has far uses.
+    """
+    level: dict[Value, int] = {}
+    first_use: dict[Value, int] = {}
+    for node in order:
+        level[node] = 1 + max((level[child] for child in node.inputs), default=-1)
+        for child in node.inputs:
+            first_use[child] = min(first_use.get(child, level[node]), level[node])
+    far = set()
+    for node in order:
+        for child in node.inputs:
+            drawn_at = level[child] if child.op else first_use[child] - 1
+            if level[node] - drawn_at > FAR_USE:
+                far.add((child, node))
+    return far
 
 
 draw_dot = draw_graph
@@ -502,18 +608,23 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
     return collapsed
 
 
-def _caption(title: str | None, *, roles: list[str], highlight: bool, local_grads: bool) -> str:
+def _caption(
+    title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
+) -> str:
     """The graph's label, an HTML-like table: the title, then a colour key."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
+    if copies:
+        key.append('<td border="1" style="dashed">a value again, near a far use</td>')
     if local_grads:
         key.append(
             '<td border="0">edge: local derivative ∂result/∂input, in its edge\'s colour</td>'
         )
     rows = []
     if title:
-        text = "<br/>".join(html.escape(line, quote=False) for line in title.split("\n"))
+        lines = drawable_text(title).split("\n")
+        text = "<br/>".join(html.escape(line, quote=False) for line in lines)
         rows.append(f'<tr><td colspan="{max(1, len(key))}" border="0"><b>{text}</b></td></tr>')
     if key:
         rows.append(f"<tr>{''.join(key)}</tr>")

@@ -8,14 +8,18 @@ unary ``-`` and ``+``, and the engine's functions exp, log, tanh, sigmoid, relu
 and leaky_relu called as ``f(x)`` (``leaky_relu(x, 0.1)`` takes a number as its
 slope). Everything else -- names not given, attribute access, subscripts, other
 calls, keywords, comparisons, strings, lambdas, statements -- is rejected with an
-ExpressionError that names what was rejected. The tree is walked with an explicit
-stack, so long formulas do not hit Python's recursion limit.
+ExpressionError that names what was rejected, quoting the text as typed. The tree is
+walked with an explicit stack, so long formulas do not hit Python's recursion limit;
+nesting deeper than MAX_DEPTH (``-(-(-...x))``, ``x + x + ... + x`` with more than
+MAX_DEPTH terms) is refused with an ExpressionError. Variable names are normalised
+to NFKC, as Python normalises identifiers, so a variable ``ﬁ`` is the formula's ``fi``.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 
 from autograd import checks
@@ -23,6 +27,7 @@ from autograd.value import Value
 
 OP = "parse_expression"  # the prefix of every error message
 MAX_LENGTH = 10_000
+MAX_DEPTH = 1_000  # levels of nesting; Python's own parser gives up near 3000
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp,
     "log": Value.log,
@@ -79,11 +84,25 @@ CONSTANT_KINDS: dict[type, str] = {
     bool: "boolean",
     complex: "complex number",
 }
+TOO_DEEP = f"nesting more than {MAX_DEPTH} levels deep"
 ALLOWED = "numbers, the given variables, + - * / ** and " + ", ".join(FUNCTIONS)
 
 
 class ExpressionError(ValueError):
     """The text is not a formula that ``parse_expression`` accepts."""
+
+
+class _Rejected(Exception):
+    """A part of the formula that is not allowed; parse_expression quotes it from the text.
+
+    ``named``: a sub-part quoted in the description itself (the callee of an unknown call).
+    """
+
+    def __init__(self, what: str, node: ast.AST, named: ast.AST | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.node = node
+        self.named = named
 
 
 def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
@@ -100,46 +119,87 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
     checks.instance(variables, OP, "variables", Mapping)
     if len(text) > MAX_LENGTH:
         raise _error(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
-    leaves = {name: _variable(name, number) for name, number in variables.items()}
+    leaves = _leaves(variables)
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise _error(
             f"not a valid expression: {error.msg} (column {error.offset}) in {_excerpt(text)!r}"
         ) from None
-    except (RecursionError, MemoryError):
-        raise _error(f"the expression is nested too deeply to parse: {_excerpt(text)!r}") from None
-    return _build(tree.body, leaves)
+    except (RecursionError, MemoryError):  # Python's parser gives up: deeper still
+        raise _not_allowed(TOO_DEEP, source) from None
+    try:
+        return _build(tree.body, leaves)
+    except _Rejected as rejected:
+        # The part as typed, cut from the text by its position: ast.unparse would
+        # recurse through the part and fail on a deeply nested one.
+        part = ast.get_source_segment(source, rejected.node) or source
+        what = rejected.what
+        if rejected.named is not None:
+            what += repr(_excerpt(ast.get_source_segment(source, rejected.named) or ""))
+        raise _not_allowed(what, part) from None
 
 
-def _variable(name: object, number: object) -> Value:
-    """The leaf Value of one variable; its name must be an identifier that is not a function."""
+def _leaves(variables: Mapping[str, float]) -> dict[str, Value]:
+    """One leaf Value per variable, keyed by its name in NFKC form (as Python reads names)."""
+    leaves: dict[str, Value] = {}
+    given: dict[str, str] = {}
+    for name, number in variables.items():
+        normal = _variable_name(name)
+        if normal in leaves:
+            raise _error(
+                f"variable names {given[normal]!r} and {name!r} are the same name {normal!r} "
+                "once normalised (NFKC, as Python reads names)"
+            )
+        given[normal] = name
+        leaves[normal] = _variable(name, normal, number)
+    return leaves
+
+
+def _variable_name(name: object) -> str:
+    """``name`` in NFKC form; it must be an identifier that is not a function."""
     name = checks.instance(name, OP, "a variable name", str)
-    if not name.isidentifier() or name in FUNCTIONS:
+    normal = unicodedata.normalize("NFKC", name)
+    if not normal.isidentifier() or normal in FUNCTIONS:
         raise _error(
             f"expected variable name {name!r} to be an identifier other than {', '.join(FUNCTIONS)}"
         )
+    return normal
+
+
+def _variable(name: str, normal: str, number: object) -> Value:
+    """The leaf Value of the variable ``name`` (``normal`` in NFKC form), labelled ``normal``."""
     try:
         data = checks.number(number, OP, f"variable {name!r}")
     except ValueError as error:  # a wrong value (nan, inf): an ExpressionError like the rest
         raise ExpressionError(str(error)) from None
-    return Value(data, label=name)
+    return Value(data, label=normal)
+
+
+def _not_allowed(what: str, part: str) -> ExpressionError:
+    return _error(f"{what} is not allowed: {_excerpt(part)!r}; use {ALLOWED}")
 
 
 def _build(root: ast.expr, leaves: dict[str, Value]) -> Value:
-    """Walk the syntax tree children-first with an explicit stack, making one Value per node."""
+    """Walk the syntax tree children-first with an explicit stack, making one Value per node.
+
+    A node deeper than MAX_DEPTH raises ExpressionError before anything is built below it.
+    """
     results: list[Value] = []
-    stack: list[tuple[ast.expr, bool]] = [(root, False)]
+    stack: list[tuple[ast.expr, int]] = [(root, 1)]  # depth 0: children done, combine
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
+        node, depth = stack.pop()
+        if not depth:
             count = len(_children(node))
             operands = results[len(results) - count :]
             del results[len(results) - count :]
             results.append(_combine(node, operands, leaves))
+        elif depth > MAX_DEPTH:
+            raise _Rejected(TOO_DEEP, root)
         else:
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(_children(node)))
+            stack.append((node, 0))
+            stack.extend((child, depth + 1) for child in reversed(_children(node)))
     return results[0]
 
 
@@ -152,34 +212,34 @@ def _children(node: ast.expr) -> list[ast.expr]:
         return []
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise _rejected(f"operator {_symbol(node.op)}", node)
+            raise _Rejected(f"operator {_symbol(node.op)}", node)
         return [node.operand]
     if isinstance(node, ast.BinOp):
         if type(node.op) not in BINARY_OPS:
-            raise _rejected(f"operator {_symbol(node.op)}", node)
+            raise _Rejected(f"operator {_symbol(node.op)}", node)
         if isinstance(node.op, ast.Pow) and _is_number(node.right):
             return [node.left]  # x ** 2: a number exponent, the engine's "**2" op
         return [node.left, node.right]
     if isinstance(node, ast.Call):
         return _call_arguments(node)
-    raise _rejected(REJECTED_KINDS.get(type(node), type(node).__name__), node)
+    raise _Rejected(REJECTED_KINDS.get(type(node), type(node).__name__), node)
 
 
 def _call_arguments(call: ast.Call) -> list[ast.expr]:
     """The Value argument of an allowed call; leaky_relu's optional slope must be a number."""
     if not isinstance(call.func, ast.Name) or call.func.id not in FUNCTIONS:
-        raise _rejected(f"unknown function {ast.unparse(call.func)!r}", call)
+        raise _Rejected("unknown function ", call, named=call.func)
     name = call.func.id
     if call.keywords:
-        raise _rejected("keyword argument", call)
+        raise _Rejected("keyword argument", call)
     if any(isinstance(argument, ast.Starred) for argument in call.args):
-        raise _rejected("starred argument", call)
+        raise _Rejected("starred argument", call)
     most = 2 if name == "leaky_relu" else 1
     if not 1 <= len(call.args) <= most:
         expected = "1 or 2 arguments (x, slope)" if most == 2 else "1 argument"
-        raise _rejected(f"{name} with {len(call.args)} arguments (expected {expected})", call)
+        raise _Rejected(f"{name} with {len(call.args)} arguments (expected {expected})", call)
     if len(call.args) == 2 and not _is_number(call.args[1]):
-        raise _rejected("a slope that is not a number", call)
+        raise _Rejected("a slope that is not a number", call)
     return [call.args[0]]
 
 
@@ -226,7 +286,7 @@ def _number(node: ast.expr) -> float:
         literal = literal.operand
     if not _is_number(literal):
         value = getattr(literal, "value", None)
-        raise _rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
+        raise _Rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
     assert isinstance(literal, ast.Constant) and isinstance(literal.value, (int, float))
     try:
         number = float(literal.value)
@@ -247,10 +307,6 @@ def _symbol(op: ast.AST) -> str:
 def _excerpt(text: str) -> str:
     """``text``, shortened to 80 characters for an error message."""
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _rejected(what: str, node: ast.AST) -> ExpressionError:
-    return _error(f"{what} is not allowed: {_excerpt(ast.unparse(node))!r}; use {ALLOWED}")
 
 
 def _error(message: str) -> ExpressionError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from autograd import checks
 from autograd.value import Value
 
 
@@ -34,18 +35,31 @@ def gradcheck(
     ``f`` takes one Value per number in ``inputs`` and returns a Value. The
     central difference has error O(eps^2) for a smooth f, so with eps = 1e-6 a
     correct backward agrees to about 1e-8; near a kink (relu at 0) it need not.
+    ``eps`` must be a finite number > 0 and ``f`` must return a Value (TypeError
+    or ValueError naming gradcheck otherwise).
     """
-    if not eps > 0.0:
-        raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
-    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(inputs)]
-    f(*leaves).backward()
+    eps = checks.positive_number(eps, "gradcheck", "eps")
+    points = [checks.number(x, "gradcheck", f"inputs[{i}]") for i, x in enumerate(inputs)]
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(points)]
+    _result_of(f, leaves).backward()
     analytic = tuple(leaf.grad for leaf in leaves)
     numeric = []
-    for i in range(len(inputs)):
-        shifted_up = [float(x) + (eps if j == i else 0.0) for j, x in enumerate(inputs)]
-        shifted_down = [float(x) - (eps if j == i else 0.0) for j, x in enumerate(inputs)]
-        up = f(*(Value(x) for x in shifted_up)).data
-        down = f(*(Value(x) for x in shifted_down)).data
-        numeric.append((up - down) / (2.0 * eps))
+    for i in range(len(points)):
+        shifted_up = [x + (eps if j == i else 0.0) for j, x in enumerate(points)]
+        shifted_down = [x - (eps if j == i else 0.0) for j, x in enumerate(points)]
+        up = _result_of(f, [Value(x) for x in shifted_up]).data
+        down = _result_of(f, [Value(x) for x in shifted_down]).data
+        difference = (up - down) / (2.0 * eps)
+        if difference - difference != 0.0:  # inf or nan: the check would say nothing
+            raise ValueError(
+                f"gradcheck: the central difference for inputs[{i}] is {difference!r} "
+                f"(f = {up!r} and {down!r} at +-eps = {eps!r}); try a smaller eps"
+            )
+        numeric.append(difference)
     max_error = max((abs(a - n) / max(1.0, abs(n)) for a, n in zip(analytic, numeric)), default=0.0)
     return GradcheckResult(analytic, tuple(numeric), max_error)
+
+
+def _result_of(f: Callable[..., Value], arguments: list[Value]) -> Value:
+    """``f(*arguments)``, which must be a Value (a float has no graph to check)."""
+    return checks.instance(f(*arguments), "gradcheck", "the result of f", Value)

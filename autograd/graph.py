@@ -54,12 +54,16 @@ def topological_order(
             order.append(stack.pop())
         elif node not in entered:
             entered.add(node)
+            inputs = node.inputs
+            if not inputs:  # a leaf is listed at once: the same order, one step instead of two
+                order.append(node)
+                continue
             stack.append(node)
             stack.append(None)
             # Push only inputs not yet entered, filtered in C (filter, filterfalse,
             # extend): in a dense layer every neuron shares the same inputs, and a
             # Python-level step per edge would dominate the walk.
-            children = reversed(node.inputs)
+            children = reversed(inputs)
             if skip_zero_edges:  # compress keeps the inputs whose local derivative is not 0
                 children = compress(children, reversed(node.local_grads))
             if not include_leaves:

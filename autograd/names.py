@@ -49,18 +49,24 @@ def names_in_order(order: Sequence[Value]) -> dict[Value, str]:
     # How each node can be written inside its users' expressions, longest first: a computed
     # node's name, then shorter forms with more of it elided, down to "…".
     forms: dict[Value, list[Name]] = {}
+    # The last #copy taken per (base, labelled): the search for a free name resumes there,
+    # so a chain of n nodes with one base name costs n, not n^2 (every smaller copy is taken).
+    last_copy: dict[tuple[str, bool], int] = {}
     for node in order:
         if node.label:
             forms[node] = [(node.label, ATOM)]
-            reserved = used
         else:
             forms[node] = _forms(node, forms)
-            reserved = used | labels
         base = forms[node][0][0]
-        name, copy = base, 1
-        while name in reserved:
+        key = (base, bool(node.label))
+        name, copy = base, last_copy.get(key, 1)
+        if copy > 1:
+            name = f"{base}#{copy}"
+        # A label may repeat a generated name's text; a generated name never takes a label's.
+        while name in used or (not node.label and name in labels):
             copy += 1
             name = f"{base}#{copy}"
+        last_copy[key] = copy
         if name != base and (node.label or node.op):
             # Its users must not read as using the first one; a number reads the same anyway.
             forms[node][0] = (name, forms[node][0][1])

@@ -24,6 +24,8 @@ Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
 Operand = Union["Value", int, float]
 _new = object.__new__
 _data = attrgetter("data")
+_grad = attrgetter("grad")
+_inputs = attrgetter("inputs")
 
 
 def _check_number(data: object, op: str) -> float:
@@ -31,7 +33,10 @@ def _check_number(data: object, op: str) -> float:
     if type(data) is not float:  # the common case skips the slower checks below
         if isinstance(data, bool) or not isinstance(data, Real):
             raise TypeError(f"{op}: expected an int or float, got {data!r} ({type(data).__name__})")
-        data = float(data)
+        try:
+            data = float(data)
+        except OverflowError:  # an int beyond the largest float, e.g. 10**400
+            raise ValueError(f"{op}: expected a finite number, got {checks.shown(data)}") from None
     if data - data != 0.0:  # true only for inf and nan
         raise ValueError(f"{op}: expected a finite number, got {data!r}")
     return data
@@ -52,7 +57,7 @@ def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[fl
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out.op = op
     out.inputs = inputs
     out.local_grads = local_grads
@@ -65,13 +70,14 @@ class Value:
     Attributes:
         data: the forward value, a finite float.
         grad: d(root)/d(self) after ``root.backward()``; 0.0 before.
-        label: a name shown in drawings and explanations.
+        label: a name shown in drawings and explanations: a str UTF-8 can encode,
+            checked when set (so a bad label fails where it is given, not when drawn).
         op: "" for a leaf, else the op that made this value ("+", "*", "tanh", ...).
         inputs: the Values this one was computed from, in operand order.
         local_grads: d(self)/d(input) for each of ``inputs``, in the same order.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
+    __slots__ = ("data", "grad", "_label", "op", "inputs", "local_grads")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _check_number(data, "Value")
@@ -80,6 +86,15 @@ class Value:
         self.op = ""
         self.inputs: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name shown in drawings and explanations ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = checks.text(label, "Value", "label")
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -123,13 +138,19 @@ class Value:
         return _constant(other, "*") * self
 
     def __truediv__(self, other: Operand) -> Value:
-        """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0."""
+        """a / b;  d/da = 1/b,  d/db = -a/b^2.  Raises ZeroDivisionError for b = 0.
+
+        The quotient is a / b itself, not a * (1/b): for a tiny b the inverse can
+        overflow while the quotient is finite (1e-10 / 1e-310 = 1e300). The local
+        derivatives are then too large for a float; ``backward()`` reports that
+        where a gradient would become infinite.
+        """
         other = other if isinstance(other, Value) else _constant(other, "/")
-        if other.data == 0.0:
+        b = other.data
+        if b == 0.0:
             raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
-        inverse = 1.0 / other.data
-        quotient = self.data * inverse
-        return _node(quotient, "/", (self, other), (inverse, -quotient * inverse))
+        quotient = self.data / b
+        return _node(quotient, "/", (self, other), (1.0 / b, -quotient / b))
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self."""
@@ -247,15 +268,28 @@ class Value:
         since no gradient flows there. Leaves get the same grads (their terms may
         be added in another order); intermediate nodes that were skipped keep the
         grad they had.
+
+        A gradient too large for a float (``Value(2.0) ** 1023.9``: the value is
+        finite, its derivative is not) raises OverflowError naming the node where
+        it overflowed; the grads are left as the pass computed them. The check is
+        one sum over the grads after the pass; the node is looked for only then.
         """
         if not self.inputs:  # a leaf: d(self)/d(self) = 1, accumulated like any leaf's grad
             self.grad += 1.0
             return
-        computed = topological_order(self, include_leaves=False, skip_zero_edges=leaves_only)
+        # Leaves are listed too, for the check below: in a network's graph they are shared
+        # (weights), so listing them costs about nothing; computed nodes are filtered in C.
+        order = topological_order(self, skip_zero_edges=leaves_only)
+        computed = list(filter(_inputs, order))
         for node in computed:
             node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
         _add_grad_times_local_grads(reversed(computed))
+        # One sum, in C, over every grad: inf or nan exactly when one of them is (or
+        # when only the sum overflows, which the search below then finds out).
+        total = sum(map(_grad, order))
+        if total - total != 0.0:
+            _raise_where_grads_overflowed(self, computed)
 
 
 def _add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
@@ -281,6 +315,41 @@ def _add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
         else:
             for child, local in zip(inputs, node.local_grads):
                 child.grad += grad * local
+
+
+def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
+    """Raise OverflowError at the first step of the pass whose gradient is not finite.
+
+    Replays the pass root first: the first product ``grad * local`` that is inf or
+    nan names its node and input; a grad that is not finite although every product
+    into it was is a sum that overflowed. Returns if every grad is finite (only
+    the check's own sum overflowed).
+    """
+    from autograd.names import node_names  # names reads value: imported only on failure
+
+    names = node_names(root)
+    for node in reversed(computed):
+        grad = node.grad
+        if grad - grad != 0.0:
+            raise OverflowError(
+                f"backward: the gradient of {names[node]} ({node.op}) is {grad!r}: "
+                "the sum of its uses' contributions overflows a float"
+            )
+        if grad == 0.0:  # the pass skips it
+            continue
+        for child, local in zip(node.inputs, node.local_grads):
+            if grad * local - grad * local != 0.0:
+                raise OverflowError(
+                    f"backward: the gradient overflows at {names[node]} ({node.op}): its "
+                    f"gradient {grad!r} times the local derivative {local!r} for its input "
+                    f"{names[child]} (value {child.data!r}) is {grad * local!r}"
+                )
+    for leaf in names:
+        if not leaf.inputs and leaf.grad - leaf.grad != 0.0:
+            raise OverflowError(
+                f"backward: the gradient of {names[leaf]} is {leaf.grad!r}: the sum of its "
+                "uses' contributions (and of the grad it had before) overflows a float"
+            )
 
 
 def _short(n: float) -> str:

@@ -7,6 +7,7 @@ Each entry documents its formula, range and derivative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,9 +80,21 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
     if not xs:
         raise ValueError("softmax: expected at least one value, got an empty list")
     largest = max(x.data for x in xs)
-    exps = [(x - largest).exp() for x in xs]
+    exps = [shifted_exp(x, largest) for x in xs]
     total = sum(exps[1:], start=exps[0])
     return [e / total for e in exps]
+
+
+def shifted_exp(x: Value, largest: float) -> Value:
+    """e^(x - m) for the largest input m of a softmax;  d/dx = e^(x - m).
+
+    When x - m is below the float range (x = -1e308, m = 1e308) e^(x - m) is 0 far
+    beyond the smallest float, as is its derivative: built as ``x * 0 + 0`` (value 0,
+    local derivative exactly 0) instead of a subtraction that would overflow.
+    """
+    if x.data - largest == -math.inf:
+        return x * 0.0 + 0.0  # + 0.0 turns x * 0 = -0.0 into 0.0
+    return (x - largest).exp()
 
 
 ACTIVATIONS: dict[str, Activation] = {

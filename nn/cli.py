@@ -18,6 +18,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -425,8 +426,9 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.backward:
         leaves = {node.label: node for node in topological_order(root) if not node.op}
         for name in variables:
-            if name in leaves:
-                print(f"∂{root.label}/∂{name} = {format_number(leaves[name].grad)}")
+            label = unicodedata.normalize("NFKC", name)  # as parse_expression labels it
+            if label in leaves:
+                print(f"∂{root.label}/∂{label} = {format_number(leaves[label].grad)}")
     print(path)
     return 0
 

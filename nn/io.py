@@ -3,22 +3,31 @@
 The file holds a format name and version, the architecture (``MLP.config``) and
 every parameter by name. JSON writes a float as its shortest repr, which reads
 back as exactly the same float, so a round trip is bit-for-bit.
+
+Nothing a user saved is lost: ``save`` refuses a model with a non-finite
+parameter before it touches the file, writes a temporary file beside it, syncs
+it to disk and moves it into place (the file is the old model or the new one,
+never half of one), keeps the file's permissions, and removes the temporary
+files that saves killed midway left behind. ``load`` reads any bytes without
+crashing or building anything large: every problem is a ModelFileError.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import math
 import os
-import tempfile
+import sys
+from itertools import pairwise
 from pathlib import Path
 
+from autograd import checks
+from autograd.files import write_atomically
 from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1
 ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation", "fused")
+MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
 
 
 class ModelFileError(ValueError):
@@ -32,36 +41,36 @@ class ModelFileError(ValueError):
 def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON, atomically; returns the path.
 
-    Written to a temporary file in the same folder and moved into place with
-    ``os.replace``, so ``path`` holds either the old file or the whole new one.
+    A parameter that is not finite (nan, inf) is a ValueError naming it, raised
+    before the file is touched: ``load`` would refuse such a file. Written by
+    ``autograd.files.write_atomically``: ``path`` holds the old file or the whole
+    new one, even after a crash, keeps its mode, and what killed saves left
+    beside it is removed.
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
     path = Path(path)
+    parameters = {}
+    for name, p in model.named_parameters():
+        if p.data - p.data != 0.0:  # inf or nan
+            raise ValueError(
+                f"save: parameter {name} is {p.data!r}, not a finite number; {path} was not written"
+            )
+        parameters[name] = p.data
     document = {
         "format": FORMAT,
         "version": VERSION,
         "architecture": model.config,
-        "parameters": {name: p.data for name, p in model.named_parameters()},
+        "parameters": parameters,
     }
-    return write_text_atomically(path, json.dumps(document, indent=2) + "\n")
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    return write_text_atomically(path, text)
 
 
 def write_text_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder moved
-    into place with ``os.replace``: ``path`` holds the old file or the whole new one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    return path
+    """Write ``text`` (UTF-8) to ``path`` with ``autograd.files.write_atomically``: ``path``
+    holds the old file or the whole new one, keeps its mode, and killed writes' leftovers go."""
+    return write_atomically(path, text.encode("utf-8"))
 
 
 def load(path: str | os.PathLike[str]) -> MLP:
@@ -78,27 +87,72 @@ def load(path: str | os.PathLike[str]) -> MLP:
         raise ModelFileError(path, "not a text file, so not a saved model") from None
     except json.JSONDecodeError as error:
         raise ModelFileError(path, f"not valid JSON, perhaps truncated ({error})") from None
+    except ValueError:  # json's int() of a number with more digits than Python converts
+        raise ModelFileError(
+            path, f"a number has more than {sys.get_int_max_str_digits()} digits"
+        ) from None
+    except RecursionError:
+        raise ModelFileError(path, "nested too deeply to be a saved model") from None
+    if _nesting(document) > MAX_NESTING:  # checked first: the messages below show values
+        raise ModelFileError(path, f"nested more than {MAX_NESTING} levels deep")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ModelFileError(path, f"format is {found!r}, expected {FORMAT!r}")
+        raise ModelFileError(path, f"format is {checks.shown(found)}, expected {FORMAT!r}")
     if document.get("version") != VERSION:
         raise ModelFileError(
-            path, f"version is {document.get('version')!r}, this chainrule reads {VERSION}"
+            path,
+            f"version is {checks.shown(document.get('version'))}, this chainrule reads {VERSION}",
         )
-    model = _model_from(path, document.get("architecture"))
-    _set_parameters(path, model, document.get("parameters"))
+    parameters = document.get("parameters")
+    model = _model_from(path, document.get("architecture"), parameters)
+    _set_parameters(path, model, parameters)
     return model
 
 
-def _model_from(path: Path, architecture: object) -> MLP:
+def _nesting(document: object) -> int:
+    """How many levels of lists and objects ``document`` has (a number: 0), walked iteratively."""
+    deepest = 0
+    stack = [(document, 0)]
+    while stack and deepest <= MAX_NESTING:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in _items(item))
+    return deepest
+
+
+def _items(container: dict[str, object] | list[object]) -> list[object]:
+    return list(container.values()) if isinstance(container, dict) else container
+
+
+def _parameter_count(n_inputs: object, layer_sizes: object) -> int | None:
+    """The number of weights and biases declared; None if the sizes are not counts (MLP says)."""
+    given = [n_inputs, *layer_sizes] if isinstance(layer_sizes, list) else []
+    sizes = [n for n in given if isinstance(n, int) and not isinstance(n, bool) and n >= 1]
+    if len(sizes) < 2 or len(sizes) != len(given):
+        return None
+    return sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
+
+
+def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
     if not isinstance(architecture, dict) or sorted(architecture) != sorted(ARCHITECTURE_KEYS):
         raise ModelFileError(
             path,
-            f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, got {architecture!r}",
+            f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, "
+            f"got {checks.shown(architecture)}",
         )
     if not isinstance(architecture["fused"], bool):
         raise ModelFileError(
-            path, f"architecture: fused must be true or false, got {architecture['fused']!r}"
+            path,
+            f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
+        )
+    declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
+    if declared is not None and isinstance(parameters, dict) and declared != len(parameters):
+        # Checked before building: a few bytes can declare billions of parameters.
+        raise ModelFileError(
+            path,
+            f"parameters do not match the architecture: it has {declared} parameters, "
+            f"the file {len(parameters)}",
         )
     try:
         # seed=0 only fills the parameters until the saved values replace them.
@@ -109,7 +163,9 @@ def _model_from(path: Path, architecture: object) -> MLP:
 
 def _set_parameters(path: Path, model: MLP, saved: object) -> None:
     if not isinstance(saved, dict):
-        raise ModelFileError(path, f"parameters must be an object of name: number, got {saved!r}")
+        raise ModelFileError(
+            path, f"parameters must be an object of name: number, got {checks.shown(saved)}"
+        )
     named = model.named_parameters()
     expected = {name for name, _ in named}
     missing = [name for name, _ in named if name not in saved]
@@ -122,10 +178,9 @@ def _set_parameters(path: Path, model: MLP, saved: object) -> None:
         )
     for name, parameter in named:
         value = saved[name]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            raise ModelFileError(path, f"parameter {name} is {value!r}, not a finite number")
-        parameter.data = float(value)
+        try:
+            parameter.data = checks.number(value, "load", name)
+        except (TypeError, ValueError):  # a bool, str, nan, or an int beyond a float
+            raise ModelFileError(
+                path, f"parameter {name} is {checks.shown(value)}, not a finite number"
+            ) from None

@@ -8,10 +8,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from math import inf
 from numbers import Real
 from typing import Any
 
 from autograd import Value, checks, weighted_sum
+from nn.activations import shifted_exp
 
 Number = float | int
 
@@ -88,8 +90,14 @@ def cross_entropy(logits: Sequence[Value], index: int) -> Value:
         raise ValueError("cross_entropy: expected at least one logit, got an empty list")
     checks.integer(index, "cross_entropy", "index", minimum=0, maximum=len(logits) - 1)
     largest = max(x.data for x in logits)
-    shifted = [x - largest for x in logits]
-    return _total([s.exp() for s in shifted]).log() - shifted[index]
+    if logits[index].data - largest == -inf:
+        raise OverflowError(
+            f"cross_entropy: the loss is about {largest!r} - {logits[index].data!r}, "
+            "too large for a float"
+        )
+    target = logits[index] - largest
+    exps = [target.exp() if j == index else shifted_exp(x, largest) for j, x in enumerate(logits)]
+    return _total(exps).log() - target
 
 
 def max_margin_loss(

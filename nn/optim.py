@@ -38,16 +38,40 @@ class SGD:
         self._lr = checks.positive_number(lr, "SGD", "lr")
 
     def step(self) -> None:
-        """Update every parameter from its current ``.grad``."""
-        lr = self._lr
-        if not self.momentum:
-            for p in self.params:
-                p.data -= lr * p.grad
-            return
-        velocities = self._velocities
-        for i, p in enumerate(self.params):
-            velocities[i] = self.momentum * velocities[i] + p.grad
-            p.data -= lr * velocities[i]
+        """Update every parameter from its current ``.grad``.
+
+        An update that would make a parameter inf or nan (a huge ``lr``, an infinite
+        grad) raises OverflowError naming the parameter, before any parameter or
+        velocity has changed: a model is never left half-updated or non-finite.
+        """
+        lr, params = self._lr, self.params
+        velocities = None
+        if self.momentum:
+            momentum = self.momentum
+            velocities = [momentum * v + p.grad for v, p in zip(self._velocities, params)]
+            updated = [p.data - lr * v for p, v in zip(params, velocities)]
+        else:
+            updated = [p.data - lr * p.grad for p in params]
+        total = sum(updated)  # inf or nan when any update is (one check, not one per parameter)
+        if total - total != 0.0:
+            self._refuse_non_finite(updated, velocities)
+        for p, data in zip(params, updated):
+            p.data = data
+        if velocities is not None:
+            self._velocities = velocities
+
+    def _refuse_non_finite(self, updated: list[float], velocities: list[float] | None) -> None:
+        """Raise naming the first parameter whose update is not finite (if the sum only overflowed,
+        every update is finite and nothing is raised)."""
+        for i, (p, data) in enumerate(zip(self.params, updated)):
+            if data - data != 0.0:
+                label = f" ({p.label})" if p.label else ""
+                step = "grad" if velocities is None else "velocity"
+                by = p.grad if velocities is None else velocities[i]
+                raise OverflowError(
+                    f"SGD.step: the update would make parameter {i}{label} {data!r} "
+                    f"(data {p.data!r} - lr {self._lr!r} * {step} {by!r}); no parameter was changed"
+                )
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from autograd import checks
 from autograd.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
+from autograd.files import write_atomically
 from autograd.format import format_number
 from autograd.names import node_names, partial
 from autograd.trace import BackwardStep, backward_steps
@@ -236,25 +238,28 @@ def write_frames(
 ) -> list[Path]:
     """Render every frame into ``folder`` as frame_000.png, frame_001.png, ... and return the paths.
 
-    ``format`` is "png" or "svg". The folder is created if needed; frame files
-    of that format left by an earlier run are removed first, so the folder holds
-    exactly this backward pass.
+    ``format`` is "png" or "svg". The folder is created if needed. Every frame is
+    rendered first, into a temporary folder inside ``folder``; only then are the
+    new frames moved into place and the frame files of that format left by an
+    earlier run removed, so the folder holds exactly this backward pass -- or, if
+    rendering fails (no `dot`, a full disk), still the earlier frames, untouched.
     """
     checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
     graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    digits = max(3, len(str(len(graphs) - 1)))  # zero-padded, so names sort in step order
+    names = [f"frame_{index:0{digits}d}.{format}" for index in range(len(graphs))]
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".frames-") as rendering:
+        for name, graph in zip(names, graphs):
+            (Path(rendering) / name).write_bytes(graph.pipe(format=format))
+        for name in names:  # a rename each: every frame is the old file or the whole new one
+            os.replace(Path(rendering) / name, folder / name)
     earlier_frame = re.compile(rf"frame_\d+\.{format}")
     for path in folder.iterdir():
-        if earlier_frame.fullmatch(path.name):
+        if earlier_frame.fullmatch(path.name) and path.name not in names:
             path.unlink()
-    digits = max(3, len(str(len(graphs) - 1)))  # zero-padded, so names sort in step order
-    paths = []
-    for index, graph in enumerate(graphs):
-        path = folder / f"frame_{index:0{digits}d}.{format}"
-        path.write_bytes(graph.pipe(format=format))
-        paths.append(path)
-    return paths
+    return [folder / name for name in names]
 
 
 def write_gif(
@@ -288,14 +293,8 @@ def write_gif(
         padded.append(canvas)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial_file = path.with_name(f".{path.name}.partial")
+    gif = io.BytesIO()
     padded[0].save(
-        partial_file,
-        format="GIF",
-        save_all=True,
-        append_images=padded[1:],
-        duration=duration_ms,
-        loop=0,
+        gif, format="GIF", save_all=True, append_images=padded[1:], duration=duration_ms, loop=0
     )
-    partial_file.replace(path)  # a reader never sees half a GIF
-    return path
+    return write_atomically(path, gif.getvalue())

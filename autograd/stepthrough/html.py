@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from autograd import checks
 from autograd.draw import DrawOptions, svg_element
+from autograd.files import write_atomically
 from autograd.format import format_number
 from autograd.names import node_names, partial
 from autograd.quiz import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
@@ -176,13 +177,11 @@ class StepThroughPage:
     height_px: int = 760
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to ``path`` (folders created); an earlier file is replaced whole."""
+        """Write the page to ``path`` (folders created) with ``autograd.files.write_atomically``:
+        an earlier file is replaced whole, a reader never sees half a page."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial_file = path.with_name(f".{path.name}.partial")
-        partial_file.write_text(self.html, encoding="utf-8")
-        partial_file.replace(path)  # atomic: a reader never sees half a page
-        return path
+        return write_atomically(path, self.html.encode("utf-8"))
 
     def _repr_html_(self) -> str:
         style = f"width:100%;max-width:100%;height:{self.height_px}px;border:1px solid #d0d7de"

@@ -116,7 +116,7 @@ def test_anything_else_is_rejected_naming_what(formula, named):
         ("1e400 * x", "a number in the expression is too large for a float"),
         ("9" * 400, "a number in the expression is too large for a float"),
         ("(" * 500 + "x" + ")" * 500, "not a valid expression: too many nested parentheses"),
-        ("-" * 5000 + "x", "the expression is nested too deeply to parse: '-----"),
+        ("-" * 5000 + "x", "nesting more than 1000 levels deep is not allowed: '-----"),
     ],
 )
 def test_invalid_text_raises_expression_error(formula, message):

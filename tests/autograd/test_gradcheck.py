@@ -75,5 +75,5 @@ def test_no_inputs_is_a_pass():
 
 @pytest.mark.parametrize("eps", [0.0, -1e-6])
 def test_a_non_positive_step_is_refused(eps):
-    with pytest.raises(ValueError, match=r"gradcheck: eps must be > 0"):
+    with pytest.raises(ValueError, match=r"gradcheck: expected eps to be a number > 0"):
         gradcheck(lambda v: v, [1.0], eps=eps)

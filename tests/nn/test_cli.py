@@ -159,3 +159,8 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert stderr == b""
+
+
+def test_graph_prints_the_gradient_of_a_name_python_normalises(tmp_path, capsys):
+    assert main(["graph", "ﬁ * 2", "ﬁ=3", "-o", str(tmp_path / "g.svg"), "--backward"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["f = 6.0000", "∂f/∂fi = 2.0000"]

@@ -79,13 +79,14 @@ BAD_DOCUMENTS = [
     (lambda d: d["architecture"].update(fused="yes"), "fused must be true or false"),
     (
         lambda d: d["architecture"].update(layer_sizes=[4, 2]),
-        "do not match the architecture: 5 missing",
+        "do not match the architecture: it has 22 parameters, the file 17",
     ),
+    (lambda d: d["parameters"].pop("layers.1.neurons.1.b"), "it has 17 parameters, the file 16"),
+    (lambda d: d["parameters"].update(extra=1.0), "it has 17 parameters, the file 18"),
     (
-        lambda d: d["parameters"].pop("layers.1.neurons.1.b"),
-        r"1 missing \['layers.1.neurons.1.b'\]",
+        lambda d: d["parameters"].update(extra=d["parameters"].pop("layers.1.neurons.1.b")),
+        r"1 missing \['layers.1.neurons.1.b'\], 1 unexpected \['extra'\]",
     ),
-    (lambda d: d["parameters"].update(extra=1.0), r"1 unexpected \['extra'\]"),
     (lambda d: d["parameters"].update({"layers.0.neurons.0.b": "0.5"}), "is '0.5', not a finite"),
     (lambda d: d["parameters"].update({"layers.0.neurons.0.b": None}), "is None, not a finite"),
     (lambda d: d["parameters"].update({"layers.0.neurons.0.b": True}), "is True, not a finite"),
