@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from autograd.format import format_number, latex_name, markdown_table, markdown_text, text_table
 from autograd.graph import topological_order
 from autograd.names import node_names
-from autograd.value import Value
+from autograd.value import Value, add_grad_times_local_grads
 
 
 @dataclass(frozen=True)
@@ -51,27 +51,33 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     add up (``upstream`` of later steps, and the leaves' sums) equal, bit for bit,
     those that ``backward()`` sets on a graph whose grads are all 0.
     """
-    grads: dict[Value, float] = {root: 1.0}
+    # The steps are the engine's own: the graph's grads are set aside, backward()'s
+    # chain-rule step is run one node at a time and read after each, then put back.
+    order = topological_order(root)
+    computed = [node for node in order if node.inputs]
+    saved = [node.grad for node in order]
     steps: list[BackwardStep] = []
-    for node in reversed(topological_order(root, include_leaves=False)):
-        if not node.inputs:  # a leaf root: nothing to push back
-            continue
-        upstream = grads[node]
-        contributions = tuple(upstream * local for local in node.local_grads)
-        for child, contribution in zip(node.inputs, contributions):
-            grads[child] = grads.get(child, 0.0) + contribution
-        input_grads = tuple(grads[child] for child in node.inputs)
-        steps.append(
-            BackwardStep(
-                len(steps) + 1,
-                node,
-                upstream,
-                node.inputs,
-                node.local_grads,
-                contributions,
-                input_grads,
+    try:
+        for node in order:
+            node.grad = 0.0
+        root.grad = 1.0
+        for node in reversed(computed):
+            upstream = node.grad
+            add_grad_times_local_grads((node,))
+            steps.append(
+                BackwardStep(
+                    len(steps) + 1,
+                    node,
+                    upstream,
+                    node.inputs,
+                    node.local_grads,
+                    tuple(upstream * local for local in node.local_grads),
+                    tuple(child.grad for child in node.inputs),
+                )
             )
-        )
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
     return steps
 
 

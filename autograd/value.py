@@ -284,7 +284,7 @@ class Value:
         for node in computed:
             node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
-        _add_grad_times_local_grads(reversed(computed))
+        add_grad_times_local_grads(reversed(computed))
         # One sum, in C, over every grad: inf or nan exactly when one of them is (or
         # when only the sum overflows, which the search below then finds out).
         total = sum(map(_grad, order))
@@ -292,8 +292,11 @@ class Value:
             _raise_where_grads_overflowed(self, computed)
 
 
-def _add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
+def add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
     """The chain rule, node by node: add ``node.grad * local_grad`` to each input's grad.
+
+    Written once: ``backward()`` runs it over the whole graph, and
+    ``trace.backward_steps`` runs it one node at a time to record each step.
 
     ``nodes`` come root first in reverse topological order, so each node's grad
     is complete (every use has added its share) before it is pushed to its inputs.
