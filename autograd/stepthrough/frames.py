@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from autograd.draw import ComputationGraph, draw_graph
 from autograd.trace import BackwardStep, backward_steps, format_number, node_names
 from autograd.value import Value
@@ -161,6 +159,8 @@ def write_gif(
         raise ValueError(
             f"write_gif: duration_ms must be a positive int (milliseconds), got {duration_ms!r}"
         )
+    from PIL import Image  # here, not at the top: the rest of chainrule works without Pillow
+
     images = [
         Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
         for graph in frame_graphs(root, **draw_kwargs)
