@@ -10,13 +10,14 @@ DEMO_OUT ?= build/demo
 
 SITE_OUT ?= build/site
 
-.PHONY: demo test lint bench notebooks site system-graphviz system-chromium clean
+.PHONY: demo test lint bench notebooks dist site system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
 
 test: $(VENV)/.installed-test system-graphviz system-chromium site
 	$(BIN)/ruff check .
+	$(BIN)/mypy autograd
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -25,8 +26,13 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.benchmarks
 
+# JupyterLab refuses to start as root unless told; root is common in containers and CI.
 notebooks: $(VENV)/.installed-notebooks system-graphviz
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
+
+# The sdist and the wheel, as `pip install` takes them (tests/test_wheel.py installs one).
+dist: $(VENV)/.installed-test
+	$(BIN)/python -m build --outdir dist .
 
 # The static site: Pyodide and viz-js from npm (pinned in package-lock.json), the wheel
 # of this checkout, the notebooks executed, the API reference. Serve it with
@@ -40,7 +46,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist node_modules .pytest_cache .hypothesis
 
 # --- the virtualenv ----------------------------------------------------------
 # The PyPI package `autograd` shares our import name: the project lives in its

@@ -1,18 +1,11 @@
 """chainrule's scalar autograd engine: Values, the chain rule, gradient checks, drawings."""
 
 from autograd.draw import GraphvizNotInstalled, draw_dot, draw_graph
+from autograd.explain import Explanation, Factor, explain
 from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
-from autograd.trace import (
-    BackwardStep,
-    Explanation,
-    Factor,
-    backward_steps,
-    explain,
-    steps_markdown,
-    steps_table,
-)
+from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
 from autograd.value import Value, weighted_sum, weighted_sums
 
 __all__ = [

@@ -14,10 +14,13 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict, overload
 
 import graphviz
 
+from autograd import checks
 from autograd.trace import node_names
 from autograd.value import Value
 
@@ -29,26 +32,44 @@ INSTALL_GRAPHVIZ = (
 )
 MAX_NODES = 1500
 IMAGE_FORMATS = ("png", "svg", "pdf")
+RANKDIRS = ("LR", "TB")
 FONT = "Helvetica,Arial,sans-serif"
-ROLE_COLOURS = {
-    "input": "#dbeafe",
-    "parameter": "#fde68a",
-    "constant": "#f3f4f6",
-    "computed": "#ffffff",
-    "root": "#fecaca",
-    "cluster": "#ede9fe",
-}
-ROLE_NAMES = {
-    "input": "input",
-    "parameter": "parameter",
-    "constant": "constant",
-    "computed": "computed",
-    "root": "root (loss)",
-    "cluster": "collapsed neuron",
+
+
+@dataclass(frozen=True)
+class Role:
+    """How one kind of node is drawn: its fill colour and its name in the colour key."""
+
+    colour: str
+    name: str
+
+
+# In the order the colour key lists them.
+ROLES = {
+    "input": Role("#dbeafe", "input"),
+    "parameter": Role("#fde68a", "parameter"),
+    "constant": Role("#f3f4f6", "constant"),
+    "computed": Role("#ffffff", "computed"),
+    "root": Role("#fecaca", "root (loss)"),
+    "cluster": Role("#ede9fe", "collapsed neuron"),
 }
 HIGHLIGHT_COLOUR = "#ea580c"
-# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3) is a parameter.
-PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*")
+# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3, and by place
+# w2[1,3], b2[1]) is a parameter.
+PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
+
+
+class DrawOptions(TypedDict, total=False):
+    """The options of ``draw_graph`` that stay the same in every frame of a step-through."""
+
+    rankdir: str
+    show_grads: bool
+    show_local_grads: bool
+    clusters: Mapping[str, Iterable[Value]] | None
+    parameters: Iterable[Value] | None
+    legend: bool
+    max_nodes: int
+    collapse: bool | None
 
 
 class GraphvizNotInstalled(RuntimeError):
@@ -64,24 +85,39 @@ def escape_record_text(text: str) -> str:
 
 def escape_plain_text(text: str) -> str:
     """Text for a plain label: backslashes, quotes and newlines escaped, never read as HTML."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+    escaped: str = graphviz.nohtml(  # a str that graphviz never reads as an HTML label
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    )
+    return escaped
 
 
-class ComputationGraph(graphviz.Digraph):
+class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is untyped
     """A ``graphviz.Digraph`` whose rendering explains how to install a missing `dot`.
 
     ``str(graph)`` is the DOT source and needs no `dot`; rendering does
     (``render``, ``pipe``, ``write_image`` and Jupyter's inline SVG).
     """
 
-    def render(self, *args, **kwargs) -> str:
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """graphviz's render (the arguments are its own), once `dot` is known to be there."""
         _require_dot()
-        return super().render(*args, **kwargs)
+        path: str = super().render(*args, **kwargs)
+        return path
 
-    def pipe(self, *args, **kwargs):
+    @overload
+    def pipe(self, format: str | None = None, *, encoding: None = None, **kwargs: Any) -> bytes: ...
+
+    @overload
+    def pipe(self, format: str | None = None, *, encoding: str, **kwargs: Any) -> str: ...
+
+    def pipe(
+        self, format: str | None = None, *, encoding: str | None = None, **kwargs: Any
+    ) -> bytes | str:
+        """The rendering as bytes, or as text with ``encoding``; needs `dot`."""
         # Jupyter's inline display (_repr_image_svg_xml) pipes too.
         _require_dot()
-        return super().pipe(*args, **kwargs)
+        output: bytes | str = super().pipe(format, encoding=encoding, **kwargs)
+        return output
 
     def write_image(self, path: str | os.PathLike[str]) -> Path:
         """Render to ``path`` in the format its suffix names (.png, .svg or .pdf); return it."""
@@ -145,15 +181,60 @@ def draw_graph(
         uses, such as its weights); None (the default) does so only when the
         graph has more than ``max_nodes`` nodes and clusters are given.
     """
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
+    max_nodes = checks.integer(max_nodes, "draw_graph", "max_nodes", minimum=1)
+    plan = _plan(root, clusters or {}, max_nodes, collapse)
+    look = _Look(
+        root,
+        show_grads,
+        known_grads,
+        None if parameters is None else set(parameters),
+        _as_set(highlight),
+    )
+    dot = ComputationGraph(
+        format="svg",
+        graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "12", "nodesep": "0.25"},
+        node_attr={"fontname": FONT, "fontsize": "11"},
+        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.6"},
+    )
+    roles = _draw_nodes(dot, plan, look)
+    if plan.shown_clusters:
+        _draw_collapsed_clusters(dot, plan, look)
+        roles.add("cluster")
+    _draw_edges(dot, plan, look, show_local_grads)
+    caption = _caption(
+        title,
+        roles=[r for r in ROLES if r in roles] if legend else [],
+        highlight=legend and bool(look.highlighted),
+        local_grads=legend and show_local_grads and not plan.shown_clusters,
+    )
+    if caption:
+        dot.attr(label=caption, labelloc="t", labeljust="c")
+    return dot
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to draw: the nodes in topological order, their names and DOT ids, and the
+    clusters (``membership``: node -> cluster index; ``collapsed``: node -> the index of
+    the one box it is drawn inside; ``shown_clusters``: the indices drawn as one box)."""
+
+    order: list[Value]
+    names: dict[Value, str]
+    ids: dict[Value, str]
+    cluster_labels: list[str]
+    membership: dict[Value, int]
+    collapsed: dict[Value, int]
+    shown_clusters: list[int]
+
+
+def _plan(
+    root: Value, clusters: Mapping[str, Iterable[Value]], max_nodes: int, collapse: bool | None
+) -> _Plan:
+    """Name the nodes, assign clusters, decide what collapses; refuse a drawing too large."""
     names = node_names(root)
     order = list(names)  # node_names lists the nodes in topological order
-    ids = {node: f"v{i}" for i, node in enumerate(order)}
-    cluster_labels = list(clusters or {})
-    membership = _cluster_membership(clusters or {}, names)
+    membership = _cluster_membership(clusters, names)
     if collapse is None:
         collapse = _node_count(order, {}) > max_nodes and bool(membership)
     if collapse and not membership:
@@ -175,70 +256,84 @@ def draw_graph(
             f"draw_graph: the drawing would have {drawn} nodes (values and ops), more than "
             f"max_nodes={max_nodes}, and Graphviz would take very long to lay it out; {way_out}"
         )
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    return _Plan(order, names, ids, list(clusters), membership, collapsed, shown_clusters)
 
-    highlighted = _as_set(highlight)
-    parameter_set = None if parameters is None else set(parameters)
 
-    def role(node: Value) -> str:
-        if node is root:
+@dataclass(frozen=True)
+class _Look:
+    """How the Values are drawn: which grads show, which leaves are parameters, what is lit."""
+
+    root: Value
+    show_grads: bool
+    known_grads: Mapping[Value, float] | None
+    parameters: set[Value] | None
+    highlighted: set[Value]
+
+    def role(self, node: Value) -> str:
+        if node is self.root:
             return "root"
         if node.op:
             return "computed"
-        if parameter_set is not None:
-            is_parameter = node in parameter_set
+        if self.parameters is not None:
+            is_parameter = node in self.parameters
         else:
             is_parameter = PARAMETER_LABEL.fullmatch(node.label) is not None
         return "parameter" if is_parameter else "input" if node.label else "constant"
 
-    def grad_text(node: Value) -> str:
-        if known_grads is None:
-            return f"{node.grad:.4f}"
-        return f"{known_grads[node]:.4f}" if node in known_grads else "?"
-
-    def record(name: str, fields: list[str]) -> str:
-        return "{ " + " | ".join([escape_record_text(name), *fields]) + " }"
-
-    def value_fields(node: Value) -> list[str]:
+    def value_fields(self, node: Value) -> list[str]:
+        """A record's data field, and its grad field (or "?" where not known yet)."""
         fields = [f"data {node.data:.4f}"]
-        return [*fields, f"grad {grad_text(node)}"] if show_grads else fields
+        if not self.show_grads:
+            return fields
+        if self.known_grads is None:
+            grad = f"{node.grad:.4f}"
+        else:
+            grad = f"{self.known_grads[node]:.4f}" if node in self.known_grads else "?"
+        return [*fields, f"grad {grad}"]
 
-    dot = ComputationGraph(
-        format="svg",
-        graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "12", "nodesep": "0.25"},
-        node_attr={"fontname": FONT, "fontsize": "11"},
-        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.6"},
-    )
+
+def _record(name: str, fields: list[str]) -> str:
+    return "{ " + " | ".join([escape_record_text(name), *fields]) + " }"
+
+
+def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> set[str]:
+    """Each Value not collapsed as a record, and its op as a small node, inside its cluster's
+    dashed box if it has one; returns the roles drawn (for the colour key)."""
     boxes = {
         index: graphviz.Digraph(
             name=f"cluster_{index}",
             graph_attr={
-                "label": escape_plain_text(cluster_labels[index]),
+                "label": escape_plain_text(plan.cluster_labels[index]),
                 "style": "rounded,dashed",
                 "color": "#9ca3af",
                 "fontsize": "10",
             },
         )
-        for index in sorted(set(membership.values()) - set(shown_clusters))
+        for index in sorted(set(plan.membership.values()) - set(plan.shown_clusters))
     }
-    roles = set()
-    for node in order:
-        if node in collapsed:
+    roles: set[str] = set()
+    for node in plan.order:
+        if node in plan.collapsed:
             continue
-        node_role = role(node)
-        roles.add(node_role)
-        target = boxes.get(membership.get(node), dot)
-        emphasis = _emphasis(node in highlighted)
+        role = look.role(node)
+        roles.add(role)
+        index = plan.membership.get(node)
+        target = dot if index is None else boxes.get(index, dot)
+        emphasis = _emphasis(node in look.highlighted)
+        node_id = plan.ids[node]
+        label = _record(plan.names[node], look.value_fields(node))
         target.node(
-            ids[node],
-            label=record(names[node], value_fields(node)),
+            node_id,
+            label=label,
             shape="record",
             style="filled",
-            fillcolor=ROLE_COLOURS[node_role],
+            fillcolor=ROLES[role].colour,
             **emphasis,
         )
         if node.op:
             target.node(
-                ids[node] + "_op",
+                node_id + "_op",
                 label=escape_plain_text(node.op),
                 shape="circle" if len(node.op) <= 3 else "ellipse",
                 fontsize="10",
@@ -247,40 +342,52 @@ def draw_graph(
                 margin="0.02",
                 **emphasis,
             )
-    # A collapsed box shows data and grad of its output: its node used outside it (or the root).
-    outputs: dict[int, dict[Value, None]] = {index: {} for index in shown_clusters}
-    for node in order:
+    for box in boxes.values():  # none when collapsing: every cluster is one box then
+        dot.subgraph(box)
+    return roles
+
+
+def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> None:
+    """Each collapsed cluster as one box: its size, and data and grad of its output (the
+    node used outside it, or the root) when it has exactly one."""
+    outputs: dict[int, dict[Value, None]] = {index: {} for index in plan.shown_clusters}
+    collapsed = plan.collapsed
+    for node in plan.order:
         for child in node.inputs:
             if child in collapsed and collapsed.get(node) != collapsed[child]:
                 outputs[collapsed[child]][child] = None
-    if root in collapsed:
-        outputs[collapsed[root]][root] = None
-    members: dict[int, list[Value]] = {index: [] for index in shown_clusters}
+    if look.root in collapsed:
+        outputs[collapsed[look.root]][look.root] = None
+    members: dict[int, list[Value]] = {index: [] for index in plan.shown_clusters}
     for node, index in collapsed.items():
         members[index].append(node)
-    for index in shown_clusters:
-        roles.add("cluster")
+    for index in plan.shown_clusters:
         fields = [f"{len(members[index])} values"]
         if len(outputs[index]) == 1:
-            fields += value_fields(next(iter(outputs[index])))
+            fields += look.value_fields(next(iter(outputs[index])))
         dot.node(
             f"cluster{index}",
-            label=record(cluster_labels[index], fields),
+            label=_record(plan.cluster_labels[index], fields),
             shape="Mrecord",
             style="filled",
-            fillcolor=ROLE_COLOURS["cluster"],
-            **_emphasis(any(node in highlighted for node in members[index])),
+            fillcolor=ROLES["cluster"].colour,
+            **_emphasis(any(node in look.highlighted for node in members[index])),
         )
-    for box in boxes.values():
-        dot.subgraph(box)
+
+
+def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grads: bool) -> None:
+    """Op -> result, and input -> op labelled with the local derivative; into a collapsed
+    box, one plain edge per pair of boxes."""
+    collapsed, ids = plan.collapsed, plan.ids
 
     def unit(node: Value) -> str:
         return f"cluster{collapsed[node]}" if node in collapsed else ids[node]
 
-    joined = set()  # (from, to) pairs already drawn into a collapsed box
-    for node in order:
+    joined: set[tuple[str, str]] = set()  # (from, to) pairs already drawn into a collapsed box
+    for node in plan.order:
+        lit = _emphasis(node in look.highlighted, edge=True)
         if node.op and node not in collapsed:
-            dot.edge(ids[node] + "_op", ids[node], **_emphasis(node in highlighted, edge=True))
+            dot.edge(ids[node] + "_op", ids[node], **lit)
         for child, local in zip(node.inputs, node.local_grads):
             tail = unit(child)
             if node in collapsed:
@@ -290,17 +397,7 @@ def draw_graph(
                     dot.edge(tail, head)
                 continue
             label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
-            dot.edge(tail, ids[node] + "_op", **label, **_emphasis(node in highlighted, edge=True))
-
-    caption = _caption(
-        title,
-        roles=[r for r in ROLE_COLOURS if r in roles] if legend else [],
-        highlight=legend and bool(highlighted),
-        local_grads=legend and show_local_grads and not collapse,
-    )
-    if caption:
-        dot.attr(label=caption, labelloc="t", labeljust="c")
-    return dot
+            dot.edge(tail, ids[node] + "_op", **label, **lit)
 
 
 draw_dot = draw_graph
@@ -348,19 +445,25 @@ def _cluster_membership(
 def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> dict[Value, int]:
     """The clusters' nodes plus the leaves used only inside one cluster (a neuron's weights)."""
     collapsed = dict(membership)
-    user_clusters: dict[Value, set[int | None]] = {}
+    user_clusters: dict[Value, set[int]] = {}
+    used_outside: set[Value] = set()  # used by a node in no cluster
     for node in order:
+        index = membership.get(node)
         for child in node.inputs:
-            user_clusters.setdefault(child, set()).add(membership.get(node))
+            if index is None:
+                used_outside.add(child)
+            else:
+                user_clusters.setdefault(child, set()).add(index)
     for node, users in user_clusters.items():
-        if not node.inputs and node not in collapsed and len(users) == 1 and None not in users:
-            collapsed[node] = next(iter(users))
+        alone = not node.inputs and node not in collapsed and node not in used_outside
+        if alone and len(users) == 1:
+            (collapsed[node],) = users
     return collapsed
 
 
 def _caption(title: str | None, *, roles: list[str], highlight: bool, local_grads: bool) -> str:
     """The graph's label, an HTML-like table: the title, then a colour key."""
-    key = [f'<td bgcolor="{ROLE_COLOURS[r]}">{ROLE_NAMES[r]}</td>' for r in roles]
+    key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if local_grads:

@@ -18,8 +18,10 @@ import ast
 import math
 from collections.abc import Callable, Mapping
 
+from autograd import checks
 from autograd.value import Value
 
+OP = "parse_expression"  # the prefix of every error message
 MAX_LENGTH = 10_000
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp,
@@ -89,39 +91,39 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
 
     ``variables`` maps each name the formula may use to its number; each
     becomes a leaf ``Value(number, label=name)``. Raises ExpressionError (a
-    ValueError) naming the part of the text that is not allowed, and the
-    engine's own errors for values outside an op's domain (``log(0)``).
+    ValueError) naming the part of the text that is not allowed, TypeError for
+    text, a name or a number of the wrong type, and the engine's own errors for
+    values outside an op's domain (``log(0)``). Every message of the parser
+    starts with "parse_expression: ".
     """
-    if not isinstance(text, str):
-        raise ExpressionError(f"parse_expression: expected text, got {text!r}")
+    checks.instance(text, OP, "the expression", str)
+    checks.instance(variables, OP, "variables", Mapping)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"parse_expression: the expression has {len(text)} characters, more than {MAX_LENGTH}"
-        )
+        raise _error(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
     leaves = {name: _variable(name, number) for name, number in variables.items()}
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(
+        raise _error(
             f"not a valid expression: {error.msg} (column {error.offset}) in {_excerpt(text)!r}"
         ) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError(
-            f"the expression is nested too deeply to parse: {_excerpt(text)!r}"
-        ) from None
+        raise _error(f"the expression is nested too deeply to parse: {_excerpt(text)!r}") from None
     return _build(tree.body, leaves)
 
 
-def _variable(name: str, number: float) -> Value:
+def _variable(name: object, number: object) -> Value:
     """The leaf Value of one variable; its name must be an identifier that is not a function."""
-    if not isinstance(name, str) or not name.isidentifier() or name in FUNCTIONS:
-        raise ExpressionError(
-            f"variable name {name!r} must be an identifier other than {', '.join(FUNCTIONS)}"
+    name = checks.instance(name, OP, "a variable name", str)
+    if not name.isidentifier() or name in FUNCTIONS:
+        raise _error(
+            f"expected variable name {name!r} to be an identifier other than {', '.join(FUNCTIONS)}"
         )
     try:
-        return Value(number, label=name)
-    except (TypeError, ValueError) as error:
-        raise ExpressionError(f"variable {name!r}: {error}") from None
+        data = checks.number(number, OP, f"variable {name!r}")
+    except ValueError as error:  # a wrong value (nan, inf): an ExpressionError like the rest
+        raise ExpressionError(str(error)) from None
+    return Value(data, label=name)
 
 
 def _build(root: ast.expr, leaves: dict[str, Value]) -> Value:
@@ -188,7 +190,7 @@ def _combine(node: ast.expr, operands: list[Value], leaves: dict[str, Value]) ->
     if isinstance(node, ast.Name):
         if node.id not in leaves:
             given = ", ".join(leaves) or "none"
-            raise ExpressionError(f"unknown name {node.id!r} (variables given: {given})")
+            raise _error(f"unknown name {node.id!r} (variables given: {given})")
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
         return -operands[0] if isinstance(node.op, ast.USub) else operands[0]
@@ -225,13 +227,13 @@ def _number(node: ast.expr) -> float:
     if not _is_number(literal):
         value = getattr(literal, "value", None)
         raise _rejected(CONSTANT_KINDS.get(type(value), "constant"), node)
-    assert isinstance(literal, ast.Constant)
+    assert isinstance(literal, ast.Constant) and isinstance(literal.value, (int, float))
     try:
         number = float(literal.value)
     except OverflowError:  # an int literal beyond the largest float
         number = math.inf
     if math.isinf(number):  # 1e400 parses as inf
-        raise ExpressionError(
+        raise _error(
             "a number in the expression is too large for a float (the largest is about 1.8e308)"
         )
     return sign * number
@@ -248,4 +250,9 @@ def _excerpt(text: str) -> str:
 
 
 def _rejected(what: str, node: ast.AST) -> ExpressionError:
-    return ExpressionError(f"{what} is not allowed: {_excerpt(ast.unparse(node))!r}; use {ALLOWED}")
+    return _error(f"{what} is not allowed: {_excerpt(ast.unparse(node))!r}; use {ALLOWED}")
+
+
+def _error(message: str) -> ExpressionError:
+    """Every error of the parser reads ``parse_expression: ...``, like the engine's own."""
+    return ExpressionError(f"{OP}: {message}")

@@ -6,9 +6,10 @@ depth works, and deterministic: they follow ``inputs`` in operand order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import compress, filterfalse
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from autograd.value import Value
@@ -17,7 +18,11 @@ _inputs = attrgetter("inputs")
 
 
 def topological_order(
-    root: Value, include_leaves: bool = True, skip_zero_edges: bool = False
+    root: Value,
+    include_leaves: bool = True,
+    skip_zero_edges: bool = False,
+    *,
+    stop_at: Iterable[object] = (),
 ) -> list[Value]:
     """Every node reachable from ``root``, each after all the nodes it was computed from.
 
@@ -29,16 +34,20 @@ def topological_order(
     evaluates it: ``a * b + c`` gives a, b, a*b, c, root. With
     ``skip_zero_edges=True`` an input is followed only where its local derivative
     is nonzero: the listed nodes are those that backpropagation can reach (below a
-    relu that is off, for one, no gradient flows).
+    relu that is off, for one, no gradient flows). The nodes in ``stop_at`` are
+    neither listed nor walked through: ``stop_at=layer_inputs`` lists only what
+    was built from them (a module's own nodes).
     """
     # Depth-first, listing a node once all its inputs are listed (post-order).
     # An entered node stays on the stack under a None that means "inputs done,
     # list it"; its inputs go on top. One pass with a set of entered nodes: on a
     # million nodes about twice as fast as counting each node's uses in a dict.
-    order = []
-    entered = set()
+    # The item under a None is always a node, so ``order`` holds only Values: typed
+    # with None here and cast once at the end, not checked per node in the hot loop.
+    order: list[Value | None] = []
+    entered: set[object] = set(stop_at)  # a stop counts as entered: never pushed, never listed
     is_entered = entered.__contains__
-    stack = [root]
+    stack: list[Value | None] = [root]
     while stack:
         node = stack.pop()
         if node is None:
@@ -56,4 +65,4 @@ def topological_order(
             if not include_leaves:
                 children = filter(_inputs, children)
             stack.extend(filterfalse(is_entered, children))
-    return order
+    return cast("list[Value]", order)

@@ -1,6 +1,9 @@
 """The `chainrule` command: the backpropagation lesson in a terminal, and any formula as a graph.
 
     chainrule backprop [--output-dir build/backprop] [--lr 0.4] [--format png|svg]
+                       [--x 0.1 --w1 0.15 --b1 0.4 --w2 0.45 --b2 0.65 --target 0.25]
+                       [--activation sigmoid] [--network FILE.json] [--steps N]
+                       [--json] [--quiz [--local-derivatives] [--tolerance FIGURES]]
     chainrule graph "tanh(w * x + b)" w=0.5 x=1.5 b=0.1 [-o graph.svg] [--backward]
 
 Bad input (an expression that is not allowed, a malformed NAME=NUMBER, a value
@@ -11,17 +14,35 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, NoReturn
 
-from autograd import GraphvizNotInstalled, draw_graph, topological_order
+from autograd import GraphvizNotInstalled, Value, draw_graph, topological_order
+from autograd.explain import explain
 from autograd.expression import parse_expression
+from autograd.format import format_number, text_table
+from autograd.quiz import SIGNIFICANT_FIGURES, graph_questions
 from autograd.stepthrough import write_gif, write_html
-from autograd.trace import backward_steps, format_number, steps_table, text_table
+from autograd.trace import backward_steps, steps_table
+from nn.io import write_text_atomically
 from nn.lessons import backprop
+from nn.lessons.quiz import run_quiz
+from nn.network import (
+    ACTIVATION_NAMES,
+    BuiltNetwork,
+    NetworkSpec,
+    build_network,
+    lesson_network,
+    load_network,
+    train,
+)
+from nn.svgplot import line_plot_svg
 
 USAGE_ERROR = 2
 RENDER_ERROR = 1
@@ -43,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help (0) and argparse's usage errors (2)
         return exit_request.code if isinstance(exit_request.code, int) else USAGE_ERROR
     try:
-        status = args.run(args)
+        status: int = args.run(args)
         sys.stdout.flush()  # so that a closed pipe is met here, not at interpreter exit
         return status
     except (ValueError, ArithmeticError) as error:  # ExpressionError and domain errors included
@@ -59,40 +80,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return RENDER_ERROR
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (the usage itself is in --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+LESSON_NUMBERS = (
+    ("x", backprop.X, "the input x"),
+    ("w1", backprop.W1, "the first weight"),
+    ("b1", backprop.B1, "the first bias"),
+    ("w2", backprop.W2, "the second weight"),
+    ("b2", backprop.B2, "the second bias"),
+    ("target", backprop.TARGET, "the target T"),
+)
+"""The worked example's numbers as options: (name, default, what it is)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: one subcommand per job, each with its own --help."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="chainrule",
         description="See the chain rule at work: backpropagation step by step.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    lesson = commands.add_parser(
-        "backprop",
-        help="the worked backpropagation example, with pictures",
-        description=(
-            "Run the worked example x -> sigmoid neuron -> sigmoid neuron -> E = ½(T − a2)²: "
-            "print the forward pass, every backward step, each gradient as its chain-rule "
-            "product and one gradient-descent update, and write the graph before and after "
-            "backward, a GIF and an offline HTML page that step through the backward pass."
-        ),
-    )
-    lesson.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("build/backprop"),
-        help="folder for the pictures (default: build/backprop)",
-    )
-    lesson.add_argument(
-        "--lr",
-        type=_positive_number,
-        default=backprop.LEARNING_RATE,
-        help=f"learning rate of the update (default: {backprop.LEARNING_RATE})",
-    )
-    lesson.add_argument(
-        "--format", choices=("png", "svg"), default="png", help="graph image format (default: png)"
-    )
-    lesson.set_defaults(run=run_backprop)
+    _add_backprop(commands)
 
     graph = commands.add_parser(
         "graph",
@@ -128,62 +141,214 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_backprop(args: argparse.Namespace) -> int:
-    """`chainrule backprop`: print the lesson and write its pictures."""
-    example = backprop.worked_example()
-    folder: Path = args.output_dir
-    given = ", ".join(
-        f"{value.label} = {value.data:g}"
-        for value in (example.x, example.target, example.w1, example.b1, example.w2, example.b2)
+def _add_backprop(commands: Any) -> None:
+    lesson = commands.add_parser(
+        "backprop",
+        help="the worked backpropagation example (or your own network), with pictures or a quiz",
+        description=(
+            "Run the worked example x -> sigmoid neuron -> sigmoid neuron -> E = ½(T − a2)², "
+            "or your own numbers, or any small fully connected network (--network): print the "
+            "forward pass, every backward step, each gradient as its chain-rule product and "
+            "one gradient-descent update, and write the graph before and after backward, a GIF "
+            "and an offline HTML page that step through the backward pass. --quiz asks you "
+            "each value instead; --json prints every number as one JSON object."
+        ),
     )
-    print(_heading("Backpropagation, worked example"))
-    print("x -> z1 = w1·x + b1 -> a1 = σ(z1) -> z2 = w2·a1 + b2 -> a2 = σ(z2) -> E = ½(T − a2)²")
-    print(f"given: {given}\n")
+    lesson.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("build/backprop"),
+        help="folder for the pictures (default: build/backprop)",
+    )
+    lesson.add_argument(
+        "--format", choices=("png", "svg"), default="png", help="graph image format (default: png)"
+    )
+    numbers = lesson.add_argument_group("the worked example's numbers")
+    for name, default, what in LESSON_NUMBERS:
+        numbers.add_argument(
+            f"--{name}", type=_finite_number, help=f"{what} (default: {default:g})"
+        )
+    numbers.add_argument(
+        "--activation",
+        choices=ACTIVATION_NAMES,
+        help="the activation of both neurons (default: sigmoid)",
+    )
+    lesson.add_argument(
+        "--network",
+        type=Path,
+        metavar="FILE.json",
+        help='any small fully connected network instead: {"inputs": [...], "layers": '
+        '[{"weights": [[...], ...], "biases": [...], "activation": "sigmoid"}, ...], '
+        '"targets": [...], "lr": 0.5}; weights[j] lists the weights into neuron j, one per '
+        "input; E = ½ Σ (T − a)²",
+    )
+    lesson.add_argument(
+        "--lr",
+        type=_positive_number,
+        help=f'learning rate (default: the network file\'s "lr", else {backprop.LEARNING_RATE})',
+    )
+    lesson.add_argument(
+        "--steps",
+        type=_positive_integer,
+        metavar="N",
+        help="repeat the update N times, print E after each and write E.svg, a plot of E",
+    )
+    lesson.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object instead, no pictures: {"forward": {name: value}, "E": ..., '
+        '"gradients": {"layers": [{"weights": ..., "biases": ...}]}, "updated": <a network '
+        'file>} and, with --steps, "E_history" (E after 0, 1, ..., N updates)',
+    )
+    quiz = lesson.add_argument_group("quiz")
+    quiz.add_argument(
+        "--quiz",
+        action="store_true",
+        help="work the example by hand: each forward value, each gradient, each updated "
+        "parameter is asked on one line ending in '= ?'; Enter reveals it, q quits",
+    )
+    quiz.add_argument(
+        "--local-derivatives",
+        action="store_true",
+        help="with --quiz, also ask each local derivative before the gradient it feeds",
+    )
+    quiz.add_argument(
+        "--tolerance",
+        type=_positive_integer,
+        metavar="FIGURES",
+        help=f"with --quiz, the significant figures an answer must match "
+        f"(default: {SIGNIFICANT_FIGURES})",
+    )
+    lesson.set_defaults(run=run_backprop)
+
+
+def run_backprop(args: argparse.Namespace) -> int:
+    """`chainrule backprop`: the lesson with its pictures, the quiz, or the JSON record."""
+    spec = _network_spec(args)
+    lr = args.lr or spec.lr or backprop.LEARNING_RATE
+    network = build_network(spec)
+    if args.quiz:
+        return _quiz(network, lr, args)
+    history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
+    updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
+    if args.json:
+        record = _record(network, updated, history)
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+        return 0
+    title = f"the network in {args.network}" if args.network else "worked example"
+    _print_lesson(network, lr, title)
+    written = _write_pictures(network, args.output_dir, args.format)
+    if history:
+        written.append(_print_training(history, lr, args.output_dir))
+    print(_heading("Files"))
+    width = max(len(str(path)) for path, _ in written)
+    for path, what in written:
+        print(f"{str(path).ljust(width)}  {what}")
+    return 0
+
+
+def _network_spec(args: argparse.Namespace) -> NetworkSpec:
+    """The network to run: the file of --network, or the worked example with the options'
+    numbers; a combination that cannot be meant raises UsageError."""
+    given = [f"--{name}" for name, _, _ in LESSON_NUMBERS if getattr(args, name) is not None]
+    if args.activation is not None:
+        given.append("--activation")
+    if args.quiz and (args.steps or args.json):
+        raise UsageError("--quiz asks about one update: leave out --steps and --json")
+    if not args.quiz and (args.local_derivatives or args.tolerance):
+        raise UsageError("--local-derivatives and --tolerance are for --quiz")
+    if args.network is not None:
+        if given:
+            raise UsageError(f"{given[0]} cannot be used with --network: the file gives them")
+        return load_network(args.network)
+    numbers = {
+        name: default if getattr(args, name) is None else getattr(args, name)
+        for name, default, _ in LESSON_NUMBERS
+    }
+    return lesson_network(**numbers, activation=args.activation or "sigmoid")
+
+
+def _record(network: BuiltNetwork, updated: NetworkSpec, history: list[float]) -> dict[str, object]:
+    """Every number of the run, for --json."""
+    record: dict[str, object] = {
+        "forward": network.forward(),
+        "E": network.E.data,
+        "gradients": network.gradients(),
+        "updated": updated.to_dict(),
+    }
+    if history:
+        record["E_history"] = history
+    return record
+
+
+def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
+    """The forward pass, the backward steps, each gradient's chain rule, one update."""
+    formulas = network.formulas()
+    forward = network.forward()
+    print(_heading(f"Backpropagation, {title}"))
+    if len(network.inputs) == 1 and all(len(zs) == 1 for zs in network.zs):
+        print(" -> ".join([network.inputs[0].label, *(f"{n} = {formulas[n]}" for n in forward)]))
+    print(f"given: {_given(network)}\n")
 
     print(_heading("Forward pass"))
-    rows = [
-        [name, formula, format_number(value)] for name, formula, value in example.forward_table()
-    ]
+    rows = [[name, formulas[name], format_number(value)] for name, value in forward.items()]
     print(text_table(["value", "formula", "result"], rows, numeric_columns={2}), end="\n\n")
 
     print(_heading("Backward pass, one step per node (root first)"))
     print("Each input's gradient grows by (∂E/∂node) × (∂node/∂input).")
-    print(steps_table(backward_steps(example.E)), end="\n\n")
+    print(steps_table(backward_steps(network.E)), end="\n\n")
 
+    reached = _parameters_as_reached(network)
     print(_heading("Gradients by the chain rule"))
-    for explanation in example.explanations().values():
-        print(explanation.text, end="\n\n")
+    for parameter in reached:
+        print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
 
-    print(_heading(f"Gradient descent, lr = {args.lr:g}: p ← p − lr · ∂E/∂p"))
-    updated = backprop.sgd_update(example, args.lr)
-    rows = [
-        [name, format_number(parameter.data), format_number(parameter.grad), format_number(new)]
-        for (name, parameter), new in zip(example.parameters().items(), updated.values())
-    ]
+    print(_heading(f"Gradient descent, lr = {lr:g}: p ← p − lr · ∂E/∂p"))
+    rows = [[p.label, *map(format_number, (p.data, p.grad, p.data - lr * p.grad))] for p in reached]
     print(
         text_table(["parameter", "old", "∂E/∂p", "new"], rows, numeric_columns={1, 2, 3}),
         end="\n\n",
     )
 
-    clusters = example.clusters()
-    root = example.E
-    written = [
+
+def _given(network: BuiltNetwork) -> str:
+    leaves = [*network.inputs, *network.targets, *network.parameters()]
+    return ", ".join(f"{leaf.label} = {leaf.data:g}" for leaf in leaves)
+
+
+def _parameters_as_reached(network: BuiltNetwork) -> list[Value]:
+    """The parameters in the order backpropagation reaches them: the last layer first."""
+    layers = list(zip(network.weights, network.biases))
+    return [
+        p for rows, biases in reversed(layers) for row, b in zip(rows, biases) for p in (*row, b)
+    ]
+
+
+def _write_pictures(
+    network: BuiltNetwork, folder: Path, image_format: str
+) -> list[tuple[Path, str]]:
+    """The graph before and after backward, the GIF and the page; (path, what it shows)."""
+    clusters = network.clusters()
+    root = network.E
+    forward = draw_graph(
+        root,
+        show_grads=False,
+        show_local_grads=False,
+        clusters=clusters,
+        title="Forward pass: every value computed, no gradients yet",
+    )
+    backward = draw_graph(
+        root,
+        clusters=clusters,
+        title="After backward: each grad is ∂E/∂value; edges carry local derivatives",
+    )
+    return [
         (
-            draw_graph(
-                root,
-                show_grads=False,
-                show_local_grads=False,
-                clusters=clusters,
-                title="Forward pass: every value computed, no gradients yet",
-            ).write_image(folder / f"forward.{args.format}"),
+            forward.write_image(folder / f"forward.{image_format}"),
             "the graph after the forward pass",
         ),
         (
-            draw_graph(
-                root,
-                clusters=clusters,
-                title="After backward: each grad is ∂E/∂value; edges carry local derivatives",
-            ).write_image(folder / f"backward.{args.format}"),
+            backward.write_image(folder / f"backward.{image_format}"),
             "the graph after backward: gradients and local derivatives",
         ),
         (
@@ -195,10 +360,39 @@ def run_backprop(args: argparse.Namespace) -> int:
             "the same steps as one offline page (open it in a browser)",
         ),
     ]
-    print(_heading("Files"))
-    width = max(len(str(path)) for path, _ in written)
-    for path, what in written:
-        print(f"{str(path).ljust(width)}  {what}")
+
+
+def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path, str]:
+    """E after each update, as a table and as the plot E.svg; returns the plot's entry."""
+    steps = len(history) - 1
+    print(_heading(f"Training: {steps} updates with lr = {lr:g}"))
+    rows = [[str(k), format_number(e)] for k, e in enumerate(history)]
+    print(text_table(["updates", "E"], rows, numeric_columns={0, 1}), end="\n\n")
+    svg = line_plot_svg(history, title=f"E over {steps} updates, lr = {lr:g}", x_label="updates")
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_text_atomically(folder / "E.svg", svg), "E after each update, as a plot"
+
+
+def _quiz(network: BuiltNetwork, lr: float, args: argparse.Namespace) -> int:
+    """`chainrule backprop --quiz`: ask every value of one forward, backward and update."""
+    questions = graph_questions(
+        network.E,
+        lr=lr,
+        parameters=network.parameters(),
+        formulas=network.formulas(),
+        local_derivatives=args.local_derivatives,
+    )
+    figures = args.tolerance or SIGNIFICANT_FIGURES
+    print(_heading("Quiz: work each value by hand"))
+    print(f"given: {_given(network)}, lr = {lr:g}")
+    print(f"Answers are checked to {figures} significant figures; Enter shows a value, q quits.")
+    run_quiz(
+        questions,
+        sys.stdin,
+        sys.stdout,
+        significant_figures=figures,
+        interactive=sys.stdin.isatty(),
+    )
     return 0
 
 
@@ -246,15 +440,28 @@ def _variables(assignments: Sequence[str]) -> dict[str, float]:
     return variables
 
 
-def _positive_number(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0.0):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+def _argument_type(
+    convert: Callable[[str], float], accepts: Callable[[float], bool], what: str
+) -> Callable[[str], Any]:
+    """An argparse type: ``convert(text)`` when it works and ``accepts`` the result."""
+
+    def checked(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = math.nan
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    return checked
+
+
+_finite_number = _argument_type(float, math.isfinite, "a finite number")
+_positive_number = _argument_type(
+    float, lambda value: math.isfinite(value) and value > 0.0, "a positive number"
+)
+_positive_integer = _argument_type(int, lambda value: value >= 1, "a whole number >= 1")
 
 
 def _heading(text: str) -> str:

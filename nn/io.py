@@ -44,7 +44,12 @@ def save(model: MLP, path: str | os.PathLike) -> Path:
         "architecture": model.config,
         "parameters": {name: p.data for name, p in model.named_parameters()},
     }
-    text = json.dumps(document, indent=2) + "\n"
+    return write_text_atomically(path, json.dumps(document, indent=2) + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder moved
+    into place with ``os.replace``: ``path`` holds the old file or the whole new one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING
 
-from autograd import Value, weighted_sum, weighted_sums
+from autograd import Value, topological_order, weighted_sum, weighted_sums
 from nn.activations import get_activation, softmax
 from nn.data import rng_from
 
@@ -71,21 +71,15 @@ class Module:
 def _built_between(inputs: Iterable[object], outputs: Iterable[Value]) -> list[Value]:
     """The computed nodes on the paths from ``inputs`` to ``outputs`` (one output comes last).
 
-    Walks back from the outputs, stopping at the inputs and at leaves (the
+    Walks back from each output, stopping at the inputs and at leaves (the
     parameters and constants), so what is left is what the module built.
     """
-    boundary = {id(x) for x in inputs}
-    seen: set[int] = set()
-    found = []
-    stack = list(outputs)
-    while stack:
-        node = stack.pop()
-        if id(node) in boundary or id(node) in seen or not node.inputs:
-            continue
-        seen.add(id(node))
-        found.append(node)
-        stack.extend(node.inputs)
-    found.reverse()
+    found: list[Value] = []
+    stops = set(inputs)
+    for output in outputs:
+        built = topological_order(output, include_leaves=False, stop_at=stops)
+        stops.update(built)
+        found += built
     return found
 
 
@@ -188,6 +182,8 @@ class Layer(Module):
     With ``activation="softmax"`` the neurons are linear and softmax is applied
     across their outputs. Weights are drawn from one ``random.Random(seed)`` (or
     ``rng``), neuron by neuron. ``name`` prefixes the neurons' names ("neurons.0").
+    Parameters are labelled by place: ``w[j,i]`` is neuron j's weight from input i,
+    ``b[j]`` its bias (from 1); with ``number=l`` (an MLP's layer l) ``wl[j,i]``, ``bl[j]``.
     """
 
     def __init__(
@@ -200,6 +196,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         fused: bool = True,
         name: str = "",
+        number: int | None = None,
     ) -> None:
         owner = name or "Layer"
         self.n_inputs = _count(n_inputs, owner, "n_inputs")
@@ -212,6 +209,11 @@ class Layer(Module):
             Neuron(n_inputs, per_neuron, rng=source, fused=fused, name=f"{prefix}neurons.{i}")
             for i in range(n_outputs)
         ]
+        place = "" if number is None else str(number)
+        for j, neuron in enumerate(self.neurons, 1):  # by place, so no two share a name
+            for i, weight in enumerate(neuron.weights, 1):
+                weight.label = f"w{place}[{j},{i}]"
+            neuron.bias.label = f"b{place}[{j}]"
         self.name = name
         self.fused = fused
         self._last_softmax: tuple[list[Value], list[Value]] | None = None
@@ -289,6 +291,7 @@ class MLP(Module):
                 rng=source,
                 fused=fused,
                 name=f"layers.{i}",
+                number=i + 1,
             )
             for i, (n_in, n_out) in enumerate(zip([n_inputs, *sizes], sizes))
         ]

@@ -13,6 +13,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from nn.lessons.exercises import NO_ANSWER
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 LESSONS = [
@@ -85,6 +87,14 @@ def test_every_exercise_is_checked_and_has_a_solution(runs, name):
     for i in exercises:
         assert cells[i].source.startswith("answer = None")
         printed = "".join(o.get("text", "") for o in cells[i].outputs)
-        assert printed.startswith("not yet: "), f"cell {i} printed {printed!r}"
+        assert printed == NO_ANSWER + "\n", f"cell {i} printed {printed!r}"
         assert cells[i + 1].cell_type == "markdown"
         assert "<summary>Solution</summary>" in cells[i + 1].source
+
+
+def test_the_backpropagation_quiz_shows_inline(runs):
+    notebook = runs["02_backpropagation"].result()
+    cell = next(c for c in notebook.cells if c.source.startswith("example.quiz("))
+    (output,) = cell.outputs
+    assert "application/vnd.jupyter.widget-view+json" in output.data
+    assert output.data["text/plain"].splitlines()[:2] == ["z1 = ?", "a1 = ?"]

@@ -16,10 +16,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from autograd.draw import ComputationGraph, draw_graph
-from autograd.trace import BackwardStep, backward_steps, format_number, node_names
+from autograd import checks
+from autograd.draw import ComputationGraph, DrawOptions, draw_graph
+from autograd.format import format_number
+from autograd.trace import BackwardStep, backward_steps, node_names
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 FRAME_FORMATS = ("png", "svg")
 MAX_FRAMES = 300
@@ -49,16 +55,15 @@ class Frame:
 def known_grads_per_frame(root: Value, steps: Sequence[BackwardStep]) -> list[dict[Value, float]]:
     """The gradients known in each frame: ``{root: 1.0}``, then after each step.
 
-    Step k adds its ``contributions`` (upstream * local derivative) to its
-    inputs' gradients -- the chain rule, summed over every use -- in the order
-    and arithmetic of ``Value.backward``, so the last dict holds exactly the
+    Read from the steps, which record each input's gradient after the step's
+    contribution (the chain rule, summed over every use, in the order and
+    arithmetic of ``Value.backward``): the last dict holds exactly the
     gradients that ``root.backward()`` sets on a fresh graph.
     """
     known = {root: 1.0}
     per_frame = [dict(known)]
     for step in steps:
-        for child, contribution in zip(step.inputs, step.contributions):
-            known[child] = known.get(child, 0.0) + contribution
+        known.update(zip(step.inputs, step.input_grads))
         per_frame.append(dict(known))
     return per_frame
 
@@ -78,7 +83,9 @@ def frame_title(
     )
 
 
-def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) -> list[Frame]:
+def frames(
+    root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: Unpack[DrawOptions]
+) -> list[Frame]:
     """Every frame of ``root``'s backward pass: the forward graph, then one per step.
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
@@ -91,6 +98,7 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
         raise TypeError(
             f"frames: {', '.join(given_per_frame)} is set for each frame, do not pass it"
         )
+    max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
     steps = backward_steps(root)
     last_index = len(steps)
     if last_index + 1 > max_frames:
@@ -114,13 +122,16 @@ def frames(root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: object) 
     return result
 
 
-def frame_graphs(root: Value, **draw_kwargs: object) -> list[ComputationGraph]:
+def frame_graphs(root: Value, **draw_kwargs: Unpack[DrawOptions]) -> list[ComputationGraph]:
     """The drawings of ``frames(root, **draw_kwargs)``: len(backward_steps(root)) + 1 graphs."""
     return [frame.graph for frame in frames(root, **draw_kwargs)]
 
 
 def write_frames(
-    root: Value, folder: str | os.PathLike[str], format: str = "png", **draw_kwargs: object
+    root: Value,
+    folder: str | os.PathLike[str],
+    format: str = "png",
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Path]:
     """Render every frame into ``folder`` as frame_000.png, frame_001.png, ... and return the paths.
 
@@ -128,8 +139,7 @@ def write_frames(
     of that format left by an earlier run are removed first, so the folder holds
     exactly this backward pass.
     """
-    if format not in FRAME_FORMATS:
-        raise ValueError(f"write_frames: format must be one of {FRAME_FORMATS}, got {format!r}")
+    checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
     graphs = frame_graphs(root, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -147,7 +157,10 @@ def write_frames(
 
 
 def write_gif(
-    root: Value, path: str | os.PathLike[str], duration_ms: int = 1200, **draw_kwargs: object
+    root: Value,
+    path: str | os.PathLike[str],
+    duration_ms: int = 1200,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
 
@@ -155,11 +168,8 @@ def write_gif(
     (titles and labels change), so each is centred on a white canvas as large
     as the largest frame.
     """
-    if isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms <= 0:
-        raise ValueError(
-            f"write_gif: duration_ms must be a positive int (milliseconds), got {duration_ms!r}"
-        )
-    from PIL import Image  # here, not at the top: the rest of chainrule works without Pillow
+    duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
+    from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
 
     images = [
         Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")

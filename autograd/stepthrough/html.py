@@ -15,10 +15,17 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
+from autograd import checks
+from autograd.draw import DrawOptions
+from autograd.format import format_number
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import format_number, node_names
+from autograd.trace import node_names
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 DEFAULT_TITLE = "Backpropagation, step by step"
 
@@ -76,7 +83,7 @@ def write_html(
     root: Value,
     path: str | os.PathLike[str],
     title: str = DEFAULT_TITLE,
-    **draw_kwargs: object,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the step-through of ``root``'s backward pass as one offline HTML page.
 
@@ -85,8 +92,7 @@ def write_html(
     a slider, Previous/Next buttons and the arrow keys move between them.
     ``draw_kwargs`` go to every ``draw_graph`` call. Returns the file's path.
     """
-    if not isinstance(title, str):
-        raise TypeError(f"write_html: title must be a str, got {title!r}")
+    title = checks.text(title, "write_html", "title")
     page_frames = frames(root, **draw_kwargs)
     names = node_names(root)
     sections = "\n".join(

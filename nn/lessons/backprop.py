@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, topological_order, weighted_sum
-from autograd.trace import Explanation, explain
+from autograd.explain import Explanation, explain
+from nn.lessons.quiz import Quiz, quiz
 
 X = 0.1
 W1 = 0.15
@@ -89,6 +90,12 @@ class WorkedExample:
             name: explain(self.E, parameter, formulas=FACTOR_FORMULAS)
             for name, parameter in self.parameters().items()
         }
+
+    def quiz(self, lr: float = LEARNING_RATE) -> Quiz:
+        """The lesson's quiz for a notebook cell: every forward value, gradient and updated
+        parameter in order, checked to 3 significant figures, hints with the formulas."""
+        formulas = {**FACTOR_FORMULAS, **{name: f for name, f, _ in self.forward_table()}}
+        return quiz(self.E, lr=lr, parameters=self.parameters().values(), formulas=formulas)
 
     def clusters(self) -> dict[str, list[Value]]:
         """The computed Values of each neuron, to box them in a drawing (``draw_graph``)."""
@@ -161,10 +168,11 @@ def train_worked_example(iterations: int, lr: float = LEARNING_RATE) -> list[flo
         raise ValueError(
             f"train_worked_example: iterations must be an int >= 1, got {iterations!r}"
         )
-    parameters = {"w1": W1, "b1": B1, "w2": W2, "b2": B2}
+    w1, b1, w2, b2 = W1, B1, W2, B2
     errors = []
     for _ in range(iterations):
-        example = worked_example(**parameters)
+        example = worked_example(X, w1, b1, w2, b2, TARGET)
         errors.append(example.E.data)
-        parameters = sgd_update(example, lr)
+        updated = sgd_update(example, lr)
+        w1, b1, w2, b2 = updated["w1"], updated["b1"], updated["w2"], updated["b2"]
     return errors

@@ -1,36 +1,57 @@
-"""The notebooks' exercise checker: prints "correct" or "not yet: <hint>"."""
+"""The notebooks' exercise checker: "correct", "not yet: <hint>", or "no answer yet"."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable
+from typing import TypeGuard
+
+from autograd.quiz import SIGNIFICANT_FIGURES, check_answer
+
+NO_ANSWER = "no answer yet: put yours in place of None and run the cell again"
 
 
-def check(answer: object, expected: object, hint: str, *, tolerance: float = 1e-3) -> None:
-    """Print "correct" if ``answer`` matches ``expected``, else "not yet: " and the hint.
+def check(
+    answer: object,
+    expected: object,
+    hint: str,
+    *,
+    alternatives: Iterable[object] = (),
+    significant_figures: int = SIGNIFICANT_FIGURES,
+) -> None:
+    """Print "correct" if ``answer`` matches ``expected`` or one of ``alternatives``,
+    ``NO_ANSWER`` if it is still ``None`` (the placeholder the notebooks ship with),
+    else "not yet: " and the hint.
 
-    Numbers match when they agree to ``tolerance`` relative to ``expected``
-    (1e-3: about four significant digits), or absolutely when ``expected`` is 0;
-    text matches ignoring case and surrounding spaces; True
-    and False match only themselves; other values match when equal. ``None``,
-    the placeholder of an unanswered exercise, never matches, so a notebook
-    runs top to bottom as shipped.
+    A float matches to ``significant_figures`` significant figures by the quiz's one
+    rule (``autograd.quiz.check_answer``: 0.0571 for 0.057094); an int expected
+    (a count, a label -1 or 1) only matches exactly; text matches ignoring case,
+    surrounding spaces and backticks; True and False match only themselves.
     """
-    print("correct" if _matches(answer, expected, tolerance) else f"not yet: {hint}")
-
-
-def _matches(answer: object, expected: object, tolerance: float) -> bool:
     if answer is None:
-        return False
+        print(NO_ANSWER)
+    elif any(
+        _matches(answer, accepted, significant_figures) for accepted in (expected, *alternatives)
+    ):
+        print("correct")
+    else:
+        print(f"not yet: {hint}")
+
+
+def _matches(answer: object, expected: object, significant_figures: int) -> bool:
     if isinstance(answer, bool) or isinstance(expected, bool):
         return answer is expected  # 1 == True in Python, but 1 is not a yes/no answer
-    if _is_number(answer) and _is_number(expected):
-        return math.isclose(
-            answer, expected, rel_tol=tolerance, abs_tol=tolerance if expected == 0 else 0.0
-        )
+    if isinstance(expected, int) and _is_number(answer):
+        return answer == expected
+    if isinstance(expected, float) and _is_number(answer):
+        return check_answer(repr(float(answer)), expected, significant_figures).right
     if isinstance(answer, str) and isinstance(expected, str):
-        return answer.strip().lower() == expected.strip().lower()
+        return _text(answer) == _text(expected)
     return answer == expected
 
 
-def _is_number(value: object) -> bool:
+def _text(text: str) -> str:
+    return text.strip().strip("`").strip().lower()
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -9,10 +9,10 @@ expression. matplotlib is imported inside the functions: it is an extra of the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from autograd.format import Table
 from nn.lessons.gradient_descent import Step, cost, optimal_weight
 
 if TYPE_CHECKING:
@@ -22,37 +22,6 @@ if TYPE_CHECKING:
     from nn.lessons.activations import Curve
     from nn.lessons.moons import Grid
     from nn.lessons.vanishing import TrainingCurve
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows under headers, shown as a Markdown table in a notebook and as text in a terminal.
-
-    Floats are written with ``float_format`` (".4f": 4 decimals; ".2e": scientific).
-    """
-
-    headers: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    float_format: str = ".4f"
-
-    def _cells(self) -> list[list[str]]:
-        return [[self._format(cell) for cell in row] for row in self.rows]
-
-    def _format(self, cell: object) -> str:
-        return format(cell, self.float_format) if isinstance(cell, float) else str(cell)
-
-    def _repr_markdown_(self) -> str:
-        def line(cells: Sequence[str]) -> str:
-            # A "|" inside a cell (as in |x|) would end the cell: escape it.
-            return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
-        header = [line(self.headers), "|" + "---|" * len(self.headers)]
-        return "\n".join(header + [line(row) for row in self._cells()])
-
-    def __str__(self) -> str:
-        cells = [list(self.headers), *self._cells()]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
-        return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
 
 
 def descent_table(steps: Sequence[Step], lr: float) -> Table:

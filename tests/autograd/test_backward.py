@@ -267,6 +267,16 @@ def test_topological_order_follows_evaluation_order():
     assert topological_order(root) == [a, b, product, c, root]
 
 
+def test_topological_order_stops_at_the_given_nodes():
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    product = a * b
+    total = product + c
+    root = total * product
+    assert topological_order(root, stop_at=[product]) == [c, total, root]
+    assert topological_order(root, include_leaves=False, stop_at={total}) == [product, root]
+    assert topological_order(root, stop_at=[root]) == []
+
+
 # -- size and depth ---------------------------------------------------------
 def test_a_million_deep_chain():
     """x <- x * a + b, 500,000 times: 1,000,000 computed nodes, one below the other.

@@ -1,17 +1,21 @@
 """draw_graph: local derivatives on edges, roles, clusters, escaping, determinism, rendering."""
 
 import io
+import json
 import re
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
-from autograd.draw import MAX_NODES, ROLE_COLOURS
+from autograd.draw import MAX_NODES, ROLES
+
+GOLDEN = Path(__file__).with_name("draw_golden.json")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.MULTILINE)
@@ -124,8 +128,23 @@ def test_rankdir_and_title():
     assert "rankdir=TB" in draw_graph(out, "TB").source
     assert "rankdir=LR" in draw_graph(out).source
     assert "One neuron" in svg_text(draw_graph(out, title="One neuron").pipe(format="svg"))
-    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB', got 'XY'"):
+    with pytest.raises(
+        ValueError, match=r"^draw_graph: expected rankdir to be one of 'LR', 'TB', got 'XY'$"
+    ):
         draw_graph(out, "XY")
+
+
+@pytest.mark.parametrize(
+    ("max_nodes", "error", "message"),
+    [
+        (0, ValueError, "expected max_nodes to be an int >= 1, got 0"),
+        (2.5, TypeError, "expected max_nodes to be an int, got 2.5 (float)"),
+        (True, TypeError, "expected max_nodes to be an int, got True (bool)"),
+    ],
+)
+def test_max_nodes_must_be_a_positive_int(max_nodes, error, message):
+    with pytest.raises(error, match="^" + re.escape(f"draw_graph: {message}") + "$"):
+        draw_graph(neuron_graph()[0], max_nodes=max_nodes)
 
 
 def node_line(dot, label: str) -> str:
@@ -136,13 +155,13 @@ def test_roles_are_coloured():
     out, _ = neuron_graph()
     constant = Value(2.0) * out  # an unlabelled leaf is a constant
     dot = draw_graph(constant)
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "w1")
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "b")
-    assert ROLE_COLOURS["input"] in node_line(dot, "x1")
-    assert ROLE_COLOURS["constant"] in node_line(dot, "v0")
-    assert ROLE_COLOURS["computed"] in node_line(dot, "n")
+    assert ROLES["parameter"].colour in node_line(dot, "w1")
+    assert ROLES["parameter"].colour in node_line(dot, "b")
+    assert ROLES["input"].colour in node_line(dot, "x1")
+    assert ROLES["constant"].colour in node_line(dot, "v0")
+    assert ROLES["computed"].colour in node_line(dot, "n")
     root_name = f"v{len(topological_order(constant)) - 1}"  # unlabelled: named by its index
-    assert ROLE_COLOURS["root"] in node_line(dot, root_name)
+    assert ROLES["root"].colour in node_line(dot, root_name)
     legend = dot.source[dot.source.index("label=<") :]
     for name in ("input", "parameter", "constant", "computed", "root (loss)"):
         assert f">{name}</td>" in legend
@@ -152,8 +171,8 @@ def test_parameters_can_be_named_explicitly():
     out, _ = neuron_graph()
     x1 = next(node for node in topological_order(out) if node.label == "x1")
     dot = draw_graph(out, parameters=[x1])
-    assert ROLE_COLOURS["parameter"] in node_line(dot, "x1")
-    assert ROLE_COLOURS["input"] in node_line(dot, "w1")
+    assert ROLES["parameter"].colour in node_line(dot, "x1")
+    assert ROLES["input"].colour in node_line(dot, "w1")
 
 
 def test_highlight_marks_the_node_its_op_and_the_edges_into_it():
@@ -264,7 +283,10 @@ def test_collapse_draws_one_box_per_cluster_with_its_own_weights():
     # one edge per pair of boxes, not one per use
     joined = [(tail, head) for tail, head, _ in edges(dot) if head.startswith("cluster")]
     assert len(joined) == len(set(joined)) == 3 * 3 + 3 * 3
-    svg_text(dot.pipe(format="svg"))
+    shown = svg_text(dot.pipe(format="svg"))  # dot lays it out, with every box's label
+    assert all(f"layer {layer} neuron {j}" in shown for layer in (0, 1) for j in (0, 1, 2))
+    # each box: 3 weights, the bias, 3 products, 3 sums and the tanh
+    assert shown.count("11 values") == 6 and "x1" in shown
 
 
 def test_collapse_happens_by_itself_only_when_needed_and_clusters_exist():
@@ -297,3 +319,28 @@ def test_jupyter_shows_the_graph_inline_as_svg():
     svg = draw_graph(out)._repr_image_svg_xml()
     assert isinstance(svg, str)
     assert ET.fromstring(svg.encode()).tag.endswith("svg")
+
+
+def golden_cases() -> dict[str, str]:
+    """The DOT source of each drawing option, fixed before draw_graph was split into parts."""
+    out, n = neuron_graph()
+    root, clusters = mlp_like(layers=2, width=3)
+    inputs = [node for node in topological_order(out) if node.label in ("x1", "x2")]
+    return {
+        "default": draw_graph(out).source,
+        "step": draw_graph(
+            out, highlight=n, known_grads={out: 1.0, n: 0.25}, title="Step 1\nof 2"
+        ).source,
+        "bare": draw_graph(
+            out, "TB", show_grads=False, show_local_grads=False, legend=False
+        ).source,
+        "parameters": draw_graph(out, parameters=inputs).source,
+        "clusters": draw_graph(root, clusters=clusters, highlight=[root]).source,
+        "collapsed": draw_graph(
+            root, clusters=clusters, collapse=True, highlight=root.inputs[0]
+        ).source,
+    }
+
+
+def test_dot_source_is_unchanged_for_every_option():
+    assert golden_cases() == json.loads(GOLDEN.read_text(encoding="utf-8"))

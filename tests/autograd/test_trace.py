@@ -6,17 +6,9 @@ import math
 import pytest
 
 from autograd import Value, topological_order, weighted_sum
-from autograd.trace import (
-    BackwardStep,
-    Factor,
-    backward_steps,
-    explain,
-    format_number,
-    node_names,
-    steps_markdown,
-    steps_table,
-    text_table,
-)
+from autograd.explain import Factor, explain
+from autograd.format import format_number, latex_name, text_table
+from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
 
 
 def square_plus_self(x0: float = 3.0):
@@ -64,6 +56,12 @@ def worked_example_chain(w2_0: float = 0.45):
     return error, w2
 
 
+def worked_example_activations(w2: float = 0.45) -> tuple[float, float]:
+    """a1 and a2 of worked_example_chain in plain floats."""
+    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
+    return a1, 1 / (1 + math.exp(-(w2 * a1 + 0.65)))
+
+
 GRAPHS = [square_plus_self, neuron, diamond, fused_layer, worked_example_chain]
 
 
@@ -100,6 +98,24 @@ def test_steps_follow_backward_order_and_arithmetic(build):
         assert step.contributions == tuple(step.upstream * g for g in step.local_grads)
 
 
+@pytest.mark.parametrize("build", GRAPHS)
+def test_each_step_records_its_inputs_running_gradients(build):
+    """input_grads = the sum of every contribution to that input up to this step (x * x adds
+    twice in one step), and at its last step the input's gradient from backward(), bit for bit."""
+    root, _ = build()
+    steps = backward_steps(root)
+    root.backward()
+    running: dict[Value, float] = {}
+    last_step = {child: step for step in steps for child in step.inputs}
+    for step in steps:
+        for child, contribution in zip(step.inputs, step.contributions):
+            running[child] = running.get(child, 0.0) + contribution
+        assert step.input_grads == tuple(running[child] for child in step.inputs)
+        for child, recorded in zip(step.inputs, step.input_grads):
+            if last_step[child] is step:
+                assert recorded == child.grad
+
+
 def test_a_leaf_root_has_no_steps():
     assert backward_steps(Value(1.0)) == []
     assert "no backward steps" in steps_table([])
@@ -124,13 +140,12 @@ def test_steps_table_has_one_aligned_row_per_input():
     assert len(rows) == sum(len(step.inputs) for step in steps)
     # the numbers are right-aligned: every contribution ends in the same column
     assert len({len(row) for row in rows}) == 1
-    names = node_names(root)
-    last = steps[-1]
-    assert rows[-1].split() == [
-        names[last.inputs[1]],
-        format_number(last.local_grads[1]),
-        format_number(last.contributions[1]),
-    ]
+    # the last row: x into w1 * x, local derivative w1 = 0.15, contribution dE/dz1 * w1 by the
+    # closed forms dE/dz1 = (a2 - T) a2 (1 - a2) w2 a1 (1 - a1); 4 significant digits below 0.1
+    a1, a2 = worked_example_activations()
+    contribution = (a2 - 0.25) * a2 * (1 - a2) * 0.45 * a1 * (1 - a1) * 0.15
+    assert rows[-1].split() == ["x", "0.1500", f"{contribution:.4g}"]
+    assert f"{contribution:.4g}" == "0.001532"
 
 
 def test_steps_markdown_is_a_table_with_latex_products():
@@ -196,8 +211,7 @@ def test_merged_factors_follow_the_labelled_nodes():
     (path,) = explanation.paths
     assert [f.symbol for f in path] == ["∂E/∂a2", "∂a2/∂z2", "∂z2/∂w2"]
     # independent closed forms: dE/da2 = a2 - T, da2/dz2 = a2 (1 - a2), dz2/dw2 = a1
-    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
-    a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
+    a1, a2 = worked_example_activations()
     expected = [a2 - 0.25, a2 * (1 - a2), a1]
     assert [f.value for f in path] == pytest.approx(expected, rel=1e-12)
     assert explanation.total == pytest.approx(math.prod(expected), rel=1e-12)
@@ -208,12 +222,18 @@ def test_explanation_text_shows_symbols_formulas_numbers_and_total():
     root, w2 = worked_example_chain()
     root.backward()
     explanation = explain(root, w2, formulas={"∂E/∂a2": "(a2 − T)", "∂z2/∂w2": "a1"})
-    numbers = " · ".join(format_number(f.value) for f in explanation.paths[0])
+    a1, a2 = worked_example_activations()
+    factors = [a2 - 0.25, a2 * (1 - a2), a1]  # the closed forms, each >= 0.1: 4 decimals
+    total = math.prod(factors)  # below 0.1: 4 significant digits
     assert explanation.text.splitlines() == [
         "∂E/∂w2 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2",
         "       = (a2 − T) · ∂a2/∂z2 · a1",
-        f"       = {numbers}",
-        f"       = {format_number(w2.grad)}",
+        "       = " + " · ".join(f"{factor:.4f}" for factor in factors),
+        f"       = {total:.4g}",
+    ]
+    assert explanation.text.splitlines()[2:] == [
+        "       = 0.4653 · 0.2037 · 0.6023",
+        "       = 0.05707",
     ]
     assert str(explanation) == explanation.text
 
@@ -268,3 +288,42 @@ def test_too_many_paths_raise_before_listing_them():
 )
 def test_format_number(x, shown):
     assert format_number(x) == shown
+
+
+def test_a_derivation_drops_each_line_that_repeats_the_one_before():
+    # y = 2x, one path with one factor: the symbols repeat the left-hand side and the
+    # product repeats the total, so only "= 2.0000" is left
+    x = Value(3.0, label="x")
+    y = x * 2.0
+    y.label = "y"
+    assert explain(y, x).text == "∂y/∂x = 2.0000"
+    assert explain(y, x)._repr_markdown_() == (
+        "$$\\begin{aligned}\n\\frac{\\partial y}{\\partial x} &= 2.0000\n\\end{aligned}$$"
+    )
+    # z = x * x: two paths, every line differs from the one before, the last repeats nothing
+    z = x * x
+    z.label = "z"
+    assert explain(z, x).text.splitlines() == [
+        "∂z/∂x = ∂z/∂x + ∂z/∂x",
+        "      = 3.0000 + 3.0000",
+        "      = 6.0000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "latex"),
+    [
+        ("x", "x"),
+        ("w2", "w_{2}"),
+        ("a12", "a_{12}"),
+        ("loss", "\\mathrm{loss}"),
+        ("ab12", "\\mathrm{ab12}"),
+        ("a1b", "\\text{a1b}"),
+        ("12", "\\text{12}"),
+        ("x_1", "\\text{x\\_1}"),
+        ("layer.w3", "\\text{layer.w3}"),
+        ("{&}", "\\text{\\{\\&\\}}"),
+    ],
+)
+def test_latex_names(name, latex):
+    assert latex_name(name) == latex

@@ -198,8 +198,9 @@ def test_a_new_value_is_a_float_leaf():
     x = Value(3, label="x")
     assert type(x.data) is float
     assert (x.data, x.grad, x.label, x.op, x.inputs, x.local_grads) == (3.0, 0.0, "x", "", (), ())
-    x.label = "renamed"
-    assert x.label == "renamed"
+    with pytest.raises(AttributeError):  # __slots__: a mistyped attribute is refused
+        x.gradient = 1.0
+    assert not hasattr(x, "__dict__")
 
 
 def test_repr_shows_data_grad_and_label():

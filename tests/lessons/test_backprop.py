@@ -6,7 +6,7 @@ import math
 import pytest
 
 from autograd import gradcheck
-from autograd.trace import format_number
+from autograd.format import format_number
 from nn import Neuron, squared_error
 from nn.lessons import backprop
 from nn.lessons.backprop import (

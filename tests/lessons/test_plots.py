@@ -4,11 +4,11 @@ import io
 
 import pytest
 
+from autograd.format import Table
 from nn.lessons.activations import curve
 from nn.lessons.gradient_descent import XS, ZS, descend, optimal_weight
 from nn.lessons.moons import Grid
 from nn.lessons.plots import (
-    Table,
     descent_table,
     plot_activations,
     plot_curves,
@@ -31,7 +31,7 @@ def test_table_as_markdown_escapes_pipes_and_formats_floats():
     table = Table(["name", "value"], [("|x|", 0.123456), ("n", 3)])
     assert table._repr_markdown_().splitlines() == [
         "| name | value |",
-        "|---|---|",
+        "|:---|---:|",
         "| \\|x\\| | 0.1235 |",
         "| n | 3 |",
     ]
@@ -39,11 +39,19 @@ def test_table_as_markdown_escapes_pipes_and_formats_floats():
     assert scientific._repr_markdown_().splitlines()[-1] == "| 1.23e-04 |"
 
 
-def test_table_as_text_aligns_columns():
-    assert str(Table(["a", "long"], [(1.5, "x"), (10, "yy")])).splitlines() == [
-        "     a  long",
-        "1.5000     x",
-        "    10    yy",
+def test_table_as_text_aligns_numbers_right_and_text_left():
+    assert str(Table(["a", "long"], [(1.5, "x"), (10, "yy"), (True, "z")])).splitlines() == [
+        "a       long",
+        "------  ----",
+        "1.5000  x",
+        "10      yy",
+        "True    z",
+    ]
+    assert str(Table(["a", "b"], [(1.5, 2), (10, -3)])).splitlines() == [
+        "     a   b",
+        "------  --",
+        "1.5000   2",
+        "    10  -3",
     ]
 
 

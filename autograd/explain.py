@@ -1,0 +1,195 @@
+"""Every path behind one gradient: d root / d wrt written as the chain rule does on paper.
+
+``explain(root, wrt)`` gives one product of local derivatives per path from
+``root`` down to ``wrt``, summed over the paths (``x * x + x`` reaches ``x``
+three ways), as text and as LaTeX for notebooks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from autograd.format import format_number, latex_name, latex_text
+from autograd.trace import node_names
+from autograd.value import Value
+
+MAX_PATHS = 10_000
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a chain-rule product: ``value`` = d of / d wrt, written ``symbol``."""
+
+    symbol: str
+    value: float
+    of: Value
+    wrt: Value
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """d root / d wrt as a sum over paths of products of local derivatives.
+
+    paths: one list of Factors per path from the root down to ``wrt``.
+    total: the sum over paths of each path's product; equals ``wrt.grad``
+        after ``root.backward()`` (up to rounding).
+    text: the derivation for a terminal; ``str()`` gives it, and notebooks
+        show the same derivation as LaTeX (``_repr_markdown_``).
+    """
+
+    paths: list[list[Factor]]
+    total: float
+    text: str
+    markdown: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+def explain(
+    root: Value,
+    wrt: Value,
+    *,
+    merge_unlabelled: bool = True,
+    formulas: Mapping[str, str] | None = None,
+    max_paths: int = MAX_PATHS,
+) -> Explanation:
+    """d root / d wrt by the chain rule: a sum over paths of products of local derivatives.
+
+    Each edge of the graph carries a local derivative d node / d input; a path
+    from ``root`` down to ``wrt`` contributes the product of its edges' local
+    derivatives, and d root / d wrt is the sum over all paths (one path per
+    *use*: ``x * x`` reaches ``x`` twice). With ``merge_unlabelled`` (the
+    default) the local derivatives through unlabelled intermediate nodes are
+    multiplied into one factor between labelled nodes, as on paper
+    (dE/da2 = a2 - T for E = 0.5 * (T - a2) ** 2); with False every edge is
+    its own factor. ``formulas`` maps a factor's symbol ("∂E/∂a2") to its
+    formula ("(a2 − T)"), shown as an extra line of the derivation.
+
+    Raises ValueError if ``wrt`` is not in ``root``'s graph, or if there are
+    more than ``max_paths`` paths (they are counted before any is listed).
+    """
+    names = node_names(root)
+    order = list(names)  # node_names lists the nodes in topological order
+    if wrt not in names:
+        raise ValueError(f"explain: {wrt!r} is not part of the graph of {root!r}")
+    # Paths from each node down to wrt, counted children-first (order lists inputs first).
+    paths_below: dict[Value, int] = {}
+    for node in order:
+        paths_below[node] = 1 if node is wrt else sum(paths_below[c] for c in node.inputs)
+    if paths_below[root] > max_paths:
+        raise ValueError(
+            f"explain: {paths_below[root]} paths lead from {names[root]} to {names[wrt]}, "
+            f"more than max_paths={max_paths}; explain a smaller graph, a nearer node, "
+            f"or raise max_paths"
+        )
+    paths = [
+        _factors(edges, root, wrt, names, merge_unlabelled)
+        for edges in _paths(root, wrt, paths_below)
+    ]
+    total = math.fsum(math.prod(factor.value for factor in path) for path in paths)
+    formulas = formulas or {}
+
+    text_lines = _derivation(
+        f"∂{names[root]}/∂{names[wrt]}",
+        paths,
+        total,
+        symbol=lambda factor: factor.symbol,
+        formula=lambda factor: formulas.get(factor.symbol, factor.symbol),
+        times=" · ",
+        show_formulas=bool(formulas),
+    )
+    indent = " " * len(text_lines[0])
+    text = "\n".join(
+        [f"{text_lines[0]} = {text_lines[1]}", *(f"{indent} = {line}" for line in text_lines[2:])]
+    )
+
+    def fraction(of: Value, by: Value) -> str:
+        return f"\\frac{{\\partial {latex_name(names[of])}}}{{\\partial {latex_name(names[by])}}}"
+
+    latex_lines = _derivation(
+        fraction(root, wrt),
+        paths,
+        total,
+        symbol=lambda factor: fraction(factor.of, factor.wrt),
+        formula=lambda factor: (
+            f"\\text{{{latex_text(formulas[factor.symbol])}}}"
+            if factor.symbol in formulas
+            else fraction(factor.of, factor.wrt)
+        ),
+        times=" \\cdot ",
+        show_formulas=bool(formulas),
+    )
+    markdown = (
+        "$$\\begin{aligned}\n"
+        + " \\\\\n".join(
+            f"{latex_lines[0] if i == 0 else ''} &= {line}"
+            for i, line in enumerate(latex_lines[1:])
+        )
+        + "\n\\end{aligned}$$"
+    )
+    return Explanation(paths, total, text, markdown)
+
+
+def _paths(
+    root: Value, wrt: Value, paths_below: Mapping[Value, int]
+) -> list[tuple[tuple[Value, Value, float], ...]]:
+    """Every path root -> wrt as edges (node, input, local derivative), first inputs first."""
+    complete = []
+    stack: list[tuple[Value, tuple[tuple[Value, Value, float], ...]]] = [(root, ())]
+    while stack:
+        node, edges = stack.pop()
+        if node is wrt:
+            complete.append(edges)
+            continue
+        for child, local in reversed(list(zip(node.inputs, node.local_grads))):
+            if paths_below[child]:
+                stack.append((child, (*edges, (node, child, local))))
+    return complete
+
+
+def _factors(
+    edges: Sequence[tuple[Value, Value, float]],
+    root: Value,
+    wrt: Value,
+    names: Mapping[Value, str],
+    merge_unlabelled: bool,
+) -> list[Factor]:
+    """One path's factors: a factor ends at each labelled node (every node without merging)."""
+    factors = []
+    start, product = root, 1.0
+    for _, child, local in edges:
+        product *= local
+        if child is wrt or child.label or not merge_unlabelled:
+            factors.append(Factor(f"∂{names[start]}/∂{names[child]}", product, start, child))
+            start, product = child, 1.0
+    return factors
+
+
+def _derivation(
+    lhs: str,
+    paths: list[list[Factor]],
+    total: float,
+    *,
+    symbol: Callable[[Factor], str],
+    formula: Callable[[Factor], str],
+    times: str,
+    show_formulas: bool,
+) -> list[str]:
+    """``lhs`` and the right-hand sides of its derivation: the factors' symbols, their
+    formulas, their numbers, the total -- a sum over paths of products -- each line
+    dropped where it repeats the one before."""
+
+    def sum_of_products(term: Callable[[Factor], str]) -> str:
+        return " + ".join(times.join(term(factor) for factor in path) or "1" for path in paths)
+
+    lines = [lhs, sum_of_products(symbol)]
+    if show_formulas:
+        lines.append(sum_of_products(formula))
+    lines += [sum_of_products(lambda factor: format_number(factor.value)), format_number(total)]
+    return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]

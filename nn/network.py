@@ -1,0 +1,388 @@
+"""A small fully connected network from a JSON file: the teacher's own example.
+
+The file (``weights[j]`` lists the weights into neuron j of the layer, one per
+input, in input order; ``"lr"`` is optional)::
+
+    {"inputs": [1.0, 0.5],
+     "layers": [{"weights": [[0.1, -0.2], [0.4, 0.3]], "biases": [0.0, 0.1],
+                 "activation": "sigmoid"},
+                {"weights": [[0.5, -0.6]], "biases": [0.2], "activation": "sigmoid"}],
+     "targets": [1.0], "lr": 0.5}
+
+Layer l (1 for the first) computes z_l[j] = Σ_i w_l[j,i] · a_{l−1}[i] + b_l[j] and
+a_l[j] = f_l(z_l[j]) with a_0 = x; the error is E = ½ Σ_k (T[k] − a_L[k])².
+Nodes are named by place: ``w2[1,2]`` is the weight into neuron 1 of layer 2
+from its input 2, ``b2[1]``, ``z2[1]`` and ``a2[1]`` that neuron's bias, sum and
+output, ``x1``, ``x2`` the inputs and ``T1`` the target (all counted from 1). A
+network one neuron wide throughout reads like the lesson: x, w1, b1, z1, a1, ..., T, E.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograd import Value, topological_order, weighted_sum
+from nn.activations import ACTIVATIONS, get_activation
+from nn.losses import squared_error
+
+ACTIVATION_NAMES = tuple(name for name in ACTIVATIONS if name != "softmax")
+"""Activations a network file may use (softmax is not a per-neuron function)."""
+
+DERIVATIVE_FORMULAS = {
+    "sigmoid": "{a} (1 − {a})",
+    "tanh": "1 − {a}²",
+    "relu": "1 if {z} > 0, else 0",
+    "leaky_relu": "1 if {z} > 0, else 0.01",
+    "step": "0",
+    "linear": "1",
+}
+"""∂a/∂z for each activation, over the names of a and z."""
+
+
+class NetworkFileError(ValueError):
+    """A network file that cannot be used: the message names the field and its value."""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: ``weights[j][i]`` into neuron j from input i, ``biases[j]``, an activation."""
+
+    weights: tuple[tuple[float, ...], ...]
+    biases: tuple[float, ...]
+    activation: str
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """The numbers of a network file; ``to_dict()`` writes it back in the same shape."""
+
+    inputs: tuple[float, ...]
+    layers: tuple[LayerSpec, ...]
+    targets: tuple[float, ...]
+    lr: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The network as a network file's JSON object (``lr`` left out when None)."""
+        data: dict[str, object] = {
+            "inputs": list(self.inputs),
+            "layers": [
+                {
+                    "weights": [list(row) for row in layer.weights],
+                    "biases": list(layer.biases),
+                    "activation": layer.activation,
+                }
+                for layer in self.layers
+            ],
+            "targets": list(self.targets),
+        }
+        if self.lr is not None:
+            data["lr"] = self.lr
+        return data
+
+
+def lesson_network(
+    x: float, w1: float, b1: float, w2: float, b2: float, target: float, activation: str
+) -> NetworkSpec:
+    """The lesson's 1-1-1 network with these numbers and one activation for both neurons."""
+    return parse_network(
+        {
+            "inputs": [x],
+            "layers": [
+                {"weights": [[w1]], "biases": [b1], "activation": activation},
+                {"weights": [[w2]], "biases": [b2], "activation": activation},
+            ],
+            "targets": [target],
+        }
+    )
+
+
+def load_network(path: Path) -> NetworkSpec:
+    """Read and check a network file; any problem is a NetworkFileError naming the field."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise NetworkFileError(f"cannot read network file {str(path)!r}: {error}") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, NetworkFileError) as error:
+        raise NetworkFileError(f"{path}: not valid JSON: {error}") from None
+    try:
+        return parse_network(data)
+    except NetworkFileError as error:
+        raise NetworkFileError(f"{path}: {error}") from None
+
+
+def _no_constant(name: str) -> float:
+    raise NetworkFileError(f"{name} is not a number a network can use")
+
+
+def parse_network(data: object) -> NetworkSpec:
+    """A network file's JSON object, checked: every field present, every number finite,
+    each layer's weights one per input; else a NetworkFileError naming the field."""
+    fields = _object(data, "the network file", ("inputs", "layers", "targets"), ("lr",))
+    inputs = _numbers(fields["inputs"], "inputs")
+    layers: list[LayerSpec] = []
+    width = len(inputs)
+    for index, layer in enumerate(_list(fields["layers"], "layers")):
+        where = f"layers[{index}]"
+        layer_fields = _object(layer, where, ("weights", "biases", "activation"), ())
+        rows = _list(layer_fields["weights"], f"{where}.weights")
+        weights = tuple(_numbers(row, f"{where}.weights[{j}]", width) for j, row in enumerate(rows))
+        biases = _numbers(layer_fields["biases"], f"{where}.biases", len(weights))
+        activation = layer_fields["activation"]
+        if activation not in ACTIVATION_NAMES:
+            raise NetworkFileError(
+                f"expected {where}.activation to be one of {', '.join(ACTIVATION_NAMES)}, "
+                f"got {_shown(activation)}"
+            )
+        layers.append(LayerSpec(weights, biases, str(activation)))
+        width = len(weights)
+    targets = _numbers(fields["targets"], "targets", width)
+    lr = fields.get("lr")
+    if lr is not None:
+        lr = _number(lr, "lr")
+        if lr <= 0:
+            raise NetworkFileError(f"expected lr to be a number > 0, got {_shown(lr)}")
+    return NetworkSpec(inputs, tuple(layers), targets, lr)
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+
+
+def _jsonable(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _object(
+    data: object, where: str, required: Sequence[str], optional: Sequence[str]
+) -> Mapping[str, object]:
+    if not isinstance(data, dict):
+        raise NetworkFileError(f"expected {where} to be a JSON object {{...}}, got {_shown(data)}")
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise NetworkFileError(f"{where} has no {missing[0]!r} field")
+    unknown = [name for name in data if name not in (*required, *optional)]
+    if unknown:
+        allowed = ", ".join(repr(name) for name in (*required, *optional))
+        raise NetworkFileError(f"{where} has an unknown field {unknown[0]!r} (known: {allowed})")
+    return data
+
+
+def _list(value: object, where: str) -> list[object]:
+    if not isinstance(value, list) or not value:
+        raise NetworkFileError(f"expected {where} to be a non-empty list, got {_shown(value)}")
+    return value
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NetworkFileError(f"expected {where} to be a number, got {_shown(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise NetworkFileError(f"expected {where} to be a finite number, got {_shown(value)}")
+    return number
+
+
+def _numbers(value: object, where: str, length: int | None = None) -> tuple[float, ...]:
+    items = _list(value, where)
+    if length is not None and len(items) != length:
+        raise NetworkFileError(
+            f"expected {where} to have {length} numbers ({_what(where)}), "
+            f"got {len(items)}: {_shown(value)}"
+        )
+    return tuple(_number(item, f"{where}[{i}]") for i, item in enumerate(items))
+
+
+def _what(where: str) -> str:
+    if where == "targets":
+        return "one per output neuron"
+    if where.endswith(".biases"):
+        return "one per neuron: one per row of weights"
+    return "one per input of the layer"
+
+
+@dataclass(frozen=True, eq=False)
+class BuiltNetwork:
+    """A network's graph after the forward pass and ``E.backward()``.
+
+    weights[l][j][i], biases[l][j], zs[l][j] and activations[l][j] are layer l's
+    Values (l, j, i counted from 0 here, named from 1); ``E`` is the root.
+    """
+
+    spec: NetworkSpec
+    inputs: tuple[Value, ...]
+    weights: tuple[tuple[tuple[Value, ...], ...], ...]
+    biases: tuple[tuple[Value, ...], ...]
+    zs: tuple[tuple[Value, ...], ...]
+    activations: tuple[tuple[Value, ...], ...]
+    targets: tuple[Value, ...]
+    E: Value
+
+    def parameters(self) -> list[Value]:
+        """Every weight and bias, layer by layer, each neuron's weights then its bias."""
+        return [
+            parameter
+            for rows, biases in zip(self.weights, self.biases)
+            for row, bias in zip(rows, biases)
+            for parameter in (*row, bias)
+        ]
+
+    def forward(self) -> dict[str, float]:
+        """Each named computed node -> its value, layer by layer (z then a), E last."""
+        values = {
+            node.label: node.data
+            for zs, activations in zip(self.zs, self.activations)
+            for pair in zip(zs, activations)
+            for node in dict.fromkeys(pair)  # a linear neuron's a is its z
+        }
+        return {**values, "E": self.E.data}
+
+    def gradients(self) -> dict[str, list[dict[str, object]]]:
+        """∂E/∂w and ∂E/∂b in the network file's shape: {"layers": [{"weights", "biases"}]}."""
+        return {
+            "layers": [
+                {
+                    "weights": [[w.grad for w in row] for row in rows],
+                    "biases": [b.grad for b in biases],
+                }
+                for rows, biases in zip(self.weights, self.biases)
+            ]
+        }
+
+    def updated(self, lr: float) -> NetworkSpec:
+        """The network after one step of gradient descent, p ← p − lr · ∂E/∂p (a new spec)."""
+        layers = tuple(
+            LayerSpec(
+                tuple(tuple(w.data - lr * w.grad for w in row) for row in rows),
+                tuple(b.data - lr * b.grad for b in biases),
+                layer.activation,
+            )
+            for layer, rows, biases in zip(self.spec.layers, self.weights, self.biases)
+        )
+        return NetworkSpec(self.spec.inputs, layers, self.spec.targets, self.spec.lr)
+
+    def formulas(self) -> dict[str, str]:
+        """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
+        ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
+        formulas: dict[str, str] = {}
+        below = self.inputs
+        for layer, rows, biases, zs, activations in zip(
+            self.spec.layers, self.weights, self.biases, self.zs, self.activations
+        ):
+            for row, bias, z, a in zip(rows, biases, zs, activations):
+                terms = [f"{w.label}·{x.label}" for w, x in zip(row, below)]
+                formulas[z.label] = " + ".join([*terms, bias.label])
+                formulas[f"∂{z.label}/∂{bias.label}"] = "1"
+                for w, x in zip(row, below):
+                    formulas[f"∂{z.label}/∂{w.label}"] = x.label
+                    formulas[f"∂{z.label}/∂{x.label}"] = w.label
+                if a is not z:
+                    function = "σ" if layer.activation == "sigmoid" else layer.activation
+                    formulas[a.label] = f"{function}({z.label})"
+                    derivative = DERIVATIVE_FORMULAS[layer.activation]
+                    formulas[f"∂{a.label}/∂{z.label}"] = derivative.format(a=a.label, z=z.label)
+            below = activations
+        errors = [f"({t.label} − {a.label})²" for t, a in zip(self.targets, below)]
+        formulas["E"] = f"½({' + '.join(errors)})" if len(errors) > 1 else f"½{errors[0]}"
+        for t, a in zip(self.targets, below):
+            formulas[f"∂E/∂{a.label}"] = f"({a.label} − {t.label})"
+        return formulas
+
+    def clusters(self) -> dict[str, list[Value]]:
+        """Each neuron's computed Values, to box them in a drawing ("layer 2, neuron 1";
+        "neuron 2" in a chain)."""
+        seen: set[Value] = set()
+        found = {}
+        for zs, activations in zip(self.zs, self.activations):
+            for z, a in zip(zs, activations):
+                nodes = [n for n in topological_order(a, include_leaves=False) if n not in seen]
+                seen.update(nodes)
+                layer, _, neuron = z.label[1:].rstrip("]").partition("[")
+                found[f"layer {layer}, neuron {neuron}" if neuron else f"neuron {layer}"] = nodes
+        return found
+
+
+def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwork:
+    """The network's graph, forward pass and ``E.backward()``; nodes named by place.
+
+    ``fused=False`` builds each z from ``*`` and ``+`` (every product in a drawing),
+    ``fused=True`` as one ``w·x+b`` node; the numbers are the same. By default a
+    chain (the lesson's shape) is built op by op and a wider network fused, so
+    its drawing stays one node per neuron's sum.
+    """
+    chain = len(spec.inputs) == 1 and all(len(layer.biases) == 1 for layer in spec.layers)
+    fused = not chain if fused is None else fused
+
+    def place(letter: str, layer: int | None, *indices: int) -> str:
+        if layer is None:  # an input or a target: x1, x2, T1 (x and T in a chain)
+            return letter if chain else f"{letter}{indices[0]}"
+        return f"{letter}{layer}" if chain else f"{letter}{layer}[{','.join(map(str, indices))}]"
+
+    inputs = tuple(Value(x, place("x", None, i)) for i, x in enumerate(spec.inputs, 1))
+    below: tuple[Value, ...] = inputs
+    weights, biases, zs, activations = [], [], [], []
+    for number, layer in enumerate(spec.layers, 1):
+        rows = tuple(
+            tuple(Value(w, place("w", number, j, i)) for i, w in enumerate(row, 1))
+            for j, row in enumerate(layer.weights, 1)
+        )
+        layer_biases = tuple(Value(b, place("b", number, j)) for j, b in enumerate(layer.biases, 1))
+        activate = get_activation(layer.activation).fn
+        layer_zs, layer_as = [], []
+        for j, (row, bias) in enumerate(zip(rows, layer_biases), 1):
+            z = _weighted_sum(row, below, bias, fused)
+            z.label = place("z", number, j)
+            a = activate(z)
+            if a is not z:
+                a.label = place("a", number, j)
+            layer_zs.append(z)
+            layer_as.append(a)
+        weights.append(rows)
+        biases.append(layer_biases)
+        zs.append(tuple(layer_zs))
+        activations.append(tuple(layer_as))
+        below = tuple(layer_as)
+    targets = tuple(Value(t, place("T", None, k)) for k, t in enumerate(spec.targets, 1))
+    error = squared_error(list(below), list(targets))
+    error.label = "E"
+    error.backward()
+    return BuiltNetwork(
+        spec,
+        inputs,
+        tuple(weights),
+        tuple(biases),
+        tuple(zs),
+        tuple(activations),
+        targets,
+        error,
+    )
+
+
+def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fused: bool) -> Value:
+    if fused:
+        return weighted_sum(row, inputs, bias)
+    z = row[0] * inputs[0] + bias  # weighted_sum's order, so both give the same floats
+    for w, x in zip(row[1:], inputs[1:]):
+        z = z + w * x
+    return z
+
+
+def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltNetwork]:
+    """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
+    updates, and the network built from the last update (its E is the last of them)."""
+    network = build_network(spec)
+    history = [network.E.data]
+    for _ in range(steps):
+        network = build_network(network.updated(lr))
+        history.append(network.E.data)
+    return history, network
