@@ -22,6 +22,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 from string import Template
+from typing import Any
 
 SOURCE = Path(__file__).resolve().parent
 CHECKOUT = SOURCE.parent
@@ -156,6 +157,7 @@ def build_lessons(out: Path) -> None:
         NotebookClient(
             notebook, timeout=NOTEBOOK_TIMEOUT, resources={"metadata": {"path": str(source.parent)}}
         ).execute()
+        _replace_widgets(notebook)
         body, _ = exporter.from_notebook_node(notebook)
         title = _notebook_title(notebook, source.stem)
         name = f"{source.stem}.html"
@@ -174,9 +176,28 @@ def build_lessons(out: Path) -> None:
     (lessons / "index.html").write_text(page("Lessons", main, "lessons/index.html"))
 
 
-def _notebook_title(notebook: object, fallback: str) -> str:
+WIDGET = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = (
+    '<p class="note">Here Jupyter shows interactive widgets (the quiz\'s answer boxes). '
+    'On this site the <a href="../playground.html?quiz=1">Playground\'s quiz</a> asks the '
+    "same kind of questions; in a terminal, <code>chainrule backprop --quiz</code>.</p>"
+)
+
+
+def _replace_widgets(notebook: Any) -> None:
+    """Put a note where a cell's output is an ipywidgets view: a static page has no kernel
+    to run the widgets, and their bare script would fail."""
+    import nbformat
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and any(WIDGET in o.get("data", {}) for o in cell.outputs):
+            note = {"text/html": WIDGET_NOTE}
+            cell.outputs = [nbformat.v4.new_output("display_data", data=note)]  # type: ignore[no-untyped-call]
+
+
+def _notebook_title(notebook: Any, fallback: str) -> str:
     """The first Markdown heading of a notebook."""
-    for cell in notebook.cells:  # type: ignore[attr-defined]
+    for cell in notebook.cells:
         if cell.cell_type == "markdown":
             heading = re.search(r"^#+\s+(.+)$", cell.source, re.MULTILINE)
             if heading:

@@ -5,7 +5,8 @@ and imports this module; each page request is ``dispatch(name, json_arguments)``
 which calls one of the functions in ``REQUESTS`` and returns its result as JSON.
 Nothing here re-implements the engine: formulas go through
 ``autograd.parse_expression``, gradients through ``backward()``, the step-through
-through ``autograd.stepthrough.frames``, the quiz through ``autograd.quiz.check_answer``,
+through ``autograd.stepthrough.frames``, the quiz through ``autograd.quiz`` (its questions
+from ``graph_questions``, checked by ``check_answer``),
 training through ``nn.fit``. A user's mistake (a bad formula, a bad number) comes
 back as ``{"error": message}``, shown on the page; anything else is a bug and raises.
 
@@ -25,9 +26,10 @@ from typing import Any
 
 from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
-from autograd.quiz import check_answer, parse_number
+from autograd.format import format_number
+from autograd.quiz import Question, graph_questions, parse_number
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import format_number, node_names
+from autograd.trace import node_names
 from nn import MLP, SGD, fit, make_circles, make_moons, make_xor, squared_error
 from nn.lessons.backprop import sgd_update, worked_example
 
@@ -42,22 +44,15 @@ ROOT_NAME = "f"
 
 
 @dataclass
-class Question:
-    """One quiz box: d root / d input after backward step ``step`` (a partial sum if used again)."""
-
-    step: int
-    quantity: str
-    expected: float
-    hint: str
-    tries: int = 0
-
-
-@dataclass
 class Playground:
+    """The formula on the page: its graph, its frames, the quiz's questions (by quantity)
+    and the wrong answers given to each so far."""
+
     root: Value
     leaves: dict[str, Value]
     frames: list[Frame]
-    questions: dict[str, Question] = field(default_factory=dict)
+    questions: dict[str, Question]
+    tries: dict[str, int] = field(default_factory=dict)
 
 
 _playground: Playground | None = None
@@ -112,7 +107,10 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
         too_big = ""
     except ValueError as error:  # too many steps to show one picture each
         steps, too_big = [], str(error)
-    _playground = Playground(root, leaves, steps)
+    # The quiz: each variable's gradient, asked at the step that completes it.
+    questions = graph_questions(root, parameters=list(leaves.values()))
+    by_quantity = {q.quantity: q for q in questions if q.kind == "backward"}
+    _playground = Playground(root, leaves, steps, by_quantity)
     shown_frames = [_frame_record(root, frame, steps, rankdir) for frame in steps]
     return {
         "formula": formula,
@@ -129,39 +127,22 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
 
 
 def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -> dict[str, Any]:
-    """A frame for the page: its title and DOT source, and in quiz mode its questions and
-    the drawing to show while they are open (the gradients of this step still "?")."""
+    """A frame for the page: its title and DOT source, and in quiz mode the questions its
+    step answers and the drawing to show while they are open (those gradients still "?")."""
     assert _playground is not None
-    record: dict[str, Any] = {"title": frame.title, "dot": frame.graph.source, "questions": []}
-    step = frame.step
-    if step is None:
-        return record
-    names = node_names(root)
-    root_name = names[root]
-    before = steps[frame.index - 1].known_grads
-    for child, local in zip(step.inputs, step.local_grads):
-        if not (child.inputs or child.label):
-            continue  # a number constant: nobody asks for its gradient
-        quantity = f"∂{root_name}/∂{names[child]}"
-        key = f"{frame.index}:{quantity}"
-        if key in _playground.questions:
-            continue  # x * x: one box for both edges, expecting their sum
-        node_name = names[step.node]
-        hint = (
-            f"{quantity} = ∂{root_name}/∂{node_name} · ∂{node_name}/∂{names[child]}: "
-            f"∂{root_name}/∂{node_name} = {format_number(step.upstream)} (the upstream "
-            f"gradient) and ∂{node_name}/∂{names[child]} = {format_number(local)}"
-        )
-        if child in before:
-            hint += f"; add the {format_number(before[child])} it already had from another use"
-        _playground.questions[key] = Question(frame.index, quantity, frame.known_grads[child], hint)
-        record["questions"].append({"key": key, "quantity": quantity})
-    if record["questions"]:
+    questions = [
+        {"key": q.quantity, "quantity": q.quantity, "prompt": q.prompt}
+        for q in _playground.questions.values()
+        if q.step == frame.index
+    ]
+    record: dict[str, Any] = {"title": frame.title, "dot": frame.graph.source}
+    record["questions"] = questions
+    if questions and frame.step is not None:
         record["question_dot"] = draw_graph(
             root,
             rankdir,
-            highlight=step.node,
-            known_grads=before,
+            highlight=frame.step.node,
+            known_grads=steps[frame.index - 1].known_grads,
             title=frame.title + ": your turn",
         ).source
     return record
@@ -176,10 +157,10 @@ def check(key: str, answer: str) -> dict[str, Any]:
     if _playground is None or key not in _playground.questions:
         raise ValueError(f"check: no open question {key!r}; compute a formula first")
     question = _playground.questions[key]
-    verdict = check_answer(answer, question.expected)
-    if verdict.status in ("wrong", "invalid"):
-        question.tries += 1
-    revealed = verdict.status == "empty" or (not verdict.right and question.tries >= TRIES)
+    verdict = question.check(answer)
+    tries = _playground.tries.get(key, 0) + (verdict.status in ("wrong", "invalid"))
+    _playground.tries[key] = tries
+    revealed = verdict.status == "empty" or (not verdict.right and tries >= TRIES)
     message = f"{question.quantity}: {verdict.message}"
     if verdict.status in ("wrong", "invalid") and not revealed:
         message += f". Hint: {question.hint}"
@@ -191,7 +172,7 @@ def check(key: str, answer: str) -> dict[str, Any]:
         "revealed": revealed,
         "done": verdict.right or revealed,
         "message": message,
-        "tries": question.tries,
+        "tries": tries,
     }
 
 

@@ -102,8 +102,21 @@ export async function drawGraph(container, dot) {
   }
   container.replaceChildren(tools, canvas);
   fit();
+  followHighlight(canvas, svg);
   new ResizeObserver(() => zoom === null && fit()).observe(container);
   return svg;
+}
+
+const HIGHLIGHT = "#ea580c"; // autograd.draw's colour for the node a step processes
+
+/** Scroll a graph that pans so that the node being processed is in view (on a phone). */
+function followHighlight(canvas, svg) {
+  const node = svg.querySelector(`g.node [stroke="${HIGHLIGHT}"]`);
+  if (!node) return;
+  const box = node.getBoundingClientRect();
+  const view = canvas.getBoundingClientRect();
+  canvas.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  canvas.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
 }
 
 /** A line chart of `values` (one per step) on a canvas, y from 0 (or the minimum) to the maximum. */

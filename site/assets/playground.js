@@ -107,9 +107,9 @@ async function showFrame(index) {
   open[0] && quiz.querySelector("input").focus({ preventScroll: true });
 }
 
-function questionRow({ key, quantity }) {
+function questionRow({ key, quantity, prompt }) {
   const row = element("div", "", { class: "question" });
-  const label = element("label", `${quantity} = ?`);
+  const label = element("label", prompt);
   const box = element("input", "", {
     type: "text",
     inputmode: "decimal",

@@ -204,23 +204,29 @@ def test_stepping_through_the_backward_pass(visit):
 def test_quiz_one_step_right_and_one_wrong_with_a_hint(visit):
     page = visit.open(SHARED + "&quiz=1")
     feedback = page.locator("#quiz-feedback[role=status]")
-    page.get_by_role("button", name="Next step").click()
-    box = page.locator("[data-quantity]").first
-    assert box.get_attribute("data-quantity").startswith("∂f/∂")
     x, w, b = 0.5, -1.2, 0.3
-    slope = 1 - math.tanh(w * x + b) ** 2  # step 1: back through tanh
+    slope = 1 - math.tanh(w * x + b) ** 2
+    for _ in range(2):  # step 2, back through +, completes ∂f/∂b
+        page.get_by_role("button", name="Next step").click()
+    box = page.locator("[data-quantity='∂f/∂b']")
     box.fill(f"{slope:.3g}")
     box.press("Enter")
     page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'right'")
     assert "right" in feedback.inner_text()
-    page.get_by_role("button", name="Next step").click()
-    box = page.locator("[data-quantity]").first
+    page.get_by_role("button", name="Next step").click()  # step 3, back through *
+    box = page.locator("[data-quantity='∂f/∂w']")
     box.fill("123")
     box.press("Enter")
     page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'wrong'")
     text = feedback.inner_text()
-    assert "not 123" in text and "Hint:" in text and f"{slope:.4f}" in text
+    assert "not 123" in text and "Hint: ∂f/∂w =" in text
     assert page.locator("[data-quantity]").count() == 2  # the wrong box stays open
+    page.locator("[data-quantity='∂f/∂x']").fill(f"{slope * w:.3g}")
+    page.locator("[data-quantity='∂f/∂x']").press("Enter")
+    page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'right'")
+    box.fill(f"{slope * x:.4f}")
+    box.press("Enter")
+    page.wait_for_function("document.getElementById('score').textContent === 'score: 2/3'")
 
 
 def test_a_bad_formula_or_value_is_a_clear_message(visit):
