@@ -3,7 +3,8 @@
 Prints the size of build/site, how long the first page (a shared playground link, cold
 cache) takes to be usable in headless Chromium from 127.0.0.1, how long a new formula's
 graph takes after that (timed inside the page), and a training step of the 2-16-16-1 MLP
-on 100 points in the worker, beside the same step in CPython in this process.
+on 100 points in the worker (the page's round trip), beside the same request in CPython
+in this process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from nn import MLP, SGD, fit, make_moons
+from tests.site import load
 from tests.site.test_site import SHARED, SITE, QuietHandler
 
 RUNS = 3
@@ -36,13 +37,12 @@ NEW_FORMULA = """() => new Promise((resolve) => {
 
 
 def cpython_step_ms(steps: int = 20) -> float:
-    """Milliseconds per full-batch step of nn.fit on the same model and data, in CPython."""
-    X, labels = make_moons(100, seed=0)
-    model = MLP(2, [16, 16, 1], activation="relu", seed=0)
-    optimizer = SGD(model.parameters(), 0.1)
+    """Milliseconds per step of the Train page's own request (chainrule_site.train_steps,
+    nn.fit without cycle collection) on the same model and data, in CPython."""
+    site = load("chainrule_site")
+    site.train_start("moons", "relu", "score", "16, 16", "0.1")
     started = time.perf_counter()
-    fit(model, X, [2 * y - 1 for y in labels], loss="max_margin", optimizer=optimizer,
-        epochs=steps, progress=False)  # fmt: skip
+    site.train_steps(steps)
     return 1000 * (time.perf_counter() - started) / steps
 
 
