@@ -9,9 +9,14 @@ let losses = [];
 let running = false;
 let busy = false;
 
-async function restart() {
+/** Stop the training loop and wait for the step in flight. */
+async function pause() {
   running = false;
   while (busy) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function restart() {
+  await pause();
   const settings = {
     dataset: $("dataset").value,
     activation: $("activation").value,
@@ -114,8 +119,7 @@ $("run").addEventListener("click", () => {
   if (running) loop();
 });
 $("step20").addEventListener("click", async () => {
-  running = false;
-  while (busy) await new Promise((resolve) => setTimeout(resolve, 20));
+  await pause();
   await steps(20);
 });
 $("restart").addEventListener("click", restart);

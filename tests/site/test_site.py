@@ -180,7 +180,10 @@ def test_a_shared_link_opens_computed_with_the_python_engines_gradients(visit):
     assert page.locator("[data-grad-of='w']").inner_text() == f"{slope * x:.4f}"
     page.locator("#explanation").wait_for(state="hidden")
     page.locator("tr", has_text="explain").first.get_by_role("button").click()
-    assert page.locator("#explanation").inner_text().endswith(f"= {slope * x:.4f}")
+    page.wait_for_function(  # the worker answers asynchronously
+        "end => document.getElementById('explanation').textContent.endsWith(end)",
+        arg=f"= {slope * x:.4f}",
+    )
 
 
 def test_stepping_through_the_backward_pass(visit):
@@ -195,8 +198,11 @@ def test_stepping_through_the_backward_pass(visit):
     assert page.get_by_role("button", name="Next step").is_disabled()
     x, w, b = 0.5, -1.2, 0.3
     slope = 1 - math.tanh(w * x + b) ** 2
-    graph = page.locator("#step-graph svg").text_content()
-    assert f"grad {slope * x:.4f}" in graph and f"grad {slope * w:.4f}" in graph
+    page.wait_for_function(  # the last frame's drawing: every gradient known
+        "texts => texts.every(t => document.querySelector('#step-graph svg').textContent"
+        ".includes(t))",
+        arg=[f"grad {slope * x:.4f}", f"grad {slope * w:.4f}", f"grad {slope:.4f}"],
+    )
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("document.getElementById('step-title').textContent.startsWith('Step 2')")
 
