@@ -10,7 +10,7 @@ DEMO_OUT ?= build/demo
 
 SITE_OUT ?= build/site
 
-.PHONY: demo test lint bench notebooks dist site system-graphviz system-chromium clean
+.PHONY: demo test lint bench mutate notebooks dist site system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
@@ -18,6 +18,7 @@ demo: $(VENV)/.installed-base system-graphviz
 test: $(VENV)/.installed-test system-graphviz system-chromium site
 	$(BIN)/ruff check .
 	$(BIN)/mypy autograd
+	$(BIN)/mypy --follow-imports=silent nn
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -25,6 +26,13 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.benchmarks
+
+# Mutation testing (slow, not in CI): `make mutate`, or some modules only with
+# `make mutate MUTANTS='autograd.value* autograd.graph*'`. Survivors: mutmut results.
+MUTANTS ?=
+mutate: $(VENV)/.installed-test $(VENV)/.installed-mutate system-graphviz system-chromium
+	nice $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 # JupyterLab refuses to start as root unless told; root is common in containers and CI.
 notebooks: $(VENV)/.installed-notebooks system-graphviz
@@ -46,7 +54,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build dist node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist node_modules .pytest_cache .hypothesis mutants
 
 # --- the virtualenv ----------------------------------------------------------
 # The PyPI package `autograd` shares our import name: the project lives in its

@@ -5,6 +5,7 @@ from autograd.explain import Explanation, Factor, explain
 from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
+from autograd.names import node_names
 from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
 from autograd.value import Value, weighted_sum, weighted_sums
 
@@ -21,6 +22,7 @@ __all__ = [
     "draw_graph",
     "explain",
     "gradcheck",
+    "node_names",
     "parse_expression",
     "steps_markdown",
     "steps_table",

@@ -13,9 +13,9 @@ number, although Python treats it as one: ``lr=True`` is a mistake, not 1.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from numbers import Integral, Real
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -100,6 +100,17 @@ def instance(value: object, op: str, name: str, kind: type[T] | tuple[type, ...]
         what = " or ".join(k.__name__ for k in kinds)
         raise TypeError(f"{op}: expected {name} to be {_article(what)} {what}, {_got(value)}")
     return value  # type: ignore[return-value]
+
+
+def items(value: object, op: str, name: str, what: str = "a list") -> list[Any]:
+    """``value``'s items as a new list: a list, tuple, range, numpy array or generator.
+
+    A str or bytes (a sequence of characters, never meant as a list of numbers) and a
+    value that cannot be iterated are a TypeError saying that ``name`` should be ``what``.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{op}: expected {name} to be {what}, {_got(value)}")
+    return list(value)
 
 
 def text(value: object, op: str, name: str) -> str:

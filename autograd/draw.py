@@ -21,7 +21,7 @@ from typing import Any, TypedDict, overload
 import graphviz
 
 from autograd import checks
-from autograd.trace import node_names
+from autograd.names import node_names
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -34,6 +34,7 @@ MAX_NODES = 1500
 IMAGE_FORMATS = ("png", "svg", "pdf")
 RANKDIRS = ("LR", "TB")
 FONT = "Helvetica,Arial,sans-serif"
+FIT_WIDTH = "max-width:100%;height:auto"  # CSS: never wider than the notebook cell
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ ROLES = {
     "cluster": Role("#ede9fe", "collapsed neuron"),
 }
 HIGHLIGHT_COLOUR = "#ea580c"
+# The edges into an op with two or more inputs, in operand order; each local-derivative
+# label is written in its edge's colour, so it is clear which edge it belongs to.
+EDGE_COLOURS = ("#1d4ed8", "#a21caf", "#047857", "#b45309", "#0e7490", "#4d7c0f")
 # Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3, and by place
 # w2[1,3], b2[1]) is a parameter.
 PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
@@ -119,6 +123,15 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
         output: bytes | str = super().pipe(format, encoding=encoding, **kwargs)
         return output
 
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **_: Any
+    ) -> dict[str, str]:
+        """Jupyter's inline display: the SVG, and as HTML the same SVG scaled down to the
+        cell's width (no sideways scrolling), which notebooks prefer."""
+        svg = self.pipe(format="svg", encoding="utf-8")
+        scaled = svg_element(svg).replace("<svg ", f'<svg style="{FIT_WIDTH}" ', 1)
+        return {"image/svg+xml": svg, "text/html": f'<div style="max-width:100%">{scaled}</div>'}
+
     def write_image(self, path: str | os.PathLike[str]) -> Path:
         """Render to ``path`` in the format its suffix names (.png, .svg or .pdf); return it."""
         path = Path(path)
@@ -132,6 +145,13 @@ class ComputationGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz is u
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(image)
         return path
+
+
+def svg_element(svg: str) -> str:
+    """dot's SVG document as an element to put in HTML: no XML prolog, doctype, comments or
+    ``<title>`` elements (dot's internal node ids, which would pop up as tooltips)."""
+    element = svg[svg.index("<svg") :]
+    return re.sub(r"<!--.*?-->|<title>.*?</title>", "", element, flags=re.DOTALL).strip()
 
 
 def _require_dot() -> None:
@@ -157,7 +177,7 @@ def draw_graph(
     """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
 
     Each Value is a record ``name | data | grad`` (numbers to 4 decimals), named
-    by its label or, unlabelled, ``v<i>`` -- the names ``autograd.trace`` uses.
+    as ``autograd.names.node_names`` names it (a label, a number, an expression).
     Each op is a small node between its inputs and its result; each edge into
     it is labelled with the local derivative d(result)/d(input) when
     ``show_local_grads``. Nodes are named by their position in the topological
@@ -193,13 +213,21 @@ def draw_graph(
     )
     dot = ComputationGraph(
         format="svg",
-        graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "12", "nodesep": "0.25"},
-        node_attr={"fontname": FONT, "fontsize": "11"},
-        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.6"},
+        # Compact, with text large enough for a projector or a slide: the records stack
+        # their fields, the ranks sit close.
+        graph_attr={
+            "rankdir": rankdir,
+            "fontname": FONT,
+            "fontsize": "12",
+            "nodesep": "0.2",
+            "ranksep": "0.2",
+        },
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6"},
     )
-    roles = _draw_nodes(dot, plan, look)
+    roles = _draw_nodes(dot, plan, look, rankdir)
     if plan.shown_clusters:
-        _draw_collapsed_clusters(dot, plan, look)
+        _draw_collapsed_clusters(dot, plan, look, rankdir)
         roles.add("cluster")
     _draw_edges(dot, plan, look, show_local_grads)
     caption = _caption(
@@ -293,11 +321,14 @@ class _Look:
         return [*fields, f"grad {grad}"]
 
 
-def _record(name: str, fields: list[str]) -> str:
-    return "{ " + " | ".join([escape_record_text(name), *fields]) + " }"
+def _record(name: str, fields: list[str], rankdir: str) -> str:
+    """A record label with its fields stacked: name over data over grad. (Graphviz lays out
+    a record's fields across the rank direction; braces turn them, which TB needs.)"""
+    stacked = " | ".join([escape_record_text(name), *fields])
+    return stacked if rankdir == "LR" else "{ " + stacked + " }"
 
 
-def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> set[str]:
+def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str) -> set[str]:
     """Each Value not collapsed as a record, and its op as a small node, inside its cluster's
     dashed box if it has one; returns the roles drawn (for the colour key)."""
     boxes = {
@@ -322,7 +353,7 @@ def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> set[str]:
         target = dot if index is None else boxes.get(index, dot)
         emphasis = _emphasis(node in look.highlighted)
         node_id = plan.ids[node]
-        label = _record(plan.names[node], look.value_fields(node))
+        label = _record(plan.names[node], look.value_fields(node), rankdir)
         target.node(
             node_id,
             label=label,
@@ -347,7 +378,7 @@ def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> set[str]:
     return roles
 
 
-def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look) -> None:
+def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str) -> None:
     """Each collapsed cluster as one box: its size, and data and grad of its output (the
     node used outside it, or the root) when it has exactly one."""
     outputs: dict[int, dict[Value, None]] = {index: {} for index in plan.shown_clusters}
@@ -367,7 +398,7 @@ def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look) ->
             fields += look.value_fields(next(iter(outputs[index])))
         dot.node(
             f"cluster{index}",
-            label=_record(plan.cluster_labels[index], fields),
+            label=_record(plan.cluster_labels[index], fields, rankdir),
             shape="Mrecord",
             style="filled",
             fillcolor=ROLES["cluster"].colour,
@@ -388,7 +419,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
         lit = _emphasis(node in look.highlighted, edge=True)
         if node.op and node not in collapsed:
             dot.edge(ids[node] + "_op", ids[node], **lit)
-        for child, local in zip(node.inputs, node.local_grads):
+        for position, (child, local) in enumerate(zip(node.inputs, node.local_grads)):
             tail = unit(child)
             if node in collapsed:
                 head = unit(node)
@@ -397,7 +428,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
                     dot.edge(tail, head)
                 continue
             label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
-            dot.edge(tail, ids[node] + "_op", **label, **lit)
+            dot.edge(tail, ids[node] + "_op", **label, **_input_edge_look(node, position, lit))
 
 
 draw_dot = draw_graph
@@ -417,10 +448,20 @@ def _as_set(highlight: Value | Iterable[Value] | None) -> set[Value]:
 
 
 def _emphasis(on: bool, edge: bool = False) -> dict[str, str]:
-    """Graphviz attributes that make a highlighted node or edge stand out."""
+    """Graphviz attributes that make a highlighted node or edge stand out (class "current"
+    marks it in SVG, for the step-through page to find)."""
     if not on:
         return {}
-    return {"color": HIGHLIGHT_COLOUR, "penwidth": "2.5" if edge else "3"}
+    return {"color": HIGHLIGHT_COLOUR, "penwidth": "2.5" if edge else "3", "class": "current"}
+
+
+def _input_edge_look(node: Value, position: int, lit: dict[str, str]) -> dict[str, str]:
+    """An input edge of ``node``'s op: with two or more inputs, coloured by its position, its
+    label too (lit, it stays in its colour, only thicker); with one, as ``lit`` says."""
+    if len(node.inputs) < 2:
+        return lit
+    colour = EDGE_COLOURS[position % len(EDGE_COLOURS)]
+    return {**lit, "color": colour, "fontcolor": colour}
 
 
 def _cluster_membership(
@@ -467,7 +508,9 @@ def _caption(title: str | None, *, roles: list[str], highlight: bool, local_grad
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if local_grads:
-        key.append('<td border="0">edge: local derivative ∂result/∂input</td>')
+        key.append(
+            '<td border="0">edge: local derivative ∂result/∂input, in its edge\'s colour</td>'
+        )
     rows = []
     if title:
         text = "<br/>".join(html.escape(line, quote=False) for line in title.split("\n"))

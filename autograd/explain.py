@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.format import format_number, latex_name, latex_text
-from autograd.trace import node_names
+from autograd.names import node_names, partial
 from autograd.value import Value
 
 MAX_PATHS = 10_000
@@ -96,7 +96,7 @@ def explain(
     formulas = formulas or {}
 
     text_lines = _derivation(
-        f"∂{names[root]}/∂{names[wrt]}",
+        partial(names[root], names[wrt]),
         paths,
         total,
         symbol=lambda factor: factor.symbol,
@@ -166,7 +166,7 @@ def _factors(
     for _, child, local in edges:
         product *= local
         if child is wrt or child.label or not merge_unlabelled:
-            factors.append(Factor(f"∂{names[start]}/∂{names[child]}", product, start, child))
+            factors.append(Factor(partial(names[start], names[child]), product, start, child))
             start, product = child, 1.0
     return factors
 

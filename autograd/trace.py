@@ -5,8 +5,8 @@
 ``upstream * local derivative`` to each input's gradient.
 ``steps_table`` / ``steps_markdown`` print those steps.
 
-Nodes are named by their label, or ``v<i>`` (their index in
-``topological_order(root)``) when unlabelled; ``draw_graph`` and ``explain``
+Nodes are named by ``autograd.names.node_names``: their label, or unlabelled,
+their value or expression (``0.5``, ``T − a2``); ``draw_graph`` and ``explain``
 use the same names.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from autograd.format import format_number, latex_name, markdown_table, markdown_text, text_table
 from autograd.graph import topological_order
+from autograd.names import node_names
 from autograd.value import Value
 
 
@@ -37,15 +38,6 @@ class BackwardStep:
     local_grads: tuple[float, ...]
     contributions: tuple[float, ...]
     input_grads: tuple[float, ...]
-
-
-def node_names(root: Value) -> dict[Value, str]:
-    """Each node of ``root``'s graph -> its label, or ``v<i>`` (topological index) if unlabelled."""
-    return _names(topological_order(root))
-
-
-def _names(order: Sequence[Value]) -> dict[Value, str]:
-    return {node: node.label or f"v{i}" for i, node in enumerate(order)}
 
 
 def backward_steps(root: Value) -> list[BackwardStep]:

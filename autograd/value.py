@@ -16,6 +16,7 @@ from numbers import Real
 from operator import attrgetter
 from typing import Union, cast
 
+from autograd import checks
 from autograd.graph import topological_order
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
@@ -83,6 +84,12 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    def named(self, label: str) -> Value:
+        """Set ``label`` and return this Value, to name a node as it is built:
+        ``a1 = (w1 * x + b1).sigmoid().named("a1")``."""
+        self.label = checks.text(label, "named", "label")
+        return self
+
     # -- arithmetic --------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
         """a + b;  d/da = 1,  d/db = 1."""
@@ -90,7 +97,10 @@ class Value:
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
-        """other + self (so ``sum()`` of Values works)."""
+        """other + self. ``0 + self`` (the int 0 that ``sum()`` starts from) is ``self``
+        itself: a sum of Values draws no stray ``0`` node, and every gradient is the same."""
+        if type(other) is int and other == 0:
+            return self
         return _constant(other, "+") + self
 
     def __sub__(self, other: Operand) -> Value:

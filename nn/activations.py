@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from autograd import Value
+from autograd import Value, checks
 
 LEAKY_RELU_SLOPE = 0.01
 
@@ -21,18 +22,27 @@ class StepActivationWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function and its documentation.
+    """An activation function, its documentation, and what the library needs to know of it.
 
-    name: the name used in ``activation=``; fn: Value -> Value (softmax: list -> list);
-    formula, range, derivative: the math, as text; note: when to use it.
+    name: the name used in ``activation=``; fn: Value -> Value (list -> list when
+    ``across_layer``); formula, range, derivative: the math, as text; note: when to use it.
+    across_layer: fn normalises a whole layer's outputs (softmax), so a Layer applies it
+    to its linear neurons' outputs and it can only be a layer's (an MLP's output layer's).
+    learns: a gradient passes through it (False for the step, whose derivative is 0).
+    torch_module, torch_arguments: the ``torch.nn`` class computing the same function
+    and its keyword arguments, for ``MLP.to_torch``; None: nothing to add (linear).
     """
 
     name: str
-    fn: Callable
+    fn: Callable[..., Any]
     formula: str
     range: str
     derivative: str
     note: str
+    across_layer: bool = False
+    learns: bool = True
+    torch_module: str | None = None
+    torch_arguments: tuple[tuple[str, object], ...] = ()
 
 
 def linear(x: Value) -> Value:
@@ -63,9 +73,11 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
     e^(x_j - m) with m = max x: the same value (the shift cancels) without
     overflow, e.g. for x = 1000. Returns a new list of Values.
     """
-    xs = [x if isinstance(x, Value) else Value(x) for x in values]
+    xs = [
+        x if isinstance(x, Value) else Value(x) for x in checks.items(values, "softmax", "values")
+    ]
     if not xs:
-        raise ValueError("softmax: needs at least one value, got an empty list")
+        raise ValueError("softmax: expected at least one value, got an empty list")
     largest = max(x.data for x in xs)
     exps = [(x - largest).exp() for x in xs]
     total = sum(exps[1:], start=exps[0])
@@ -82,6 +94,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "(0, 1)",
             "sigma(x) (1 - sigma(x)), at most 1/4 (at x = 0)",
             "squashes to a probability; saturates for large |x|, so gradients vanish in deep nets",
+            torch_module="Sigmoid",
         ),
         Activation(
             "tanh",
@@ -90,6 +103,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "(-1, 1)",
             "1 - tanh(x)^2, at most 1 (at x = 0)",
             "zero-centred sigmoid; saturates for large |x|",
+            torch_module="Tanh",
         ),
         Activation(
             "relu",
@@ -98,6 +112,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "[0, inf)",
             "1 for x > 0, else 0 (0 is used at x = 0)",
             "the default for hidden layers; a unit stuck at x < 0 gets no gradient",
+            torch_module="ReLU",
         ),
         Activation(
             "leaky_relu",
@@ -106,6 +121,8 @@ ACTIVATIONS: dict[str, Activation] = {
             "(-inf, inf)",
             f"1 for x > 0, else {LEAKY_RELU_SLOPE}",
             "relu that keeps a small gradient for x < 0",
+            torch_module="LeakyReLU",
+            torch_arguments=(("negative_slope", LEAKY_RELU_SLOPE),),
         ),
         Activation(
             "softmax",
@@ -114,6 +131,9 @@ ACTIVATIONS: dict[str, Activation] = {
             "each in (0, 1), summing to 1",
             "d s_i / d x_j = s_i (delta_ij - s_j)",
             "output layer of a classifier: turns scores into probabilities",
+            across_layer=True,
+            torch_module="Softmax",
+            torch_arguments=(("dim", -1),),
         ),
         Activation(
             "step",
@@ -122,6 +142,8 @@ ACTIVATIONS: dict[str, Activation] = {
             "{0, 1}",
             "0 everywhere it exists (undefined at 0)",
             "the perceptron's threshold; cannot learn by gradient descent (no gradient)",
+            learns=False,
+            torch_module="BinaryStep",  # torch has none: nn.torch defines it
         ),
         Activation(
             "linear",
@@ -135,10 +157,8 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-def get_activation(name: str) -> Activation:
-    """The Activation called ``name``; a ValueError listing the valid names otherwise."""
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; valid names: {valid}") from None
+def get_activation(name: str, op: str = "get_activation") -> Activation:
+    """The Activation called ``name``: a ValueError listing the valid names for another str,
+    a TypeError for a name that is not a str. ``op`` names the caller in the message."""
+    checks.instance(name, op, "activation", str)
+    return ACTIVATIONS[checks.one_of(name, op, "activation", ACTIVATIONS)]

@@ -237,7 +237,7 @@ def run_backprop(args: argparse.Namespace) -> int:
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
     _print_lesson(network, lr, title)
-    written = _write_pictures(network, args.output_dir, args.format)
+    written = _write_pictures(network, args.output_dir, args.format, lr)
     if history:
         written.append(_print_training(history, lr, args.output_dir))
     print(_heading("Files"))
@@ -325,10 +325,12 @@ def _parameters_as_reached(network: BuiltNetwork) -> list[Value]:
 
 
 def _write_pictures(
-    network: BuiltNetwork, folder: Path, image_format: str
+    network: BuiltNetwork, folder: Path, image_format: str, lr: float
 ) -> list[tuple[Path, str]]:
-    """The graph before and after backward, the GIF and the page; (path, what it shows)."""
+    """The graph before and after backward, the GIF and the page (both with the update
+    by ``lr``); (path, what it shows)."""
     clusters = network.clusters()
+    params = network.parameters()
     root = network.E
     forward = draw_graph(
         root,
@@ -352,12 +354,19 @@ def _write_pictures(
             "the graph after backward: gradients and local derivatives",
         ),
         (
-            write_gif(root, folder / "backprop.gif", clusters=clusters),
-            "the backward pass as an animation, one frame per step",
+            write_gif(root, folder / "backprop.gif", lr=lr, clusters=clusters, parameters=params),
+            "the backward pass and the update as an animation, one frame per step",
         ),
         (
-            write_html(root, folder / "backprop.html", clusters=clusters),
-            "the same steps as one offline page (open it in a browser)",
+            write_html(
+                root,
+                folder / "backprop.html",
+                lr=lr,
+                formulas=network.formulas(),
+                clusters=clusters,
+                parameters=params,
+            ),
+            "the same steps as one offline page, with a quiz (open it in a browser)",
         ),
     ]
 

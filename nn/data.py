@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import math
 import random
-from numbers import Real
+
+from autograd import checks
 
 Points = list[list[float]]
+
+MAX_POINTS = 1_000_000
+"""The most points a generator makes (a million take about a second): more is a typo."""
 
 
 def rng_from(seed: int | None, rng: random.Random | None, owner: str) -> random.Random:
@@ -24,22 +28,8 @@ def rng_from(seed: int | None, rng: random.Random | None, owner: str) -> random.
     if rng is not None:
         if seed is not None:
             raise ValueError(f"{owner}: give seed= or rng=, not both (seed={seed!r})")
-        if not isinstance(rng, random.Random):
-            raise TypeError(f"{owner}: rng must be a random.Random, got {type(rng).__name__}")
-        return rng
+        return checks.instance(rng, owner, "rng", random.Random)
     return random.Random(seed)
-
-
-def _check_size(n: object, owner: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
-        raise ValueError(f"{owner}: n must be an int >= {minimum}, got {n!r}")
-    return n
-
-
-def _check_noise(noise: object, owner: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not 0.0 <= noise < math.inf:
-        raise ValueError(f"{owner}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
 
 
 def line_data(
@@ -55,10 +45,9 @@ def line_data(
     With ``noise > 0`` each z gets Gaussian noise of that standard deviation.
     Returns ``(xs, zs)``, two lists of n floats; fitting z = w x recovers w ~ slope.
     """
-    n = _check_size(n, "line_data")
-    noise = _check_noise(noise, "line_data")
-    if isinstance(slope, bool) or not isinstance(slope, Real) or not math.isfinite(slope):
-        raise ValueError(f"line_data: slope must be a finite number, got {slope!r}")
+    n = checks.integer(n, "line_data", "n", minimum=1, maximum=MAX_POINTS)
+    noise = checks.number(noise, "line_data", "noise", minimum=0.0)
+    slope = checks.number(slope, "line_data", "slope")
     source = rng_from(seed, rng, "line_data")
     xs = [float(i) for i in range(1, n + 1)]
     zs = [slope * x + (source.gauss(0.0, noise) if noise else 0.0) for x in xs]
@@ -85,8 +74,8 @@ def make_moons(
     [0, pi], n // 2 points on the first moon and the rest on the second. Not
     separable by a line, easily by a small MLP. Returns ``(X, y)``.
     """
-    n = _check_size(n, "make_moons", minimum=2)
-    noise = _check_noise(noise, "make_moons")
+    n = checks.integer(n, "make_moons", "n", minimum=2, maximum=MAX_POINTS)
+    noise = checks.number(noise, "make_moons", "noise", minimum=0.0)
     source = rng_from(seed, rng, "make_moons")
     n_first = n // 2
     n_second = n - n_first
@@ -111,8 +100,8 @@ def make_xor(
     separates the classes. Gaussian noise (std ``noise``) is added after labelling.
     Returns ``(X, y)``.
     """
-    n = _check_size(n, "make_xor")
-    noise = _check_noise(noise, "make_xor")
+    n = checks.integer(n, "make_xor", "n", minimum=1, maximum=MAX_POINTS)
+    noise = checks.number(noise, "make_xor", "noise", minimum=0.0)
     source = rng_from(seed, rng, "make_xor")
     points = [[source.uniform(-1.0, 1.0), source.uniform(-1.0, 1.0)] for _ in range(n)]
     labels = [int((x1 > 0.0) != (x2 > 0.0)) for x1, x2 in points]
@@ -133,15 +122,16 @@ def make_circles(
     n // 2 points on the outer circle and the rest on the inner, at evenly spaced
     angles. Returns ``(X, y)``.
     """
-    n = _check_size(n, "make_circles", minimum=2)
-    noise = _check_noise(noise, "make_circles")
-    if isinstance(factor, bool) or not isinstance(factor, Real) or not 0.0 < factor < 1.0:
-        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    n = checks.integer(n, "make_circles", "n", minimum=2, maximum=MAX_POINTS)
+    noise = checks.number(noise, "make_circles", "noise", minimum=0.0)
+    factor = checks.number(
+        factor, "make_circles", "factor", minimum=0.0, maximum=1.0, exclusive=True
+    )
     source = rng_from(seed, rng, "make_circles")
     n_outer = n // 2
     n_inner = n - n_outer
     points = [_on_circle(i, n_outer, 1.0) for i in range(n_outer)]
-    points += [_on_circle(i, n_inner, float(factor)) for i in range(n_inner)]
+    points += [_on_circle(i, n_inner, factor) for i in range(n_inner)]
     return _jittered_and_shuffled(points, [0] * n_outer + [1] * n_inner, noise, source)
 
 

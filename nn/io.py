@@ -29,7 +29,7 @@ class ModelFileError(ValueError):
         self.path = path
 
 
-def save(model: MLP, path: str | os.PathLike) -> Path:
+def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON, atomically; returns the path.
 
     Written to a temporary file in the same folder and moved into place with
@@ -64,7 +64,7 @@ def write_text_atomically(path: Path, text: str) -> Path:
     return path
 
 
-def load(path: str | os.PathLike) -> MLP:
+def load(path: str | os.PathLike[str]) -> MLP:
     """The MLP saved at ``path``.
 
     A missing file raises FileNotFoundError; a file that is not this format, is

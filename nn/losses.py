@@ -1,11 +1,17 @@
-"""Loss functions: how far predictions are from targets, as one Value to call backward() on."""
+"""Loss functions: how far predictions are from targets, as one Value to call backward() on.
+
+``LOSSES`` lists the losses ``fit`` takes by name, each with the labels it expects.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from math import inf
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any
 
-from autograd import Value, weighted_sum
+from autograd import Value, checks, weighted_sum
 
 Number = float | int
 
@@ -16,18 +22,35 @@ def _total(terms: Sequence[Value]) -> Value:
 
 
 def _mean(terms: Sequence[Value]) -> Value:
-    """(t1 + ... + tn) / n."""
+    """(t1 + ... + tn) / n, for n >= 1 terms."""
     return _total(terms) * (1.0 / len(terms))
 
 
+def _one_or_list(value: object, owner: str, name: str) -> list[object]:
+    """A Value or a number as a list of one, anything else as the list of its items."""
+    if isinstance(value, (Value, Real)):
+        return [value]
+    return checks.items(value, owner, name, "a Value, a number or a list of them")
+
+
 def _paired(
-    pred: Value | Sequence[Value], target: Number | Value | Sequence[Number | Value], owner: str
-) -> tuple[list[Value], list[Number | Value]]:
-    """Predictions and targets as two equally long, non-empty lists."""
-    preds = [pred] if isinstance(pred, Value) else list(pred)
-    targets = [target] if isinstance(target, (int, float, Value)) else list(target)
+    pred: object, target: object, owner: str, names: tuple[str, str]
+) -> tuple[list[Value], list[Value | float]]:
+    """Predictions (Values) and targets (Values or finite numbers, numpy's included) as two
+    equally long, non-empty lists; ``names`` are the owner's names for the two arguments."""
+    preds = [
+        checks.instance(p, owner, "each prediction", Value)
+        for p in _one_or_list(pred, owner, names[0])
+    ]
+    targets = [
+        t if isinstance(t, Value) else checks.number(t, owner, "each target")
+        for t in _one_or_list(target, owner, names[1])
+    ]
     if len(preds) != len(targets) or not preds:
-        raise ValueError(f"{owner}: {len(preds)} predictions for {len(targets)} targets")
+        raise ValueError(
+            f"{owner}: expected as many targets as predictions (at least one), "
+            f"got {len(preds)} predictions and {len(targets)} targets"
+        )
     return preds, targets
 
 
@@ -39,7 +62,7 @@ def squared_error(
     ``pred`` and ``target`` are one prediction and one target, or equally long lists.
     The 1/2 makes the derivative the plain difference. Returns a Value >= 0.
     """
-    preds, targets = _paired(pred, target, "squared_error")
+    preds, targets = _paired(pred, target, "squared_error", ("pred", "target"))
     return 0.5 * _total([(t - p) ** 2 for p, t in zip(preds, targets)])
 
 
@@ -47,7 +70,7 @@ def mse(
     preds: Value | Sequence[Value], targets: Number | Value | Sequence[Number | Value]
 ) -> Value:
     """Mean squared error, 1/n sum_i (t_i - p_i)^2;  d/dp_i = 2 (p_i - t_i) / n. A Value >= 0."""
-    preds, targets = _paired(preds, targets, "mse")
+    preds, targets = _paired(preds, targets, "mse", ("preds", "targets"))
     return _mean([(t - p) ** 2 for p, t in zip(preds, targets)])
 
 
@@ -57,13 +80,13 @@ def cross_entropy(logits: Sequence[Value], index: int) -> Value:
     d/dl_j = softmax(l)_j - [j == index]. Computed as log sum_j e^(l_j - m) - (l_index - m)
     with m = max l (stable log-softmax: no overflow, no log(0)). Returns a Value >= 0.
     """
-    logits = [x if isinstance(x, Value) else Value(x) for x in logits]
+    logits = [
+        x if isinstance(x, Value) else Value(x)
+        for x in checks.items(logits, "cross_entropy", "logits")
+    ]
     if not logits:
-        raise ValueError("cross_entropy: needs at least one logit, got an empty list")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(logits):
-        raise ValueError(
-            f"cross_entropy: index must be an int in [0, {len(logits)}), got {index!r}"
-        )
+        raise ValueError("cross_entropy: expected at least one logit, got an empty list")
+    checks.integer(index, "cross_entropy", "index", minimum=0, maximum=len(logits) - 1)
     largest = max(x.data for x in logits)
     shifted = [x - largest for x in logits]
     return _total([s.exp() for s in shifted]).log() - shifted[index]
@@ -81,18 +104,75 @@ def max_margin_loss(
     nothing. ``params`` (e.g. ``model.parameters()``) get the L2 penalty; none -> no
     penalty. d/ds_i = -y_i / n where y_i s_i < 1, else 0; d/dp = 2 alpha p.
     """
-    scores = list(scores)
-    ys = list(ys)
+    op = "max_margin_loss"
+    scores = [
+        checks.instance(s, op, "each score", Value) for s in checks.items(scores, op, "scores")
+    ]
+    ys = checks.items(ys, op, "ys")
     if len(scores) != len(ys) or not scores:
-        raise ValueError(f"max_margin_loss: {len(scores)} scores for {len(ys)} labels")
+        raise ValueError(
+            f"{op}: expected as many labels as scores (at least one), "
+            f"got {len(scores)} scores and {len(ys)} labels"
+        )
     for y in ys:
-        if y not in (-1, 1) or isinstance(y, bool):
-            raise ValueError(f"max_margin_loss: labels must be -1 or +1, got {y!r}")
+        checks.number(y, op, "each label")  # a TypeError for a str or a bool
+        checks.one_of(y, op, "each label", (-1, 1))
+    alpha = checks.number(alpha, op, "alpha", minimum=0.0)
     loss = _mean([(1 - y * s).relu() for s, y in zip(scores, ys)])
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha < inf:
-        raise ValueError(f"max_margin_loss: alpha must be a finite number >= 0, got {alpha!r}")
     if params is not None:
         params = tuple(params)
         # sum p^2 as one node, p . p: each p feeds both sides, so d/dp = p + p = 2p.
         loss = loss + alpha * weighted_sum(params, params, Value(0.0))
     return loss
+
+
+class Labels(enum.Enum):
+    """What the targets of a classification are, and so how a prediction is scored right."""
+
+    SIGN = "sign"
+    """-1 or +1 (or 0 or 1): right when the one output's sign agrees (an output of 0 is -)."""
+    CLASS = "class"
+    """0..k-1: right when the largest of k outputs is the label's; with one output (the
+    probability of class 1), when output >= 0.5 means label 1."""
+
+
+BatchLoss = Callable[[list[Any], list[Any], list[Value]], Value]
+"""(outputs, targets, parameters) -> one Value, the loss of a batch."""
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss by name, as ``fit`` uses it.
+
+    batch: the batch's loss from its outputs, targets and the model's parameters.
+    labels: the targets it expects (Labels.SIGN, Labels.CLASS), or None when the
+    targets say (regression values, or integer labels of either kind).
+    raw_scores: it needs the model's raw scores (it applies its own softmax).
+    """
+
+    name: str
+    batch: BatchLoss
+    labels: Labels | None
+    raw_scores: bool = False
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss(
+            "mse",
+            lambda outputs, targets, _: _mean([mse(o, t) for o, t in zip(outputs, targets)]),
+            None,
+        ),
+        Loss(
+            "cross_entropy",
+            lambda outputs, targets, _: _mean(
+                [cross_entropy(o, t) for o, t in zip(outputs, targets)]
+            ),
+            Labels.CLASS,
+            raw_scores=True,
+        ),
+        Loss("max_margin", max_margin_loss, Labels.SIGN),
+    )
+}
+"""The losses ``fit(loss=...)`` takes by name; "max_margin" adds micrograd's 1e-4 L2 penalty."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
-from numbers import Real
-from typing import TYPE_CHECKING
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence, Sized
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
-from autograd import Value, topological_order, weighted_sum, weighted_sums
-from nn.activations import get_activation, softmax
+from autograd import Value, checks, topological_order, weighted_sum, weighted_sums
+from nn.activations import get_activation
 from nn.data import rng_from
 
 if TYPE_CHECKING:
@@ -22,13 +23,32 @@ if TYPE_CHECKING:
 
 Inputs = Sequence["Value | float"]
 
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a Neuron, Layer or MLP may have. A scalar engine makes one Value
+per weight and per use of it, so a larger model would take minutes to build and each
+forward pass longer: a size of 10**9 is a typo, refused at once instead of hanging."""
 
-class Module:
-    """Something with parameters: a Neuron, a Layer, an MLP.
+
+def _check_parameter_count(sizes: Sequence[int], owner: str) -> None:
+    """Layers of ``sizes`` (inputs first) have at most MAX_PARAMETERS weights and biases."""
+    count = sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{owner}: expected at most {MAX_PARAMETERS} parameters, got {checks.shown(count)} "
+            f"(sizes {checks.shown(list(sizes))})"
+        )
+
+
+class Module(ABC):
+    """Something with parameters that maps inputs to outputs: a Neuron, a Layer, an MLP.
 
     A container lists its parts in ``named_children()``; parameters, their names,
     ``zero_grad`` and ``clusters`` are collected from the parts, in their order.
     """
+
+    @abstractmethod
+    def __call__(self, xs: Inputs) -> Value | list[Value]:
+        """The outputs for the inputs ``xs`` (Values or numbers), built as a graph of Values."""
 
     def named_children(self) -> list[tuple[str, Module]]:
         """The direct parts as (name, module), e.g. ("layers.0", layer). None by default."""
@@ -83,19 +103,23 @@ def _built_between(inputs: Iterable[object], outputs: Iterable[Value]) -> list[V
     return found
 
 
-def _count(n: object, owner: str, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{owner}: {what} must be an int >= 1, got {n!r}")
-    return n
-
-
 def _parameter(value: object, label: str, owner: str) -> Value:
     """A Value given as is (shared with the caller), or a new leaf for a finite number."""
     if isinstance(value, Value):
         return value
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{owner}: {label} must be a finite number or a Value, got {value!r}")
-    return Value(value, label=label)
+    return Value(checks.number(value, owner, label), label=label)
+
+
+def _check_inputs(xs: object, expected: int, owner: str) -> None:
+    """``xs`` holds ``expected`` inputs: a TypeError if it is no list, a ValueError if too long
+    or short (``len`` alone would leak "object of type 'int' has no len()")."""
+    if not isinstance(xs, Sized):  # a list, a tuple, a numpy row...
+        raise TypeError(
+            f"{owner}: expected xs to be a list of {expected} inputs, "
+            f"got {checks.shown(xs)} ({type(xs).__name__})"
+        )
+    if len(xs) != expected:
+        raise ValueError(f"{owner}: expected {expected} inputs, got {len(xs)}")
 
 
 class Neuron(Module):
@@ -111,7 +135,7 @@ class Neuron(Module):
     def __init__(
         self,
         n_inputs: int,
-        activation: str = "tanh",
+        activation: str = "relu",
         *,
         weights: Sequence[float | Value] | None = None,
         bias: float | Value | None = None,
@@ -120,30 +144,34 @@ class Neuron(Module):
         fused: bool = True,
         name: str = "neuron",
     ) -> None:
-        self.n_inputs = _count(n_inputs, name, "n_inputs")
-        kind = get_activation(activation)
-        if kind.name == "softmax":
+        self.n_inputs = checks.integer(
+            n_inputs, name, "n_inputs", minimum=1, maximum=MAX_PARAMETERS - 1
+        )
+        kind = get_activation(activation, name)
+        if kind.across_layer:
             raise ValueError(
-                f"{name}: softmax normalises across a layer's outputs; "
+                f"{name}: {kind.name} normalises across a layer's outputs; "
                 "give it to a Layer or as an MLP's output_activation"
             )
         if weights is None:
             source = rng_from(seed, rng, name)
             weights = [source.uniform(-1.0, 1.0) for _ in range(n_inputs)]
-        elif len(weights) != n_inputs:
-            raise ValueError(f"{name}: {len(weights)} weights for {n_inputs} inputs")
+        weights = checks.items(weights, name, "weights")
+        if len(weights) != n_inputs:
+            raise ValueError(
+                f"{name}: expected {n_inputs} weights, one per input, got {len(weights)}"
+            )
         self.weights = [_parameter(w, f"w{i}", name) for i, w in enumerate(weights, 1)]
         self.bias = _parameter(0.0 if bias is None else bias, "b", name)
         self.activation = kind.name
         self.fused = fused
         self.name = name
-        self._activate = kind.fn
+        self._activate: Callable[[Value], Value] = kind.fn
         self._last_call: tuple[Inputs, Value] | None = None
 
     def __call__(self, xs: Inputs) -> Value:
         """activation(w1 x1 + ... + wn xn + b) for n = ``n_inputs`` inputs (Values or numbers)."""
-        if len(xs) != self.n_inputs:
-            raise ValueError(f"{self.name}: expected {self.n_inputs} inputs, got {len(xs)}")
+        _check_inputs(xs, self.n_inputs, self.name)
         if self.fused:
             z = weighted_sum(self.weights, xs, self.bias)
         else:
@@ -152,13 +180,24 @@ class Neuron(Module):
             z = self.weights[0] * xs[0] + self.bias
             for w, x in zip(self.weights[1:], xs[1:]):
                 z = z + w * x
-        return self._activate_and_remember(xs, z)
+        return self.activate(xs, z)
 
-    def _activate_and_remember(self, xs: Inputs, z: Value) -> Value:
-        """activation(z), remembering the call's inputs and output for ``clusters()``."""
+    def activate(self, xs: Inputs, z: Value) -> Value:
+        """activation(z) for the pre-activation z = w . xs + b, remembering the call's inputs
+        and output for ``clusters()``. A Layer computes its neurons' z at once, then this."""
         out = self._activate(z)
         self._last_call = (xs, out)
         return out
+
+    @property
+    def w(self) -> list[Value]:
+        """The weights, by micrograd's name for them (``neuron.w``)."""
+        return self.weights
+
+    @property
+    def b(self) -> Value:
+        """The bias, by micrograd's name for it (``neuron.b``)."""
+        return self.bias
 
     def parameters(self) -> list[Value]:
         return [*self.weights, self.bias]
@@ -179,18 +218,19 @@ class Neuron(Module):
 class Layer(Module):
     """``n_outputs`` Neurons, each fed the same ``n_inputs`` inputs.
 
-    With ``activation="softmax"`` the neurons are linear and softmax is applied
-    across their outputs. Weights are drawn from one ``random.Random(seed)`` (or
-    ``rng``), neuron by neuron. ``name`` prefixes the neurons' names ("neurons.0").
-    Parameters are labelled by place: ``w[j,i]`` is neuron j's weight from input i,
-    ``b[j]`` its bias (from 1); with ``number=l`` (an MLP's layer l) ``wl[j,i]``, ``bl[j]``.
+    With an activation that normalises across a layer (softmax) the neurons are
+    linear and it is applied to their outputs together. Weights are drawn from one
+    ``random.Random(seed)`` (or ``rng``), neuron by neuron. ``name`` prefixes the
+    neurons' names ("neurons.0"). Parameters are labelled by place: ``w[j,i]`` is
+    neuron j's weight from input i, ``b[j]`` its bias (from 1); with ``number=l`` (an
+    MLP's layer l) ``wl[j,i]``, ``bl[j]``.
     """
 
     def __init__(
         self,
         n_inputs: int,
         n_outputs: int,
-        activation: str = "tanh",
+        activation: str = "relu",
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
@@ -199,12 +239,18 @@ class Layer(Module):
         number: int | None = None,
     ) -> None:
         owner = name or "Layer"
-        self.n_inputs = _count(n_inputs, owner, "n_inputs")
-        _count(n_outputs, owner, "n_outputs")
-        self.activation = get_activation(activation).name
+        self.n_inputs = checks.integer(n_inputs, owner, "n_inputs", minimum=1)
+        checks.integer(n_outputs, owner, "n_outputs", minimum=1)
+        _check_parameter_count([n_inputs, n_outputs], owner)
+        kind = get_activation(activation, owner)
+        self.activation = kind.name
         source = rng_from(seed, rng, owner)
         prefix = f"{name}." if name else ""
-        per_neuron = "linear" if self.activation == "softmax" else self.activation
+        per_neuron = "linear" if kind.across_layer else kind.name
+        # None, or the function normalising the neurons' outputs together (softmax)
+        self._across_layer: Callable[[list[Value]], list[Value]] | None = (
+            kind.fn if kind.across_layer else None
+        )
         self.neurons = [
             Neuron(n_inputs, per_neuron, rng=source, fused=fused, name=f"{prefix}neurons.{i}")
             for i in range(n_outputs)
@@ -221,21 +267,18 @@ class Layer(Module):
     def __call__(self, xs: Inputs) -> list[Value]:
         """One output per neuron (softmax-normalised for a softmax layer)."""
         # Wrap numbers once, so every neuron shares the same input leaves.
+        _check_inputs(xs, self.n_inputs, self.name or "Layer")
         xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-        if len(xs) != self.n_inputs:
-            raise ValueError(
-                f"{self.name or 'Layer'}: expected {self.n_inputs} inputs, got {len(xs)}"
-            )
         if self.fused:  # the hot path: one weighted_sums call reads the shared inputs once
             zs = weighted_sums(
                 [n.weights for n in self.neurons], xs, [n.bias for n in self.neurons]
             )
-            outs = [n._activate_and_remember(xs, z) for n, z in zip(self.neurons, zs)]
+            outs = [n.activate(xs, z) for n, z in zip(self.neurons, zs)]
         else:
             outs = [neuron(xs) for neuron in self.neurons]
-        if self.activation != "softmax":
+        if self._across_layer is None:
             return outs
-        probabilities = softmax(outs)
+        probabilities = self._across_layer(outs)
         self._last_softmax = (outs, probabilities)
         return probabilities
 
@@ -247,7 +290,7 @@ class Layer(Module):
         if self._last_softmax is not None:
             scores, probabilities = self._last_softmax
             prefix = f"{self.name}." if self.name else ""
-            found[f"{prefix}softmax"] = _built_between(scores, probabilities)
+            found[f"{prefix}{self.activation}"] = _built_between(scores, probabilities)
         return found
 
     def __repr__(self) -> str:
@@ -258,8 +301,9 @@ class MLP(Module):
     """A multi-layer perceptron: Layers of sizes ``layer_sizes`` after ``n_inputs`` inputs.
 
     Hidden layers use ``activation``, the last layer ``output_activation`` (softmax
-    included). Calling it returns a list of Values, or a single Value when the last
-    layer has one unit. Weights come from one ``random.Random(seed)`` (or ``rng``),
+    included); the defaults, relu and linear, are micrograd's, so ``MLP(2, [16, 16, 1])``
+    is the same network in both. Calling it returns a list of Values, or a single Value
+    when the last layer has one unit. Weights come from one ``random.Random(seed)`` (or ``rng``),
     layer by layer: the same seed gives the same model.
     """
 
@@ -267,20 +311,27 @@ class MLP(Module):
         self,
         n_inputs: int,
         layer_sizes: Sequence[int],
-        activation: str = "tanh",
+        activation: str = "relu",
         output_activation: str = "linear",
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
         fused: bool = True,
     ) -> None:
-        self.n_inputs = _count(n_inputs, "MLP", "n_inputs")
-        sizes = [_count(size, "MLP", "each layer size") for size in layer_sizes]
+        self.n_inputs = checks.integer(n_inputs, "MLP", "n_inputs", minimum=1)
+        sizes = [
+            checks.integer(size, "MLP", "each layer size", minimum=1)
+            for size in checks.items(layer_sizes, "MLP", "layer_sizes")
+        ]
         if not sizes:
-            raise ValueError("MLP: layer_sizes must list at least one layer, got []")
-        if get_activation(activation).name == "softmax":
-            raise ValueError("MLP: softmax is for the output layer: output_activation='softmax'")
-        get_activation(output_activation)
+            raise ValueError("MLP: expected layer_sizes to list at least one layer, got []")
+        _check_parameter_count([n_inputs, *sizes], "MLP")
+        hidden = get_activation(activation, "MLP")
+        if hidden.across_layer:
+            raise ValueError(
+                f"MLP: {hidden.name} is for the output layer: output_activation={hidden.name!r}"
+            )
+        get_activation(output_activation, "MLP")
         source = rng_from(seed, rng, "MLP")
         last = len(sizes) - 1
         self.layers = [
@@ -302,17 +353,17 @@ class MLP(Module):
 
     def __call__(self, xs: Inputs) -> Value | list[Value]:
         """The last layer's outputs: a list of Values, or one Value when it has one unit."""
-        if len(xs) != self.n_inputs:
-            raise ValueError(f"MLP: expected {self.n_inputs} inputs, got {len(xs)}")
-        for layer in self.layers:
-            xs = layer(xs)
-        return xs[0] if len(xs) == 1 else xs
+        _check_inputs(xs, self.n_inputs, "MLP")
+        outputs = self.layers[0](xs)
+        for layer in self.layers[1:]:
+            outputs = layer(outputs)
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
     @property
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         """The constructor arguments that define the architecture (saved by ``nn.save``)."""
         return {
             "n_inputs": self.n_inputs,

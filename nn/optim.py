@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from numbers import Real
 
-from autograd import Value
-
-
-def _check_rate(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, Real) or not 0.0 < lr < math.inf:
-        raise ValueError(f"SGD: lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
+from autograd import Value, checks
 
 
 class SGD:
@@ -24,20 +16,16 @@ class SGD:
     """
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
-        self.params = list(params)
+        self.params = [
+            checks.instance(p, "SGD", "each parameter", Value)
+            for p in checks.items(params, "SGD", "params")
+        ]
         if not self.params:
-            raise ValueError("SGD: got no parameters to optimise")
-        for p in self.params:
-            if not isinstance(p, Value):
-                raise TypeError(f"SGD: parameters must be Values, got {p!r}")
+            raise ValueError("SGD: expected params to hold at least one Value, got none")
         self.lr = lr
-        if (
-            isinstance(momentum, bool)
-            or not isinstance(momentum, Real)
-            or not 0.0 <= momentum < 1.0
-        ):
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = checks.number(momentum, "SGD", "momentum", minimum=0.0)
+        if self.momentum >= 1.0:  # 1 would never forget a gradient: the steps never shrink
+            raise ValueError(f"SGD: expected momentum to be a number in [0, 1), got {momentum!r}")
         self._velocities = [0.0] * len(self.params)
 
     @property
@@ -47,7 +35,7 @@ class SGD:
 
     @lr.setter
     def lr(self, lr: float) -> None:
-        self._lr = _check_rate(lr)
+        self._lr = checks.positive_number(lr, "SGD", "lr")
 
     def step(self) -> None:
         """Update every parameter from its current ``.grad``."""

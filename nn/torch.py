@@ -6,9 +6,9 @@ torch is an optional extra, imported only when ``to_torch`` runs.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from nn.activations import LEAKY_RELU_SLOPE
+from nn.activations import get_activation
 
 if TYPE_CHECKING:
     import torch
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from nn.module import MLP
 
 
-def _import_torch():
+def _import_torch() -> Any:
     try:
         import torch
     except ImportError:
@@ -26,31 +26,31 @@ def _import_torch():
     return torch
 
 
+def _binary_step(module: Any, x: Any) -> Any:
+    """step(x) = 1 for x >= 0, else 0, with gradient 0, like nn's "step" (x * 0 + step)."""
+    return x * 0.0 + (x >= 0).to(x.dtype)
+
+
 @functools.cache
-def _binary_step_class() -> type:
-    torch = _import_torch()
-
-    class BinaryStep(torch.nn.Module):
-        """step(x) = 1 for x >= 0, else 0, with gradient 0, like nn's "step" (x * 0 + step)."""
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return x * 0.0 + (x >= 0).to(x.dtype)
-
-    return BinaryStep
+def _binary_step_class() -> Any:
+    """The torch.nn.Module class BinaryStep, made once torch is imported."""
+    return type("BinaryStep", (_import_torch().nn.Module,), {"forward": _binary_step})
 
 
-def _activation_module(name: str) -> torch.nn.Module | None:
-    """The torch module for activation ``name``; None for "linear" (nothing to add)."""
-    torch = _import_torch()
-    modules = {
-        "sigmoid": torch.nn.Sigmoid,
-        "tanh": torch.nn.Tanh,
-        "relu": torch.nn.ReLU,
-        "leaky_relu": lambda: torch.nn.LeakyReLU(LEAKY_RELU_SLOPE),
-        "softmax": lambda: torch.nn.Softmax(dim=-1),
-        "step": _binary_step_class(),
-    }
-    return modules[name]() if name in modules else None
+OWN_MODULES = {"BinaryStep": _binary_step_class}
+"""The torch modules nn defines itself, for activations that torch.nn lacks."""
+
+
+def _activation_module(name: str) -> Any:
+    """The torch module for activation ``name`` (its ``torch_module``); None when it has none."""
+    activation = get_activation(name, "to_torch")
+    if activation.torch_module is None:
+        return None
+    if activation.torch_module in OWN_MODULES:
+        module_class = OWN_MODULES[activation.torch_module]()
+    else:
+        module_class = getattr(_import_torch().nn, activation.torch_module)
+    return module_class(**dict(activation.torch_arguments))
 
 
 def to_torch(model: MLP) -> torch.nn.Sequential:
@@ -59,21 +59,22 @@ def to_torch(model: MLP) -> torch.nn.Sequential:
     Linear layer i has weight[j][k] = neuron j's weight k and bias[j] = neuron j's
     bias, so it computes the same w . x + b for a batch (rows of inputs).
     """
-    torch = _import_torch()
+    pytorch = _import_torch()
     parts = []
     for layer in model.layers:
-        linear = torch.nn.Linear(layer.n_inputs, len(layer.neurons), dtype=torch.float64)
-        with torch.no_grad():
+        linear = pytorch.nn.Linear(layer.n_inputs, len(layer.neurons), dtype=pytorch.float64)
+        with pytorch.no_grad():
             linear.weight.copy_(
-                torch.tensor(
-                    [[w.data for w in n.weights] for n in layer.neurons], dtype=torch.float64
+                pytorch.tensor(
+                    [[w.data for w in n.weights] for n in layer.neurons], dtype=pytorch.float64
                 )
             )
             linear.bias.copy_(
-                torch.tensor([n.bias.data for n in layer.neurons], dtype=torch.float64)
+                pytorch.tensor([n.bias.data for n in layer.neurons], dtype=pytorch.float64)
             )
         parts.append(linear)
         activation = _activation_module(layer.activation)
         if activation is not None:
             parts.append(activation)
-    return torch.nn.Sequential(*parts)
+    network: torch.nn.Sequential = pytorch.nn.Sequential(*parts)
+    return network

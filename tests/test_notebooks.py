@@ -23,6 +23,7 @@ LESSONS = [
     "03_vanishing_gradient",
     "04_activation_functions",
     "05_moons",
+    "06_digits",
 ]
 
 
@@ -90,6 +91,20 @@ def test_every_exercise_is_checked_and_has_a_solution(runs, name):
         assert printed == NO_ANSWER + "\n", f"cell {i} printed {printed!r}"
         assert cells[i + 1].cell_type == "markdown"
         assert "<summary>Solution</summary>" in cells[i + 1].source
+
+
+def test_the_step_through_shows_inline_in_the_backpropagation_notebook(runs):
+    produced = outputs(runs["02_backpropagation"].result())
+    pages = [o for o in produced if o.get("data", {}).get("text/html", "").startswith("<iframe")]
+    assert len(pages) == 1 and "width:100%" in pages[0]["data"]["text/html"]
+
+
+@pytest.mark.parametrize("name", ["01_gradient_descent", "02_backpropagation"])
+def test_drawings_show_inline_scaled_to_the_cell_width(runs, name):
+    drawings = [o for o in outputs(runs[name].result()) if "image/svg+xml" in o.get("data", {})]
+    assert drawings
+    for drawing in drawings:  # notebooks show the HTML: the SVG, never wider than the cell
+        assert "max-width:100%" in drawing["data"]["text/html"]
 
 
 def test_the_backpropagation_quiz_shows_inline(runs):

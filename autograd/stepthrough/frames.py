@@ -13,15 +13,16 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import ComputationGraph, DrawOptions, draw_graph
+from autograd.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
 from autograd.format import format_number
-from autograd.trace import BackwardStep, backward_steps, node_names
+from autograd.names import node_names, partial
+from autograd.trace import BackwardStep, backward_steps
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 FRAME_FORMATS = ("png", "svg")
 MAX_FRAMES = 300
+SLIDE_WIDTH_PX = 1920  # the GIF fits a full-HD slide
+PNG_DPI = 96  # dot's resolution for PNG
 # draw_graph options that frames() sets itself, differently for every frame.
 SET_PER_FRAME = ("highlight", "known_grads", "title")
 
@@ -43,6 +46,8 @@ class Frame:
     known_grads: d(root)/d(node) for every node reached so far. A node used
         again by a later step holds a partial sum until that step adds its share.
     graph: the drawing.
+    updates: after backward, with a learning rate: the one parameter an update
+        frame moves, or every parameter in the summary frame (``summary``).
     """
 
     index: int
@@ -50,6 +55,69 @@ class Frame:
     step: BackwardStep | None
     known_grads: dict[Value, float]
     graph: ComputationGraph
+    updates: tuple[Update, ...] = ()
+    summary: bool = False
+
+
+@dataclass(frozen=True)
+class Update:
+    """One parameter's step of gradient descent: ``new = old − lr · grad``."""
+
+    parameter: Value
+    old: float
+    grad: float
+    lr: float
+
+    @property
+    def new(self) -> float:
+        return self.old - self.lr * self.grad
+
+
+def parameter_updates(
+    steps: Sequence[BackwardStep],
+    grads: dict[Value, float],
+    lr: float,
+    parameters: Iterable[Value] | None = None,
+) -> list[Update]:
+    """Each parameter's update, in the order backward completes its gradient.
+
+    ``grads`` are the gradients after the last step (``known_grads_per_frame``'s
+    last dict); ``parameters`` default to the leaves labelled like a weight or
+    bias, as ``draw_graph`` colours them. A parameter no step reaches is not updated.
+    """
+    completed: dict[Value, int] = {}
+    for step in steps:
+        for child in step.inputs:
+            completed[child] = step.index
+    chosen = None if parameters is None else set(parameters)
+    reached = [
+        node
+        for node in sorted(completed, key=completed.__getitem__)
+        if not node.op
+        and (node in chosen if chosen is not None else PARAMETER_LABEL.fullmatch(node.label))
+    ]
+    return [Update(node, node.data, grads[node], lr) for node in reached]
+
+
+def update_title(
+    update: Update, names: dict[Value, str], root_name: str, index: int, of: int
+) -> str:
+    """The title of an update frame: the parameter's old value, the step, the new value."""
+    name = names[update.parameter]
+    return (
+        f"Update {index} of {of}: {name} ← {name} − lr · {partial(root_name, name)} = "
+        f"{format_number(update.old)} − {update.lr:g} · {format_number(update.grad)} = "
+        f"{format_number(update.new)}"
+    )
+
+
+def summary_title(updates: Sequence[Update], names: dict[Value, str], lr: float) -> str:
+    """The summary frame's title: every parameter old → new, four to a line."""
+    moves = [
+        f"{names[u.parameter]} {format_number(u.old)} → {format_number(u.new)}" for u in updates
+    ]
+    lines = [", ".join(moves[i : i + 4]) for i in range(0, len(moves), 4)]
+    return "\n".join([f"After one step of gradient descent (lr = {lr:g}):", *lines])
 
 
 def known_grads_per_frame(root: Value, steps: Sequence[BackwardStep]) -> list[dict[Value, float]]:
@@ -73,10 +141,11 @@ def frame_title(
 ) -> str:
     """The one-line title of a frame: which step it is and which node it processes.
 
-    ``names`` is ``trace.node_names(root)``: labels, or v<i> for unlabelled nodes.
+    ``names`` is ``names.node_names(root)``.
     """
-    if step is None:
-        return f"Step 0 of {last_index}: forward pass done, ∂{names[root]}/∂{names[root]} = 1"
+    if step is None:  # the forward frame
+        done = partial(names[root], names[root])
+        return f"Step 0 of {last_index}: forward pass done, {done} = 1"
     return (
         f"Step {step.index} of {last_index}: back through {names[step.node]} "
         f"({step.node.op}), upstream gradient {format_number(step.upstream)}"
@@ -84,9 +153,15 @@ def frame_title(
 
 
 def frames(
-    root: Value, *, max_frames: int = MAX_FRAMES, **draw_kwargs: Unpack[DrawOptions]
+    root: Value,
+    *,
+    max_frames: int = MAX_FRAMES,
+    lr: float | None = None,
+    **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Frame]:
-    """Every frame of ``root``'s backward pass: the forward graph, then one per step.
+    """Every frame of ``root``'s backward pass: the forward graph, then one per step;
+    with a learning rate ``lr``, then one per parameter update (old → new, the
+    parameter highlighted) and a summary of them all.
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
     ``draw_graph`` call; ``highlight``, ``known_grads`` and ``title`` are set
@@ -99,17 +174,22 @@ def frames(
             f"frames: {', '.join(given_per_frame)} is set for each frame, do not pass it"
         )
     max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
+    rate = None if lr is None else checks.positive_number(lr, "frames", "lr")
     steps = backward_steps(root)
     last_index = len(steps)
-    if last_index + 1 > max_frames:
+    per_frame = known_grads_per_frame(root, steps)
+    parameters = draw_kwargs.get("parameters")
+    updates = [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)
+    count = last_index + 1 + (len(updates) + 1 if updates else 0)
+    if count > max_frames:
         raise ValueError(
             f"frames: the backward pass has {last_index} steps, which makes "
-            f"{last_index + 1} frames, more than max_frames={max_frames}; step through a "
+            f"{count} frames, more than max_frames={max_frames}; step through a "
             f"smaller graph (one neuron, or a tiny network) or raise max_frames"
         )
     names = node_names(root)
     result = []
-    for index, (step, known) in enumerate(zip([None, *steps], known_grads_per_frame(root, steps))):
+    for index, (step, known) in enumerate(zip([None, *steps], per_frame)):
         title = frame_title(root, step, names, last_index)
         graph = draw_graph(
             root,
@@ -119,18 +199,39 @@ def frames(
             **draw_kwargs,
         )
         result.append(Frame(index, title, step, known, graph))
+    # After backward: one frame per update, then the summary (three-tuples: title, updates,
+    # whether it is the summary).
+    after: list[tuple[str, tuple[Update, ...], bool]] = [
+        (update_title(u, names, names[root], i, len(updates)), (u,), False)
+        for i, u in enumerate(updates, 1)
+    ]
+    if rate is not None and updates:
+        after.append((summary_title(updates, names, rate), tuple(updates), True))
+    for title, moved, summary in after:
+        graph = draw_graph(
+            root,
+            highlight=[u.parameter for u in moved],
+            known_grads=per_frame[-1],
+            title=title,
+            **draw_kwargs,
+        )
+        result.append(Frame(len(result), title, None, per_frame[-1], graph, moved, summary))
     return result
 
 
-def frame_graphs(root: Value, **draw_kwargs: Unpack[DrawOptions]) -> list[ComputationGraph]:
-    """The drawings of ``frames(root, **draw_kwargs)``: len(backward_steps(root)) + 1 graphs."""
-    return [frame.graph for frame in frames(root, **draw_kwargs)]
+def frame_graphs(
+    root: Value, *, lr: float | None = None, **draw_kwargs: Unpack[DrawOptions]
+) -> list[ComputationGraph]:
+    """The drawings of ``frames(root, lr=lr, **draw_kwargs)``: one per frame."""
+    return [frame.graph for frame in frames(root, lr=lr, **draw_kwargs)]
 
 
 def write_frames(
     root: Value,
     folder: str | os.PathLike[str],
     format: str = "png",
+    *,
+    lr: float | None = None,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Path]:
     """Render every frame into ``folder`` as frame_000.png, frame_001.png, ... and return the paths.
@@ -140,7 +241,7 @@ def write_frames(
     exactly this backward pass.
     """
     checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
-    graphs = frame_graphs(root, **draw_kwargs)
+    graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     earlier_frame = re.compile(rf"frame_\d+\.{format}")
@@ -160,21 +261,24 @@ def write_gif(
     root: Value,
     path: str | os.PathLike[str],
     duration_ms: int = 1200,
+    *,
+    lr: float | None = None,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
 
-    Each frame is shown for ``duration_ms`` milliseconds. Frames differ in size
-    (titles and labels change), so each is centred on a white canvas as large
-    as the largest frame.
+    Each frame is shown for ``duration_ms`` milliseconds. A frame wider than a
+    1920-px slide is laid out smaller by `dot` to fit it (the demo's smallest text
+    stays above 11 px). Frames differ in size (titles and labels change), so each
+    is centred on a white canvas as large as the largest frame.
     """
     duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
     from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
 
-    images = [
-        Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
-        for graph in frame_graphs(root, **draw_kwargs)
-    ]
+    graphs = frame_graphs(root, lr=lr, **draw_kwargs)
+    for graph in graphs:  # `size` is in inches, at the 96 dpi of dot's PNG; only ever shrinks
+        graph.attr(size=f"{SLIDE_WIDTH_PX / PNG_DPI:g},1000")
+    images = [Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA") for graph in graphs]
     size = (max(image.width for image in images), max(image.height for image in images))
     padded = []
     for image in images:
@@ -184,12 +288,14 @@ def write_gif(
         padded.append(canvas)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial_file = path.with_name(f".{path.name}.partial")
     padded[0].save(
-        path,
+        partial_file,
         format="GIF",
         save_all=True,
         append_images=padded[1:],
         duration=duration_ms,
         loop=0,
     )
+    partial_file.replace(path)  # a reader never sees half a GIF
     return path

@@ -9,6 +9,7 @@ re-implements a lesson.
     vanishing         why gradients vanish through many sigmoid layers
     activations       the activation functions, their ranges and derivatives
     moons             an MLP learns the two-moons data set
+    digits            an MLP 64-32-10 with softmax reads 8x8 handwritten digits
 
     plots             the notebooks' figures and tables, drawn from the lessons' data
     exercises         the notebooks' exercise checker

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograd import Value
+from autograd import Value, checks
 from nn import ACTIVATIONS, SGD, Neuron, get_activation, softmax, squared_error
 
 SOFTMAX_OTHER_SCORES = (0.0,)
@@ -38,16 +38,16 @@ class Curve:
 def curve(name: str, xs: Sequence[float]) -> Curve:
     """f(x) and f'(x) at each x, from the activation ``name`` and ``backward()``.
 
-    For softmax, f(x) = softmax([x, *SOFTMAX_OTHER_SCORES])_0 and f'(x) is its
-    derivative with respect to x, s_0 (1 - s_0).
+    For an activation across a layer (softmax), f(x) = softmax([x, *SOFTMAX_OTHER_SCORES])_0
+    and f'(x) is its derivative with respect to x, s_0 (1 - s_0).
     """
-    activation = get_activation(name)
+    activation = get_activation(name, "curve")
     others = ", ".join(f"{score:g}" for score in SOFTMAX_OTHER_SCORES)
-    function = f"softmax([x, {others}])[0]" if name == "softmax" else f"{name}(x)"
+    function = f"{name}([x, {others}])[0]" if activation.across_layer else f"{name}(x)"
     values, derivatives = [], []
     for x in xs:
         x_value = Value(x, label="x")
-        if name == "softmax":
+        if activation.across_layer:
             out = activation.fn([x_value, *SOFTMAX_OTHER_SCORES])[0]
         else:
             out = activation.fn(x_value)
@@ -83,8 +83,7 @@ THRESHOLD = 0.3
 
 def threshold_task(n: int = 11) -> tuple[list[float], list[float]]:
     """n inputs evenly spaced over [-1, 1] and targets 1.0 where x > THRESHOLD, else 0.0."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"threshold_task: n must be an int >= 2, got {n!r}")
+    checks.integer(n, "threshold_task", "n", minimum=2)
     xs = [-1.0 + 2.0 * i / (n - 1) for i in range(n)]
     return xs, [1.0 if x > THRESHOLD else 0.0 for x in xs]
 
@@ -99,8 +98,7 @@ def train_threshold_neuron(
     that reaches w and b is multiplied by the step's derivative, 0.
     Returns ``epochs + 1`` errors: before training and after each update.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"train_threshold_neuron: epochs must be an int >= 0, got {epochs!r}")
+    checks.integer(epochs, "train_threshold_neuron", "epochs", minimum=0)
     xs, targets = threshold_task()
     neuron = Neuron(1, activation, seed=seed)
     optimizer = SGD(neuron.parameters(), lr=lr)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd import Value, topological_order, weighted_sum
+from autograd import Value, checks, topological_order, weighted_sum
 from autograd.explain import Explanation, explain
 from nn.lessons.quiz import Quiz, quiz
 
@@ -151,8 +151,7 @@ def worked_example(
 
 def sgd_update(example: WorkedExample, lr: float = LEARNING_RATE) -> dict[str, float]:
     """One gradient-descent step: each parameter's new value p − lr · ∂E/∂p (nothing mutated)."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 < lr < float("inf"):
-        raise ValueError(f"sgd_update: lr must be a positive number, got {lr!r}")
+    checks.positive_number(lr, "sgd_update", "lr")
     return {
         name: parameter.data - lr * parameter.grad
         for name, parameter in example.parameters().items()
@@ -164,10 +163,7 @@ def train_worked_example(iterations: int, lr: float = LEARNING_RATE) -> list[flo
 
     With the course's numbers E falls at every step as a2 approaches T.
     """
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise ValueError(
-            f"train_worked_example: iterations must be an int >= 1, got {iterations!r}"
-        )
+    checks.integer(iterations, "train_worked_example", "iterations", minimum=1)
     w1, b1, w2, b2 = W1, B1, W2, B2
     errors = []
     for _ in range(iterations):

@@ -16,12 +16,11 @@ The steps shrink when 0 < lr < 1/(2S), overshoot but still converge when
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from autograd import Value
+from autograd import Value, checks
 
 XS = (0.1, 0.2, 0.3, 0.4, 0.5)
 """The lesson's inputs. S = sum x^2 = 0.55, so lr = 0.4 converges without overshooting."""
@@ -50,7 +49,7 @@ class Step:
 
 def cost(w: Scalar, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> Scalar:
     """J(w) = sum_i (z_i - w x_i)^2, a float for a float ``w``, a Value (a graph) for a Value."""
-    return sum((z - w * x) ** 2 for x, z in zip(xs, zs))
+    return cast(Scalar, sum((z - w * x) ** 2 for x, z in zip(xs, zs)))
 
 
 def gradient(w: float, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
@@ -60,6 +59,7 @@ def gradient(w: float, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> fl
 
 def optimal_weight(xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
     """w* = sum x z / sum x^2, where dJ/dw = 0: the bottom of the cost curve."""
+    xs, zs = _checked_data(xs, zs, "optimal_weight")
     return sum(x * z for x, z in zip(xs, zs)) / _sum_of_squares(xs, "optimal_weight")
 
 
@@ -79,7 +79,7 @@ def descend(
 
     Returns ``steps + 1`` Steps: the start (iteration 0) and the weight after each update.
     """
-    _check_data(xs, zs, "descend")
+    xs, zs = _checked_data(xs, zs, "descend")
     return _descend(w0, lr, steps, lambda w: (cost(w, xs, zs), gradient(w, xs, zs)), "descend")
 
 
@@ -96,7 +96,7 @@ def descend_with_values(
     of J, and reads ``w.grad`` after ``J.backward()``. The numbers agree with
     ``descend`` to rounding (about 1e-15).
     """
-    _check_data(xs, zs, "descend_with_values")
+    xs, zs = _checked_data(xs, zs, "descend_with_values")
 
     def cost_and_gradient(w: float) -> tuple[float, float]:
         w_value = Value(w, label="w")
@@ -114,11 +114,9 @@ def _descend(
     cost_and_gradient: Callable[[float], tuple[float, float]],
     caller: str,
 ) -> list[Step]:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 < lr < math.inf:
-        raise ValueError(f"{caller}: lr must be a positive finite number, got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"{caller}: steps must be a non-negative int, got {steps!r}")
-    w = float(w0)
+    w = checks.number(w0, caller, "w0")
+    checks.positive_number(lr, caller, "lr")
+    checks.integer(steps, caller, "steps", minimum=0)
     history = []
     for iteration in range(steps + 1):
         j, dj_dw = cost_and_gradient(w)
@@ -127,14 +125,27 @@ def _descend(
     return history
 
 
-def _check_data(xs: Sequence[float], zs: Sequence[float], caller: str) -> None:
-    if len(xs) != len(zs):
-        raise ValueError(f"{caller}: {len(xs)} inputs xs but {len(zs)} targets zs")
-    _sum_of_squares(xs, caller)
+def _checked_data(
+    xs: Sequence[float], zs: Sequence[float], caller: str
+) -> tuple[list[float], list[float]]:
+    """The inputs and targets as lists of numbers, as many of each, with a nonzero input."""
+    inputs = _numbers(xs, caller, "xs")
+    targets = _numbers(zs, caller, "zs")
+    if len(inputs) != len(targets):
+        raise ValueError(
+            f"{caller}: expected as many targets zs as inputs xs, "
+            f"got {len(inputs)} inputs and {len(targets)} targets"
+        )
+    _sum_of_squares(inputs, caller)
+    return inputs, targets
+
+
+def _numbers(values: Sequence[float], caller: str, name: str) -> list[float]:
+    return [checks.number(v, caller, f"each of {name}") for v in checks.items(values, caller, name)]
 
 
 def _sum_of_squares(xs: Sequence[float], caller: str) -> float:
-    total = sum(x * x for x in xs)
+    total = sum(x * x for x in _numbers(xs, caller, "xs"))
     if total == 0.0:
-        raise ValueError(f"{caller}: xs must hold a nonzero input, got {list(xs)!r}")
+        raise ValueError(f"{caller}: expected xs to hold a nonzero input, got {list(xs)!r}")
     return total

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
+from autograd import Value, checks
 from nn import MLP, History, fit, make_moons
+from nn.losses import Labels
 from nn.train import count_correct
 
 LAYER_SIZES = (16, 16, 1)
@@ -61,7 +64,7 @@ def train_moons(
 
 def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
     """The fraction of points whose score has the sign of their label (score 0 counts as -1)."""
-    return count_correct([model(x) for x in X], list(y), "sign") / len(X)
+    return count_correct([model(x) for x in X], list(y), Labels.SIGN) / len(X)
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,10 @@ def decision_grid(
 
     The decision boundary is where the score crosses 0.
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"decision_grid: resolution must be an int >= 2, got {resolution!r}")
+    checks.integer(resolution, "decision_grid", "resolution", minimum=2)
     xs = _spaced(min(p[0] for p in X) - margin, max(p[0] for p in X) + margin, resolution)
     ys = _spaced(min(p[1] for p in X) - margin, max(p[1] for p in X) + margin, resolution)
-    return Grid(xs, ys, [[model([x, y]).data for x in xs] for y in ys])
+    return Grid(xs, ys, [[cast(Value, model([x, y])).data for x in xs] for y in ys])
 
 
 def _spaced(low: float, high: float, count: int) -> list[float]:

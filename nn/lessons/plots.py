@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from nn.lessons.activations import Curve
+    from nn.lessons.digits import Mistake
     from nn.lessons.moons import Grid
     from nn.lessons.vanishing import TrainingCurve
 
@@ -101,6 +102,7 @@ def plot_layer_gradients(norms: Mapping[str, Sequence[float]]) -> Figure:
     figure, (ax,) = _figure(1, 1)
     for name, values in norms.items():
         ax.plot(range(1, len(values) + 1), values, "o-", label=name)
+    ax.set_xticks(range(1, max(len(values) for values in norms.values()) + 1))
     ax.set_yscale("log")
     ax.set(
         xlabel="layer (1 = next to the input)",
@@ -173,10 +175,85 @@ def plot_decision_boundary(grid: Grid, X: Sequence[Sequence[float]], y: Sequence
     return figure
 
 
-def _figure(rows: int, columns: int) -> tuple[Figure, list[Axes]]:
-    """A new figure, about 4.5 x 3.5 inches per panel, and its axes as a flat list."""
+Image = Sequence[Sequence[float]]
+
+
+def plot_digits(images: Sequence[Image], titles: Sequence[str], columns: int = 10) -> Figure:
+    """The images in a grid, ``columns`` wide, dark for high values, each with its title."""
+    rows = -(-len(images) // columns)
+    figure, axes = _figure(rows, columns, 1.1, 1.3)
+    for ax, image, title in zip(axes, images, titles):
+        ax.imshow(image, cmap="gray_r")
+        ax.set_title(title, fontsize=9)
+    for ax in axes:
+        ax.set_axis_off()
+    return figure
+
+
+def plot_confusion_matrix(counts: Sequence[Sequence[int]]) -> Figure:
+    """``counts[d][k]`` (images of digit d called k) as a heat map with each count written in."""
+    figure, (ax,) = _figure(1, 1, 5.0, 4.5)
+    image = ax.imshow(counts, cmap="Blues")
+    largest = max(max(row) for row in counts)
+    for d, row in enumerate(counts):
+        for k, count in enumerate(row):
+            if count:
+                colour = "white" if count > largest / 2 else "black"
+                ax.text(k, d, str(count), ha="center", va="center", color=colour, fontsize=8)
+    ticks = range(len(counts))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set(xlabel="predicted digit", ylabel="true digit", title="confusion matrix (test set)")
+    figure.colorbar(image, ax=ax, shrink=0.8)
+    return figure
+
+
+def plot_mistakes(mistakes: Sequence[Mistake], images: Sequence[Image]) -> Figure:
+    """Per mistake: the image over a bar chart of the 10 probabilities.
+
+    The predicted digit's bar is red, the true digit's green.
+    """
+    figure, axes = _figure(2, len(mistakes), 1.8, 1.8)
+    columns = len(mistakes)
+    for i, (mistake, image) in enumerate(zip(mistakes, images)):
+        picture, bars = axes[i], axes[columns + i]
+        picture.imshow(image, cmap="gray_r")
+        picture.set_axis_off()
+        picture.set_title(f"true {mistake.label}, said {mistake.predicted}", fontsize=9)
+        colours = ["C7"] * len(mistake.probabilities)
+        colours[mistake.predicted] = "C3"
+        colours[mistake.label] = "C2"
+        bars.bar(range(len(mistake.probabilities)), mistake.probabilities, color=colours)
+        bars.set_ylim(0.0, 1.0)
+        bars.set_xticks(range(len(mistake.probabilities)))
+        bars.tick_params(labelsize=7)
+        if i:
+            bars.set_yticklabels([])
+        else:
+            bars.set_ylabel("probability")
+    return figure
+
+
+def plot_weight_images(images: Sequence[Image], columns: int = 8) -> Figure:
+    """Weight images on one diverging scale: red positive, blue negative, white 0."""
+    rows = -(-len(images) // columns)
+    figure, axes = _figure(rows, columns, 1.2, 1.2)
+    largest = max(abs(v) for image in images for row in image for v in row)
+    for i, (ax, image) in enumerate(zip(axes, images)):
+        picture = ax.imshow(image, cmap="RdBu_r", vmin=-largest, vmax=largest)
+        ax.set_title(f"unit {i + 1}", fontsize=8)
+    for ax in axes:
+        ax.set_axis_off()
+    figure.colorbar(picture, ax=axes, shrink=0.6, label="weight")
+    return figure
+
+
+def _figure(
+    rows: int, columns: int, width: float = 4.5, height: float = 3.5
+) -> tuple[Figure, list[Axes]]:
+    """A new figure, ``width`` x ``height`` inches per panel, and its axes as a flat list."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(4.5 * columns, 3.5 * rows), layout="constrained")
+    figure = Figure(figsize=(width * columns, height * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False)
     return figure, [ax for row in axes for ax in row]

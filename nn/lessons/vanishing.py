@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from autograd import Value
+from autograd import Value, checks
 from nn import MLP, SGD, make_moons, mse
 
 DEPTH = 8
@@ -40,7 +41,7 @@ def lesson_data(n: int = 20, seed: int = 0) -> tuple[list[list[float]], list[flo
 
 def loss(model: MLP, X: Sequence[Sequence[float]], targets: Sequence[float]) -> Value:
     """The mean squared error of ``model`` on the points: 1/n sum_i (t_i - model(x_i))^2."""
-    return mse([model(x) for x in X], targets)
+    return mse([cast(Value, model(x)) for x in X], targets)  # one output per point
 
 
 def layer_gradient_norms(
@@ -80,8 +81,7 @@ def training_curve(
     seed: int = 0,
 ) -> TrainingCurve:
     """Train ``deep_network(activation)`` on ``lesson_data()`` for ``epochs`` SGD steps."""
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"training_curve: epochs must be an int >= 1, got {epochs!r}")
+    checks.integer(epochs, "training_curve", "epochs", minimum=1)
     model = deep_network(activation, depth, width, seed)
     X, targets = lesson_data()
     optimizer = SGD(model.parameters(), lr=lr)
@@ -141,12 +141,13 @@ def sigmoid_derivative_product(model: MLP, x: Sequence[float]) -> DerivativeProd
     as its local gradient when it is computed (``local_grads``), and that record
     is what ``backward()`` multiplies along every path.
     """
-    outputs = list(x)
+    inputs: Sequence[Value | float] = list(x)
     per_layer = []
     for layer in model.layers:
-        outputs = layer(outputs)
+        outputs = layer(inputs)
         if all(out.op == "sigmoid" for out in outputs):
             per_layer.append([out.local_grads[0] for out in outputs])
+        inputs = outputs
     if not per_layer:
         raise ValueError(f"sigmoid_derivative_product: {model!r} has no sigmoid layer")
     return DerivativeProduct(per_layer)

@@ -13,9 +13,12 @@ import pytest
 from PIL import Image
 
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
-from autograd.draw import MAX_NODES, ROLES
+from autograd.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
+from nn.lessons.backprop import worked_example
+from tests.autograd.test_stepthrough import browser
 
 GOLDEN = Path(__file__).with_name("draw_golden.json")
+__all__ = ["browser"]  # the Chromium fixture, shared with test_stepthrough
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.MULTILINE)
@@ -43,6 +46,12 @@ def svg_text(svg: bytes | str) -> str:
 def edges(dot) -> list[tuple[str, str, str]]:
     """(tail, head, attributes) of every edge in the DOT source, in order."""
     return [(tail, head, attrs or "") for tail, head, attrs in EDGE.findall(dot.source)]
+
+
+def edge_label(attrs: str) -> str:
+    """The label= attribute of an edge's attributes ("" if none)."""
+    found = re.search(r"label=(\S+)", attrs)
+    return found.group(0) if found else ""
 
 
 def test_draw_dot_is_draw_graph():
@@ -87,15 +96,38 @@ def test_each_edge_into_an_op_is_labelled_with_its_local_derivative():
         for child, local in zip(node.inputs, node.local_grads)
     ]
     drawn = [
-        (tail, head, attrs) for tail, head, attrs in edges(draw_graph(out)) if "label" in attrs
+        (tail, head, edge_label(attrs))
+        for tail, head, attrs in edges(draw_graph(out))
+        if "label" in attrs
     ]
     assert drawn == expected
+
+
+def test_each_local_derivative_is_written_in_its_edges_colour():
+    out, n = neuron_graph()  # two-input + and *, and a one-input tanh
+    into: dict[str, list[str]] = {}
+    for _, head, attrs in edges(draw_graph(out, highlight=n)):
+        if head.endswith("_op"):
+            into.setdefault(head, []).append(attrs)
+    for head, inputs in into.items():
+        colours = [re.search(r' color="([^"]+)"', attrs) for attrs in inputs]
+        if len(inputs) == 1:  # nothing to tell apart
+            assert colours[0] is None or colours[0].group(1) == HIGHLIGHT_COLOUR
+            continue
+        shades = [found.group(1) for found in colours]
+        assert len(set(shades)) == len(shades), head  # one colour per edge
+        for attrs, shade in zip(inputs, shades):
+            assert f'fontcolor="{shade}"' in attrs  # its label in the same colour
+    lit = [attrs for _, head, attrs in edges(draw_graph(out, highlight=n)) if "penwidth" in attrs]
+    assert lit and all("current" in attrs for attrs in lit)  # the page finds them by class
 
 
 def test_local_derivatives_match_the_closed_form():
     a, b = Value(3.0, label="a"), Value(-2.0, label="b")
     product = a * b  # d/da = b, d/db = a
-    labels = [attrs for _, head, attrs in edges(draw_graph(product)) if head.endswith("_op")]
+    labels = [
+        edge_label(attrs) for _, head, attrs in edges(draw_graph(product)) if head.endswith("_op")
+    ]
     assert labels == ["label=-2.0000", "label=3.0000"]
 
 
@@ -104,7 +136,9 @@ def test_x_times_x_draws_two_labelled_edges():
     square = x * x
     x_id = f"v{topological_order(square).index(x)}"
     from_x = [attrs for tail, _, attrs in edges(draw_graph(square)) if tail == x_id]
-    assert from_x == ["label=1.5000", "label=1.5000"]  # d(x*x)/dx = x per use, 2x in total
+    # d(x*x)/dx = x per use, 2x in total; the two edges in two colours
+    assert [edge_label(attrs) for attrs in from_x] == ["label=1.5000", "label=1.5000"]
+    assert from_x[0] != from_x[1]
 
 
 def test_local_derivatives_and_grads_can_be_hidden():
@@ -118,9 +152,9 @@ def test_local_derivatives_and_grads_can_be_hidden():
 def test_known_grads_replace_grads_and_unknown_ones_show_a_question_mark():
     out, n = neuron_graph()
     dot = draw_graph(out, known_grads={out: 1.0, n: 0.25})
-    assert "{ out | data 0.7071 | grad 1.0000 }" in dot.source
-    assert "{ n | data 0.8814 | grad 0.2500 }" in dot.source
-    assert "{ w1 | data -3.0000 | grad ? }" in dot.source
+    assert '"out | data 0.7071 | grad 1.0000"' in dot.source
+    assert '"n | data 0.8814 | grad 0.2500"' in dot.source
+    assert '"w1 | data -3.0000 | grad ?"' in dot.source
 
 
 def test_rankdir_and_title():
@@ -148,7 +182,7 @@ def test_max_nodes_must_be_a_positive_int(max_nodes, error, message):
 
 
 def node_line(dot, label: str) -> str:
-    return next(line for line in dot.source.splitlines() if f'label="{{ {label} |' in line)
+    return next(line for line in dot.source.splitlines() if f'label="{label} |' in line)
 
 
 def test_roles_are_coloured():
@@ -158,10 +192,9 @@ def test_roles_are_coloured():
     assert ROLES["parameter"].colour in node_line(dot, "w1")
     assert ROLES["parameter"].colour in node_line(dot, "b")
     assert ROLES["input"].colour in node_line(dot, "x1")
-    assert ROLES["constant"].colour in node_line(dot, "v0")
+    assert ROLES["constant"].colour in node_line(dot, "2")  # an unlabelled leaf: its value
     assert ROLES["computed"].colour in node_line(dot, "n")
-    root_name = f"v{len(topological_order(constant)) - 1}"  # unlabelled: named by its index
-    assert ROLES["root"].colour in node_line(dot, root_name)
+    assert ROLES["root"].colour in node_line(dot, "2·out")  # unlabelled: its expression
     legend = dot.source[dot.source.index("label=<") :]
     for name in ("input", "parameter", "constant", "computed", "root (loss)"):
         assert f">{name}</td>" in legend
@@ -195,7 +228,7 @@ def test_clusters_box_their_nodes_under_their_label():
     body = dot.source[dot.source.index("subgraph cluster_0") :]
     body = body[: body.index("}\n")]
     assert 'label="neuron 1"' in body
-    assert "{ n |" in body and "{ out |" not in body
+    assert '"n |' in body and '"out |' not in body
     assert "neuron 1" in svg_text(dot.pipe(format="svg"))
 
 
@@ -279,7 +312,7 @@ def test_collapse_draws_one_box_per_cluster_with_its_own_weights():
     boxes = [line for line in dot.source.splitlines() if "shape=Mrecord" in line]
     assert len(boxes) == 6
     assert "w1" not in dot.source  # the weights went into their neuron's box
-    assert "{ x1 |" in dot.source  # inputs shared by three neurons stay outside
+    assert '"x1 |' in dot.source  # inputs shared by three neurons stay outside
     # one edge per pair of boxes, not one per use
     joined = [(tail, head) for tail, head, _ in edges(dot) if head.startswith("cluster")]
     assert len(joined) == len(set(joined)) == 3 * 3 + 3 * 3
@@ -344,3 +377,29 @@ def golden_cases() -> dict[str, str]:
 
 def test_dot_source_is_unchanged_for_every_option():
     assert golden_cases() == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_records_stack_their_fields_in_both_directions():
+    out, _ = neuron_graph()
+    for rankdir in ("LR", "TB"):
+        svg = draw_graph(out, rankdir).pipe(format="svg", encoding="utf-8")
+        found = re.findall(r'<text[^>]*\sx="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)</text>', svg)
+        where = {text: (float(x), float(y)) for x, y, text in found}
+        name, data, grad = where["out"], where["data 0.7071"], where["grad 1.0000"]
+        assert name[1] < data[1] < grad[1], rankdir  # name over data over grad
+        assert abs(name[0] - data[0]) < 1 and abs(data[0] - grad[0]) < 1, rankdir
+
+
+def test_jupyter_scales_the_drawing_to_the_cell_width(browser):
+    example = worked_example()
+    bundle = draw_graph(example.E, clusters=example.clusters())._repr_mimebundle_()
+    assert ET.fromstring(bundle["image/svg+xml"].encode()).tag.endswith("svg")
+    cell = bundle["text/html"]
+    assert "max-width:100%" in cell and "<title>" not in cell  # no dot ids as tooltips
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    page.set_content(f'<div style="width: 700px">{cell}</div>')
+    drawn = page.locator("svg").bounding_box()
+    natural = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', cell).group(1)) * 4 / 3
+    assert natural > 1500 and drawn["width"] <= 700  # the demo, 2,200 px wide, fits the cell
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1000
+    page.close()

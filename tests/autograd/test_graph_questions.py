@@ -120,8 +120,11 @@ def test_bad_arguments():
         graph_questions(example.E, lr=0.0)
     w = Value(1.0, label="w")
     twin = Value(2.0, label="w")
+    product = w * twin
+    # node_names tells the two apart (w, w#2); names given by the caller may not
+    assert [q.quantity for q in graph_questions(product)][-2:] == ["∂w·w#2/∂w", "∂w·w#2/∂w#2"]
     with pytest.raises(ValueError, match=r"graph_questions: .* two named 'w'"):
-        graph_questions(w * twin)
+        graph_questions(product, {w: "w", twin: "w", product: "y"})
 
 
 def test_update_hint_puts_a_negative_gradient_in_parentheses():

@@ -197,7 +197,7 @@ def test_x_times_x_plus_x_has_three_paths():
     assert explanation.total == 7.0
     detailed = explain(root, x, merge_unlabelled=False)
     assert [len(path) for path in detailed.paths] == [2, 2, 1]
-    assert detailed.paths[0][0].symbol == "∂v2/∂v1"
+    assert detailed.paths[0][0].symbol == "∂(x·x + x)/∂(x·x)"  # unlabelled: expressions
     assert detailed.text.splitlines()[1].split("=")[1].strip() == (
         "1.0000 · 3.0000 + 1.0000 · 3.0000 + 1.0000"
     )

@@ -2,10 +2,11 @@
 
 import itertools
 import math
+import random
 
 import pytest
 
-from nn import ACTIVATIONS, Neuron
+from nn import ACTIVATIONS
 from nn.lessons.activations import (
     THRESHOLD,
     curve,
@@ -71,15 +72,28 @@ def test_the_sigmoid_derivative_is_at_most_a_quarter():
     assert all(d <= 0.25 for d in derivatives)
 
 
-def test_table_rows_are_the_documented_math():
-    for name, formula, value_range, derivative, use in table():
-        activation = ACTIVATIONS[name]
-        assert (formula, value_range, derivative, use) == (
-            activation.formula,
-            activation.range,
-            activation.derivative,
-            activation.note,
-        )
+# The table's range column, as the sets the closed forms above map the reals into.
+RANGES = {
+    "(0, 1)": lambda v: 0 < v < 1,
+    "(-1, 1)": lambda v: -1 < v < 1,
+    "[0, inf)": lambda v: v >= 0,
+    "(-inf, inf)": lambda v: True,
+    "{0, 1}": lambda v: v in (0.0, 1.0),
+    "each in (0, 1), summing to 1": lambda v: 0 < v < 1,
+}
+
+
+def test_table_rows_state_each_activations_range_and_formula():
+    rows = table()
+    assert [len(row) for row in rows] == [5] * 7
+    for name, formula, value_range, _, use in rows:
+        f, _ = CLOSED_FORMS[name]
+        assert all(RANGES[value_range](f(x)) for x in XS), (name, value_range)
+        assert formula and use
+    by_name = {row[0]: row for row in rows}
+    assert by_name["relu"][2] == "[0, inf)" and by_name["sigmoid"][2] == "(0, 1)"
+    assert by_name["sigmoid"][3].startswith("sigma(x) (1 - sigma(x))")
+    assert by_name["tanh"][3].startswith("1 - tanh(x)^2")
 
 
 def test_softmax_jacobian_matches_the_closed_form():
@@ -108,16 +122,21 @@ def test_a_sigmoid_neuron_learns_the_threshold_and_a_step_neuron_cannot():
     # The step's derivative is 0, so no update ever changes the weights: E never moves.
     assert len(set(step_errors)) == 1
     xs, targets = threshold_task()
-    # The step neuron's E, from its untrained weight (seed 0) and bias 0, in plain floats.
-    w = Neuron(1, "step", seed=0).weights[0].data
+    # The step neuron's E, from its untrained weight and bias 0, in plain floats: the
+    # weight is nn's documented initialisation, uniform(-1, 1) from random.Random(seed=0).
+    w = random.Random(0).uniform(-1.0, 1.0)
     expected = 0.5 * sum((t - (1.0 if w * x >= 0 else 0.0)) ** 2 for x, t in zip(xs, targets))
     assert step_errors[0] == expected
 
 
 def test_bad_arguments_are_clear_errors():
-    with pytest.raises(ValueError, match="threshold_task: n must be an int >= 2, got 1"):
+    with pytest.raises(ValueError, match=r"^threshold_task: expected n to be an int >= 2, got 1$"):
         threshold_task(n=1)
-    with pytest.raises(ValueError, match=r"train_threshold_neuron: epochs .* got -1"):
+    with pytest.raises(TypeError, match=r"^threshold_task: expected n to be an int, got 2.0"):
+        threshold_task(n=2.0)
+    with pytest.raises(ValueError, match=r"^train_threshold_neuron: expected epochs .* got -1$"):
         train_threshold_neuron("sigmoid", epochs=-1)
-    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+    with pytest.raises(
+        ValueError, match=r"^curve: expected activation to be one of .* got 'swish'"
+    ):
         curve("swish", [0.0])

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import re
 
 import pytest
 
@@ -36,10 +37,19 @@ def by_hand(x=0.1, w1=0.15, b1=0.4, w2=0.45, b2=0.65, target=0.25):
     return values, grads
 
 
-def test_the_course_constants():
-    assert (backprop.X, backprop.W1, backprop.B1) == (0.1, 0.15, 0.4)
-    assert (backprop.W2, backprop.B2) == (0.45, 0.65)
-    assert (backprop.TARGET, backprop.LEARNING_RATE) == (0.25, 0.4)
+def test_the_lessons_text_states_its_constants_and_their_results():
+    # The module's docstring is the lesson's text: its numbers must be the ones computed.
+    text = " ".join(backprop.__doc__.split())
+    stated = dict(re.findall(r"(\w+) = (\d+\.\d+)", text))
+    constants = {"x": backprop.X, "T": backprop.TARGET, "lr": backprop.LEARNING_RATE}
+    constants |= {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+    assert {name: float(value) for name, value in stated.items()} == constants
+    _, grads = by_hand(x=backprop.X, target=backprop.TARGET)
+    stated_results = dict(re.findall(r"(\w+) -> (\d+\.\d+)", text))
+    assert list(stated_results) == ["w2", "b2", "w1", "b1"]
+    for name, value in stated_results.items():
+        by_hand_update = constants[name] - backprop.LEARNING_RATE * grads[name]
+        assert f"{by_hand_update:.4f}" == value
 
 
 @pytest.mark.parametrize("fused", [False, True])
@@ -99,8 +109,10 @@ def test_update_with_another_learning_rate_mutates_nothing():
     _, grads = by_hand()
     assert updated["w2"] == pytest.approx(0.45 - 0.1 * grads["w2"], abs=1e-12)
     assert example.w2.data == 0.45
-    for bad in (0.0, -0.4, math.inf, True, "0.4"):
-        with pytest.raises(ValueError, match="sgd_update: lr must be a positive number"):
+    bad_rates = [(0.0, ValueError), (-0.4, ValueError), (math.inf, ValueError)]
+    bad_rates += [(True, TypeError), ("0.4", TypeError)]
+    for bad, error in bad_rates:
+        with pytest.raises(error, match=r"^sgd_update: expected lr to be a (finite )?number"):
             sgd_update(example, lr=bad)
 
 
@@ -130,7 +142,7 @@ def test_training_lowers_the_error_every_step():
     assert all(later < earlier for earlier, later in itertools.pairwise(errors))
     second = by_hand(**sgd_update(worked_example()))[0]["E"]
     assert errors[1] == pytest.approx(second, rel=1e-12)
-    with pytest.raises(ValueError, match="iterations must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"^train_worked_example: expected iterations .* >= 1"):
         train_worked_example(0)
 
 

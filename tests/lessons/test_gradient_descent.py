@@ -1,6 +1,7 @@
 """Lesson 1, gradient descent, against the closed form of descent on a parabola."""
 
 import itertools
+import re
 
 import pytest
 
@@ -95,20 +96,44 @@ def test_other_data_and_start():
         assert step.w == pytest.approx(w, abs=1e-12)
 
 
-@pytest.mark.parametrize("lr", [0.0, -0.1, float("nan"), float("inf"), True, "0.4", None])
-def test_bad_learning_rate_is_a_clear_error(lr):
-    with pytest.raises(ValueError, match=r"descend: lr must be a positive finite number, got"):
+@pytest.mark.parametrize(
+    ("lr", "error"),
+    [
+        *((bad, ValueError) for bad in (0.0, -0.1, float("nan"), float("inf"))),
+        *((bad, TypeError) for bad in (True, "0.4", None)),
+    ],
+)
+def test_bad_learning_rate_is_a_clear_error(lr, error):
+    with pytest.raises(error, match=r"^descend: expected lr to be a (finite )?number.*, got"):
         descend(lr=lr)
 
 
-@pytest.mark.parametrize("steps", [-1, 2.5, True])
-def test_bad_step_count_is_a_clear_error(steps):
-    with pytest.raises(ValueError, match=rf"descend_with_values: steps .* got {steps!r}"):
+@pytest.mark.parametrize(
+    ("steps", "error"), [(-1, ValueError), (2.5, TypeError), (True, TypeError)]
+)
+def test_bad_step_count_is_a_clear_error(steps, error):
+    with pytest.raises(error, match=rf"^descend_with_values: expected steps .* got {steps!r}"):
         descend_with_values(steps=steps)
 
 
 def test_bad_data_is_a_clear_error():
-    with pytest.raises(ValueError, match="descend: 2 inputs xs but 3 targets zs"):
+    with pytest.raises(ValueError, match=r"^descend: expected as many targets zs as inputs xs"):
         descend([1.0, 2.0], [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"critical_learning_rate: xs must hold a nonzero"):
+    with pytest.raises(ValueError, match=r"^critical_learning_rate: expected xs to hold a nonzero"):
         critical_learning_rate([0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: descend(xs=5), "descend: expected xs to be a list, got 5 (int)"),
+        (lambda: descend(zs=None), "descend: expected zs to be a list, got None (NoneType)"),
+        (lambda: descend(xs=[1.0, "2"], zs=[1.0, 2.0]), "descend: expected each of xs to be"),
+        (lambda: descend(w0="0.2"), "descend: expected w0 to be a number, got '0.2' (str)"),
+        (lambda: optimal_weight(zs=[None] * 5), "optimal_weight: expected each of zs to be"),
+        (lambda: critical_learning_rate(None), "critical_learning_rate: expected xs to be a list"),
+    ],
+)
+def test_data_of_the_wrong_type_is_a_type_error_naming_the_function(call, message):
+    with pytest.raises(TypeError, match="^" + re.escape(message)):
+        call()

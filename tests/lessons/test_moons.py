@@ -1,9 +1,19 @@
 """Lesson 5, the capstone: the two-moons MLP learns to >= 97% accuracy."""
 
+import math
+
 import pytest
 
-from nn import MLP, make_moons
+from nn import MLP
 from nn.lessons.moons import LAYER_SIZES, accuracy, decision_grid, moons_data, train_moons
+
+
+def plain_score(model, x):
+    """The 2-16-16-1 network's score in plain floats: relu hidden layers, a linear output."""
+    for index, layer in enumerate(model.layers):
+        z = [n.bias.data + sum(w.data * xi for w, xi in zip(n.weights, x)) for n in layer.neurons]
+        x = z if index == len(model.layers) - 1 else [max(0.0, v) for v in z]
+    return x[0]
 
 
 @pytest.fixture(scope="module")
@@ -13,11 +23,16 @@ def trained():
     return X, y, model, history
 
 
-def test_moons_data_are_make_moons_with_signed_labels():
-    X, y = moons_data(n=30, noise=0.2, seed=5)
-    X_expected, labels = make_moons(30, noise=0.2, seed=5)
-    assert X_expected == X
-    assert y == [1 if label == 1 else -1 for label in labels]
+def test_moons_data_are_the_two_moons_with_signed_labels():
+    X, y = moons_data(n=30, noise=0.0, seed=5)
+    assert sorted(y) == [-1] * 15 + [1] * 15
+    for (a, b), label in zip(X, y):
+        if label == -1:  # (cos t, sin t), t in [0, pi]: the upper unit half circle
+            assert math.hypot(a, b) == pytest.approx(1.0, abs=1e-12) and b >= -1e-12
+        else:  # (1 - cos t, 0.5 - sin t): the lower half circle around (1, 0.5)
+            assert math.hypot(1 - a, 0.5 - b) == pytest.approx(1.0, abs=1e-12)
+            assert b <= 0.5 + 1e-12
+    assert moons_data(n=30, noise=0.2, seed=5)[1] == moons_data(n=30, noise=0.2, seed=5)[1]
 
 
 def test_the_capstone_mlp_reaches_97_percent(trained):
@@ -43,11 +58,13 @@ def test_decision_grid_holds_the_models_scores(trained):
     assert len(grid.xs) == len(grid.ys) == 7
     assert grid.xs[0] == pytest.approx(min(p[0] for p in X) - 0.25)
     assert grid.ys[-1] == pytest.approx(max(p[1] for p in X) + 0.25)
+    low, high = min(p[0] for p in X) - 0.25, max(p[0] for p in X) + 0.25
+    assert grid.xs == pytest.approx([low + (high - low) * i / 6 for i in range(7)])
     for i, y_value in enumerate(grid.ys):
         for j, x_value in enumerate(grid.xs):
-            assert grid.scores[i][j] == model([x_value, y_value]).data
+            assert grid.scores[i][j] == pytest.approx(plain_score(model, [x_value, y_value]))
 
 
 def test_decision_grid_rejects_a_bad_resolution(trained):
-    with pytest.raises(ValueError, match="decision_grid: resolution must be an int >= 2, got 1"):
+    with pytest.raises(ValueError, match=r"^decision_grid: expected resolution to be an int >= 2"):
         decision_grid(trained[2], trained[0], resolution=1)

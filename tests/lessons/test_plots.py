@@ -6,17 +6,22 @@ import pytest
 
 from autograd.format import Table
 from nn.lessons.activations import curve
+from nn.lessons.digits import Mistake
 from nn.lessons.gradient_descent import XS, ZS, descend, optimal_weight
 from nn.lessons.moons import Grid
 from nn.lessons.plots import (
     descent_table,
     plot_activations,
+    plot_confusion_matrix,
     plot_curves,
     plot_decision_boundary,
     plot_descent,
+    plot_digits,
     plot_layer_gradients,
     plot_learning_rates,
+    plot_mistakes,
     plot_training_curves,
+    plot_weight_images,
 )
 from nn.lessons.vanishing import TrainingCurve
 
@@ -97,6 +102,7 @@ def test_plot_layer_gradients_is_on_a_log_scale_by_layer():
     (ax,) = figure.axes
     assert ax.get_yscale() == "log"
     assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
+    assert list(ax.get_xticks()) == [1, 2, 3]  # whole layers, also for a 2-layer network
     assert list(ax.lines[0].get_ydata()) == [1e-5, 1e-3, 1.0]
 
 
@@ -136,4 +142,43 @@ def test_plot_decision_boundary_shows_every_point():
     negatives, positives = ax.collections[-2:]
     assert negatives.get_offsets().tolist() == [[0.1, 0.1]]
     assert positives.get_offsets().tolist() == [[0.9, 0.9], [0.5, 0.2]]
+    assert png_bytes(figure).startswith(b"\x89PNG")
+
+
+def test_plot_digits_shows_each_image_with_its_title_in_rows():
+    images = [[[float(i)] * 8 for _ in range(8)] for i in range(12)]
+    figure = plot_digits(images, [str(i) for i in range(12)], columns=5)
+    assert len(figure.axes) == 15  # 3 rows of 5, the last 3 empty
+    assert [ax.get_title() for ax in figure.axes[:12]] == [str(i) for i in range(12)]
+    assert figure.axes[11].images[0].get_array().tolist() == images[11]
+    assert not figure.axes[12].images
+
+
+def test_plot_confusion_matrix_writes_every_nonzero_count_in_its_cell():
+    counts = [[5, 0, 1], [0, 7, 0], [2, 0, 4]]
+    figure = plot_confusion_matrix(counts)
+    ax = figure.axes[0]
+    assert ax.images[0].get_array().tolist() == counts
+    written = {(t.get_position(), t.get_text()) for t in ax.texts}
+    assert written == {((0, 0), "5"), ((2, 0), "1"), ((1, 1), "7"), ((0, 2), "2"), ((2, 2), "4")}
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted digit", "true digit")
+
+
+def test_plot_mistakes_colours_the_predicted_bar_red_and_the_true_bar_green():
+    from matplotlib.colors import to_rgba
+
+    mistake = Mistake(3, label=1, predicted=2, probabilities=[0.1, 0.3, 0.6])
+    figure = plot_mistakes([mistake], [[[0.0] * 8] * 8])
+    picture, bars = figure.axes
+    assert picture.get_title() == "true 1, said 2"
+    assert [b.get_height() for b in bars.patches] == [0.1, 0.3, 0.6]
+    colours = [b.get_facecolor() for b in bars.patches]
+    assert colours == [to_rgba("C7"), to_rgba("C2"), to_rgba("C3")]
+
+
+def test_plot_weight_images_share_one_scale_symmetric_about_zero():
+    images = [[[0.5] * 8] * 8, [[-2.0] * 8] * 8]
+    figure = plot_weight_images(images, columns=2)
+    for ax in figure.axes[:2]:
+        assert ax.images[0].get_clim() == (-2.0, 2.0)
     assert png_bytes(figure).startswith(b"\x89PNG")

@@ -102,5 +102,7 @@ def test_a_network_without_sigmoid_is_a_clear_error():
 
 
 def test_a_bad_epoch_count_is_a_clear_error():
-    with pytest.raises(ValueError, match="training_curve: epochs must be an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"^training_curve: expected epochs to be an int >= 1, got 0"
+    ):
         training_curve("relu", epochs=0)

@@ -68,8 +68,14 @@ BAD_DOCUMENTS = [
     (lambda d: d.pop("format"), "format is None"),
     (lambda d: d.update(version=2), "version is 2, this chainrule reads 1"),
     (lambda d: d["architecture"].pop("activation"), "architecture must have the keys"),
-    (lambda d: d["architecture"].update(activation="gelu"), "bad architecture: unknown activation"),
-    (lambda d: d["architecture"].update(layer_sizes=[3, 0]), "bad architecture: MLP: each layer"),
+    (
+        lambda d: d["architecture"].update(activation="gelu"),
+        "bad architecture: MLP: expected activation to be one of",
+    ),
+    (
+        lambda d: d["architecture"].update(layer_sizes=[3, 0]),
+        "bad architecture: MLP: expected each layer size",
+    ),
     (lambda d: d["architecture"].update(fused="yes"), "fused must be true or false"),
     (
         lambda d: d["architecture"].update(layer_sizes=[4, 2]),

@@ -1,7 +1,9 @@
 """Losses against independent plain-float formulas and central differences."""
 
 import math
+import re
 
+import numpy
 import pytest
 
 from autograd import Value, gradcheck
@@ -46,6 +48,12 @@ def test_cross_entropy_matches_the_definition_and_its_gradient(index):
     assert list(result.analytic) == pytest.approx(expected, abs=1e-14)  # softmax - one-hot
 
 
+def test_cross_entropy_takes_plain_numbers_as_logits():
+    assert cross_entropy([0.3, -1.2, 2.1], 1).data == pytest.approx(
+        reference_cross_entropy([0.3, -1.2, 2.1], 1), abs=1e-14
+    )
+
+
 def test_cross_entropy_is_stable_for_large_logits():
     logits = [Value(1000.0), Value(0.0), Value(-1000.0)]
     # log(e^1000 + 1 + e^-1000) - l_i = 1000 + log(1 + e^-1000 + e^-2000) - l_i
@@ -74,18 +82,98 @@ def test_losses_gradients_against_central_differences():
 
 
 @pytest.mark.parametrize(
-    ("call", "message"),
+    ("call", "error", "message"),
     [
-        (lambda: squared_error([Value(1.0)], [1.0, 2.0]), "squared_error: 1 predictions for 2"),
-        (lambda: mse([], []), "mse: 0 predictions for 0 targets"),
-        (lambda: cross_entropy([Value(1.0)], 1), r"index must be an int in \[0, 1\), got 1"),
-        (lambda: cross_entropy([Value(1.0)], True), "got True"),
-        (lambda: cross_entropy([], 0), "needs at least one logit"),
-        (lambda: max_margin_loss([Value(1.0)], [0]), "labels must be -1 or \\+1, got 0"),
-        (lambda: max_margin_loss([Value(1.0)], [1, 1]), "1 scores for 2 labels"),
-        (lambda: max_margin_loss([Value(1.0)], [1], [], alpha=-1), "alpha must be a finite"),
+        (
+            lambda: squared_error([Value(1.0)], [1.0, 2.0]),
+            ValueError,
+            "squared_error: expected as many targets as predictions (at least one), "
+            "got 1 predictions and 2 targets",
+        ),
+        (lambda: mse([], []), ValueError, "mse: expected as many targets as predictions"),
+        (
+            lambda: squared_error(Value(1.0), None),
+            TypeError,
+            "squared_error: expected target to be a Value, a number or a list of them, "
+            "got None (NoneType)",
+        ),
+        (
+            lambda: mse(Value(1.0), "1"),
+            TypeError,
+            "mse: expected targets to be a Value, a number or a list of them, got '1' (str)",
+        ),
+        (
+            lambda: mse(Value(1.0), [math.inf]),
+            ValueError,
+            "mse: expected each target to be a finite number, got inf",
+        ),
+        (
+            lambda: mse(1.0, 1.0),
+            TypeError,
+            "mse: expected each prediction to be a Value, got 1.0 (float)",
+        ),
+        (
+            lambda: cross_entropy([Value(1.0)], 1),
+            ValueError,
+            "cross_entropy: expected index to be an int in [0, 0], got 1",
+        ),
+        (
+            lambda: cross_entropy([Value(1.0)], True),
+            TypeError,
+            "cross_entropy: expected index to be an int, got True (bool)",
+        ),
+        (
+            lambda: cross_entropy(Value(1.0), 0),
+            TypeError,
+            "cross_entropy: expected logits to be a list, got Value(",
+        ),
+        (lambda: cross_entropy([], 0), ValueError, "cross_entropy: expected at least one logit"),
+        (
+            lambda: max_margin_loss([Value(1.0)], [0]),
+            ValueError,
+            "max_margin_loss: expected each label to be one of -1, 1, got 0",
+        ),
+        (
+            lambda: max_margin_loss([Value(1.0)], ["1"]),
+            TypeError,
+            "max_margin_loss: expected each label to be a number, got '1' (str)",
+        ),
+        (
+            lambda: max_margin_loss([Value(1.0)], [1, 1]),
+            ValueError,
+            "max_margin_loss: expected as many labels as scores (at least one), "
+            "got 1 scores and 2 labels",
+        ),
+        (
+            lambda: max_margin_loss([Value(1.0)], [1], [], alpha=-1),
+            ValueError,
+            "max_margin_loss: expected alpha to be a number >= 0.0, got -1",
+        ),
     ],
 )
-def test_bad_input_is_a_clear_error(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_input_is_a_clear_error(call, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
         call()
+
+
+def test_the_messages_name_each_losss_own_arguments():
+    with pytest.raises(TypeError, match=r"^mse: expected preds to be a Value, a number or a list"):
+        mse(None, 1.0)
+    with pytest.raises(TypeError, match=r"^squared_error: expected pred to be a Value, a number"):
+        squared_error(None, 1.0)
+
+
+def test_targets_may_be_values_and_get_gradients():
+    prediction, target = Value(1.0), Value(3.0)
+    loss = mse(prediction, target)
+    loss.backward()
+    assert (loss.data, prediction.grad, target.grad) == (4.0, -4.0, 4.0)  # (t - p)^2
+
+
+@pytest.mark.parametrize("target", [numpy.int64(1), numpy.float64(1.0), numpy.int32(1), 1, 1.0])
+def test_numpy_targets_work_like_floats(target):
+    prediction = Value(3.0)
+    loss = mse(prediction, target)
+    loss.backward()
+    assert (loss.data, prediction.grad) == (4.0, 4.0)  # (3 - 1)^2 and 2 (3 - 1)
+    assert squared_error([prediction], [target]).data == 2.0

@@ -2,11 +2,12 @@
 
 import math
 import random
+import re
 
 import pytest
 
 from autograd import Value
-from nn import MLP, Layer, Neuron, softmax
+from nn import MLP, Layer, Neuron
 
 
 def plain_mlp(model: MLP, x: list[float], hidden, output) -> list[float]:
@@ -171,21 +172,46 @@ def test_unfused_clusters_hold_the_op_by_op_nodes_and_softmax_has_its_own():
     assert all(
         node.op != "*" or node.inputs[0].label.startswith("w") for node in clusters["neurons.1"]
     )
+    for nodes in clusters.values():  # each node once, though softmax's e^x feed two ops
+        assert len({id(n) for n in nodes}) == len(nodes)
     neuron_nodes = {id(n) for name in ("neurons.0", "neurons.1") for n in clusters[name]}
     assert not neuron_nodes & {id(n) for n in clusters["softmax"]}
     assert Neuron(1, name="solo").clusters() == {}
 
 
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def test_an_mlps_clusters_are_named_by_layer():
+    model = MLP(2, [2, 2], output_activation="softmax", seed=0)
+    model([1.0, 2.0])
+    assert list(model.clusters())[-3:] == [
+        "layers.1.neurons.0",
+        "layers.1.neurons.1",
+        "layers.1.softmax",
+    ]
+
+
 def test_grad_norms_are_the_l2_norm_of_each_layers_grads():
     model = MLP(2, [3, 3, 1], activation="sigmoid", seed=4)
-    model([0.2, 0.9]).backward()
+    x = [0.2, 0.9]
+    model(x).backward()
+    # Each grad by central differences on the plain-float forward pass, layer by layer.
+    eps = 1e-6
     expected = []
-    for index in range(3):
-        grads = [
-            p.grad for name, p in model.named_parameters() if name.startswith(f"layers.{index}.")
-        ]
-        expected.append(math.sqrt(sum(g * g for g in grads)))
-    assert model.grad_norms() == pytest.approx(expected, rel=1e-12)
+    for layer in model.layers:
+        squares = 0.0
+        for p in layer.parameters():
+            original = p.data
+            p.data = original + eps
+            up = plain_mlp(model, x, sigmoid, lambda z: z)[0]
+            p.data = original - eps
+            down = plain_mlp(model, x, sigmoid, lambda z: z)[0]
+            p.data = original
+            squares += ((up - down) / (2 * eps)) ** 2
+        expected.append(math.sqrt(squares))
+    assert model.grad_norms() == pytest.approx(expected, rel=1e-6)
     assert all(norm > 0.0 for norm in expected)
 
 
@@ -224,31 +250,120 @@ def test_wrong_input_count_names_the_module():
         Neuron(2, seed=0)([1.0])
 
 
+VALID_NAMES = "'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax', 'step', 'linear'"
+
+
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("make", "error", "message"),
     [
-        (lambda: Neuron(2, "swish"), "unknown activation 'swish'; valid names: sigmoid, tanh"),
-        (lambda: MLP(2, [1], output_activation="Relu"), "unknown activation 'Relu'"),
-        (lambda: Neuron(2, "softmax"), "softmax normalises across a layer"),
-        (lambda: MLP(2, [3, 1], activation="softmax"), "softmax is for the output layer"),
-        (lambda: Neuron(0), "n_inputs must be an int >= 1, got 0"),
-        (lambda: Neuron(True), "n_inputs must be an int >= 1, got True"),
-        (lambda: Layer(2, 0), "n_outputs must be an int >= 1, got 0"),
-        (lambda: MLP(2, []), "at least one layer"),
-        (lambda: MLP(2, [3, 2.5]), "each layer size must be an int >= 1, got 2.5"),
-        (lambda: Neuron(2, weights=[1.0]), "1 weights for 2 inputs"),
-        (lambda: Neuron(1, weights=[math.nan]), "w1 must be a finite number or a Value, got nan"),
-        (lambda: Neuron(1, weights=["0.5"]), "w1 must be a finite number or a Value"),
-        (lambda: Neuron(1, weights=[1.0], bias=True), "b must be a finite number or a Value"),
-        (lambda: Neuron(1, seed=1, rng=random.Random(1)), "give seed= or rng=, not both"),
+        (
+            lambda: Neuron(2, "swish"),
+            ValueError,
+            f"neuron: expected activation to be one of {VALID_NAMES}, got 'swish'",
+        ),
+        (
+            lambda: MLP(2, [1], output_activation="Relu"),
+            ValueError,
+            "MLP: expected activation to be one of",
+        ),
+        (
+            lambda: Layer(2, 1, activation=None),
+            TypeError,
+            "Layer: expected activation to be a str, got None",
+        ),
+        (lambda: Neuron(2, "softmax"), ValueError, "neuron: softmax normalises across a layer"),
+        (
+            lambda: MLP(2, [3, 1], activation="softmax"),
+            ValueError,
+            "MLP: softmax is for the output layer",
+        ),
+        (
+            lambda: Neuron(0),
+            ValueError,
+            "neuron: expected n_inputs to be an int in [1, 999999], got 0",
+        ),
+        (
+            lambda: Neuron(True),
+            TypeError,
+            "neuron: expected n_inputs to be an int, got True (bool)",
+        ),
+        (lambda: Layer(2, 0), ValueError, "Layer: expected n_outputs to be an int >= 1, got 0"),
+        (lambda: MLP(2, []), ValueError, "MLP: expected layer_sizes to list at least one layer"),
+        (
+            lambda: MLP(2, [3, 2.5]),
+            TypeError,
+            "MLP: expected each layer size to be an int, got 2.5 (float)",
+        ),
+        (lambda: MLP(2, 3), TypeError, "MLP: expected layer_sizes to be a list, got 3 (int)"),
+        (
+            lambda: MLP(2, None),
+            TypeError,
+            "MLP: expected layer_sizes to be a list, got None (NoneType)",
+        ),
+        (lambda: MLP(2, "16"), TypeError, "MLP: expected layer_sizes to be a list, got '16' (str)"),
+        (
+            lambda: Neuron(2, weights=[1.0]),
+            ValueError,
+            "neuron: expected 2 weights, one per input, got 1",
+        ),
+        (
+            lambda: Neuron(2, weights=5),
+            TypeError,
+            "neuron: expected weights to be a list, got 5 (int)",
+        ),
+        (
+            lambda: Neuron(1, weights=[math.nan]),
+            ValueError,
+            "neuron: expected w1 to be a finite number, got nan",
+        ),
+        (
+            lambda: Neuron(2, weights=[10**400, 1]),
+            ValueError,
+            "neuron: expected w1 to be a finite number, got 1000",
+        ),
+        (
+            lambda: Neuron(1, weights=["0.5"]),
+            TypeError,
+            "neuron: expected w1 to be a number, got '0.5' (str)",
+        ),
+        (
+            lambda: Neuron(1, weights=[1.0], bias=True),
+            TypeError,
+            "neuron: expected b to be a number, got True (bool)",
+        ),
+        (
+            lambda: Neuron(1, seed=1, rng=random.Random(1)),
+            ValueError,
+            "neuron: give seed= or rng=, not both",
+        ),
+        (
+            lambda: MLP(2, [1], seed=0)(5),
+            TypeError,
+            "MLP: expected xs to be a list of 2 inputs, got 5 (int)",
+        ),
+        (
+            lambda: Layer(2, 1, seed=0)(None),
+            TypeError,
+            "Layer: expected xs to be a list of 2 inputs, got None",
+        ),
+        (
+            lambda: Neuron(2, seed=0)(1.5),
+            TypeError,
+            "neuron: expected xs to be a list of 2 inputs, got 1.5",
+        ),
     ],
 )
-def test_bad_construction_is_a_clear_error(make, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[")):
+def test_bad_construction_or_call_is_a_clear_error(make, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
         make()
 
 
-def test_softmax_helper_and_layer_agree():
+def test_a_softmax_layer_normalises_its_linear_scores():
     layer = Layer(2, 3, activation="softmax", seed=8)
-    scores = [n([0.1, 0.2]) for n in layer.neurons]
-    assert [p.data for p in layer([0.1, 0.2])] == [p.data for p in softmax(scores)]
+    x = [0.1, 0.2]
+    scores = [n.bias.data + sum(w.data * xi for w, xi in zip(n.weights, x)) for n in layer.neurons]
+    total = sum(math.exp(s) for s in scores)
+    assert [p.data for p in layer(x)] == pytest.approx(
+        [math.exp(s) / total for s in scores], rel=1e-14
+    )
+    assert list(layer.clusters()) == ["neurons.0", "neurons.1", "neurons.2", "softmax"]

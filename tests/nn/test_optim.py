@@ -38,23 +38,47 @@ def test_zero_grad_and_a_learning_rate_schedule():
     assert p.grad == 0.0
 
 
-@pytest.mark.parametrize("lr", [0, 0.0, -0.1, math.nan, math.inf, True, "0.1", None])
-def test_bad_learning_rates_are_rejected(lr):
-    with pytest.raises(ValueError, match="SGD: lr must be a finite number > 0, got"):
+@pytest.mark.parametrize(
+    ("lr", "error", "message"),
+    [
+        (0, ValueError, r"a number > 0\.0, got 0$"),
+        (0.0, ValueError, r"a number > 0\.0, got 0\.0$"),
+        (-0.1, ValueError, r"a number > 0\.0, got -0\.1$"),
+        (math.nan, ValueError, "a finite number, got nan$"),
+        (math.inf, ValueError, "a finite number, got inf$"),
+        (10**400, ValueError, r"a finite number, got 1000.*0 \(401 characters\)$"),
+        (True, TypeError, r"a number, got True \(bool\)$"),
+        ("0.1", TypeError, r"a number, got '0\.1' \(str\)$"),
+        (None, TypeError, r"a number, got None \(NoneType\)$"),
+    ],
+)
+def test_bad_learning_rates_are_rejected(lr, error, message):
+    with pytest.raises(error, match=r"^SGD: expected lr to be " + message):
         SGD([Value(1.0)], lr=lr)
     optimizer = SGD([Value(1.0)], lr=0.1)
-    with pytest.raises(ValueError, match="SGD: lr must be"):
+    with pytest.raises(error, match=r"^SGD: expected lr to be " + message):
         optimizer.lr = lr
+    assert optimizer.lr == 0.1
 
 
-@pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5, math.nan, True, "0.9"])
-def test_bad_momentum_is_rejected(momentum):
-    with pytest.raises(ValueError, match=r"SGD: momentum must be in \[0, 1\), got"):
+@pytest.mark.parametrize(
+    ("momentum", "error"),
+    [
+        *((bad, ValueError) for bad in (-0.1, 1.0, 1.5, math.nan)),
+        *((bad, TypeError) for bad in (True, "0.9")),
+    ],
+)
+def test_bad_momentum_is_rejected(momentum, error):
+    with pytest.raises(error, match=r"^SGD: expected momentum to be a .*number.*, got"):
         SGD([Value(1.0)], lr=0.1, momentum=momentum)
 
 
 def test_parameters_must_be_values():
-    with pytest.raises(ValueError, match="SGD: got no parameters"):
+    with pytest.raises(ValueError, match=r"^SGD: expected params to hold at least one Value"):
         SGD([], lr=0.1)
-    with pytest.raises(TypeError, match=r"SGD: parameters must be Values, got 1\.0"):
+    with pytest.raises(TypeError, match=r"^SGD: expected each parameter to be a Value, got 1\.0"):
         SGD([1.0], lr=0.1)
+    with pytest.raises(TypeError, match=r"^SGD: expected params to be a list, got 5 \(int\)"):
+        SGD(5, lr=0.1)
+    generated = (Value(float(i)) for i in range(3))
+    assert len(SGD(generated, lr=0.1).params) == 3

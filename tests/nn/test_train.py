@@ -2,12 +2,16 @@
 
 import math
 import random
+import re
 import warnings
 
+import numpy
 import pytest
 
 from autograd import Value
 from nn import MLP, SGD, Neuron, StepActivationWarning, fit, line_data, make_moons, mse
+from nn.losses import Labels
+from nn.train import count_correct
 
 
 def sign_accuracy(model, X, ys) -> float:
@@ -134,31 +138,151 @@ def test_progress_bar_on_stderr_only_when_asked(capsys):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
         (
             {"loss": "hinge"},
-            "fit: unknown loss 'hinge'; give one of mse, cross_entropy, max_margin",
+            ValueError,
+            "fit: expected loss to be one of 'mse', 'cross_entropy', 'max_margin', got 'hinge'",
         ),
-        ({"epochs": 0}, "fit: epochs must be an int >= 1, got 0"),
-        ({"epochs": 2.5}, "fit: epochs must be an int >= 1, got 2.5"),
-        ({"batch_size": 0}, "fit: batch_size must be None or an int >= 1, got 0"),
-        ({"lr": -1.0}, "SGD: lr must be a finite number > 0, got -1.0"),
-        ({"lr": math.nan}, "SGD: lr must be a finite number > 0, got nan"),
+        ({"loss": 5}, TypeError, "fit: expected loss to be a str, got 5 (int)"),
+        ({"epochs": 0}, ValueError, "fit: expected epochs to be an int >= 1, got 0"),
+        ({"epochs": 2.5}, TypeError, "fit: expected epochs to be an int, got 2.5 (float)"),
+        ({"batch_size": 0}, ValueError, "fit: expected batch_size to be an int >= 1, got 0"),
+        ({"lr": -1.0}, ValueError, "fit: expected lr to be a number > 0.0, got -1.0"),
+        ({"lr": math.nan}, ValueError, "fit: expected lr to be a finite number, got nan"),
+        ({"lr": "0.1"}, TypeError, "fit: expected lr to be a number, got '0.1' (str)"),
     ],
 )
-def test_bad_settings_are_clear_errors(kwargs, message):
-    with pytest.raises(ValueError, match=f"^{message}"):
+def test_bad_settings_are_clear_errors(kwargs, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
         fit(Neuron(1, seed=0), [[1.0]], [1.0], progress=False, **kwargs)
 
 
-def test_bad_data_are_clear_errors():
-    with pytest.raises(ValueError, match="fit: 2 inputs for 1 targets"):
-        fit(Neuron(1, seed=0), [[1.0], [2.0]], [1.0], progress=False)
-    with pytest.raises(ValueError, match="fit: 0 inputs for 0 targets"):
-        fit(Neuron(1, seed=0), [], [], progress=False)
-    with pytest.raises(ValueError, match="neuron: expected 1 inputs, got 2"):
-        fit(Neuron(1, seed=0), [[1.0, 2.0]], [1.0], progress=False)
+@pytest.mark.parametrize(
+    ("X", "y", "error", "message"),
+    [
+        (
+            [[1.0], [2.0]],
+            [1.0],
+            ValueError,
+            "fit: expected as many targets y as inputs X (at least one), "
+            "got 2 inputs and 1 targets",
+        ),
+        ([], [], ValueError, "fit: expected as many targets y as inputs X"),
+        (5, [1.0], TypeError, "fit: expected X to be a list, got 5 (int)"),
+        ([[1.0]], None, TypeError, "fit: expected y to be a list, got None (NoneType)"),
+        ([[1.0, 2.0]], [1.0], ValueError, "neuron: expected 1 inputs, got 2"),
+        ([5.0], [1.0], TypeError, "neuron: expected xs to be a list of 1 inputs, got 5.0"),
+    ],
+)
+def test_bad_data_are_clear_errors(X, y, error, message):
+    with pytest.raises(error, match="^" + re.escape(message)):
+        fit(Neuron(1, seed=0), X, y, progress=False)
+
+
+def test_cross_entropy_refuses_a_softmax_model():
     softmax_model = MLP(2, [2], output_activation="softmax", seed=0)
-    with pytest.raises(ValueError, match=r"cross_entropy .* needs raw scores"):
+    message = (
+        "fit: cross_entropy applies its own stable softmax and needs raw scores; "
+        "use output_activation='linear' instead of 'softmax'"
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         fit(softmax_model, [[1.0, 2.0]], [0], loss="cross_entropy", progress=False)
+
+
+def test_generators_and_numpy_arrays_train_like_lists():
+    X, labels = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]], [1, -1, 1]
+    runs = []
+    for data in (
+        (X, labels),
+        ((x for x in X), (t for t in labels)),
+        (numpy.array(X), numpy.array(labels)),
+    ):
+        model = MLP(2, [3, 1], seed=2)
+        history = fit(model, *data, loss="max_margin", epochs=2, progress=False)
+        runs.append((history, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1] == runs[2]
+    assert all(type(a) is float for a in runs[2][0].accuracy)  # numpy labels: plain floats
+
+
+@pytest.mark.parametrize(
+    ("labels", "loss", "expected"),
+    [
+        ([-1, -1, 1, 1], "mse", [0.5]),  # ±1: right when the sign agrees (-0.2, 0.7)
+        ([-1, -1, 1, 1], lambda outputs, targets: mse(outputs, targets), [0.5]),
+        ([-1, -1, 1, 1], "max_margin", [0.5]),
+        ([0, 0, 1, 1], "mse", [0.75]),  # 0/1: right when (output >= 0.5) is (label == 1)
+        ([-1.0, -1.0, 1.0, 1.0], "mse", []),  # float targets are regression: no accuracy
+        ([1, 1, 1, 1], "mse", [0.25]),  # only 1s: class labels (0.7 >= 0.5), not signs
+        ([-1, -1, -1, -1], "mse", [0.5]),  # only -1s: signs (-0.2 and -0.9 are negative)
+        ([-2, 3, -2, 3], "mse", []),  # ints of no known kind: no accuracy
+    ],
+)
+def test_the_labels_decide_how_accuracy_is_counted_whatever_the_loss(labels, loss, expected):
+    # One linear neuron with output = x: the scores are the inputs themselves.
+    neuron = Neuron(1, "linear", weights=[1.0], bias=0.0)
+    X = [[0.3], [-0.2], [0.7], [-0.9]]
+    history = fit(neuron, X, labels, loss=loss, lr=0.01, epochs=1, progress=False)
+    assert history.accuracy == expected
+
+
+def test_minibatch_losses_and_accuracy_add_up_over_the_epoch():
+    # lr is so small that the weights barely move: every sample is scored by w = 1, b = 0.
+    neuron = Neuron(1, "linear", weights=[1.0], bias=0.0)
+    X, labels = [[0.3], [-0.2], [0.7], [-0.9], [0.4]], [-1, -1, 1, 1, 1]
+    batches = []
+
+    def loss(outputs, targets):
+        batches.append(sorted(t for t in targets))
+        return mse(outputs, targets)
+
+    history = fit(neuron, X, labels, loss=loss, lr=1e-12, epochs=1, batch_size=2, progress=False)
+    assert sorted(len(b) for b in batches) == [1, 2, 2]  # 2 + 2 + 1, every sample once
+    assert sorted(t for b in batches for t in b) == sorted(labels)
+    squares = [(t - x) ** 2 for (x,), t in zip(X, labels)]
+    assert history.loss == [pytest.approx(sum(squares) / 5, rel=1e-9)]
+    assert history.accuracy == [3 / 5]  # -0.2, 0.7 and 0.4 have their label's sign
+
+
+def test_max_margin_adds_micrograds_penalty_on_the_parameters():
+    neuron = Neuron(2, "linear", weights=[0.5, -1.5], bias=0.25)
+    X, labels = [[1.0, 0.0], [0.0, 1.0]], [1, 1]
+    history = fit(neuron, X, labels, loss="max_margin", lr=0.1, epochs=1, progress=False)
+    scores = [0.25 + 0.5, 0.25 - 1.5]
+    hinge = sum(max(0.0, 1 - s) for s in scores) / 2
+    assert history.loss == [pytest.approx(hinge + 1e-4 * (0.25 + 2.25 + 0.0625), abs=1e-15)]
+
+
+def test_the_defaults_are_lr_01_ten_epochs_seed_0_and_a_progress_bar(capsys):
+    X, y = make_moons(12, seed=3)
+    model, twin = MLP(2, [3, 1], seed=4), MLP(2, [3, 1], seed=4)
+    history = fit(model, X, y, batch_size=4)
+    assert "fit" in capsys.readouterr().err
+    fit(twin, X, y, batch_size=4, lr=0.1, epochs=10, seed=0, progress=False)
+    assert len(history.loss) == 10
+    assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_no_warning_for_a_model_that_can_learn_and_the_warning_points_at_the_caller():
+    X, labels = make_moons(10, seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit(MLP(2, [3, 1], seed=0), X, labels, epochs=1, progress=False)
+        fit(MLP(2, [3, 1], activation="step", seed=0), X, labels, epochs=1, progress=False)
+    assert [w.category for w in caught] == [StepActivationWarning]
+    assert caught[0].filename == __file__
+    assert str(caught[0].message) == (
+        "fit: the model uses the 'step' activation, whose derivative is 0 everywhere: "
+        "no gradient reaches the weights before it, so they cannot learn"
+    )
+
+
+def test_count_correct_by_sign_and_by_class_at_the_boundaries():
+    zero, negative, positive, half = Value(0.0), Value(-1.0), Value(2.0), Value(0.5)
+    # By sign, an output of 0 counts as negative and a label of 0 as negative too.
+    assert count_correct([zero, negative, positive], [0, 0, 1], Labels.SIGN) == 3
+    assert count_correct([zero], [1], Labels.SIGN) == 0
+    # By class with one output, 0.5 already means class 1.
+    assert count_correct([half, half], [1, 0], Labels.CLASS) == 1
+    assert count_correct([[negative, positive], [positive, zero]], [1, 1], Labels.CLASS) == 1

@@ -1,0 +1,146 @@
+"""Names for the nodes of a graph, as a person reads them: ``x``, ``0.5``, ``w1·x``, ``(T − a2)²``.
+
+A labelled node is named by its label. An unlabelled leaf (a number constant)
+is named by its value. An unlabelled computed node is named by its expression
+over its inputs' names, as the lesson writes it (``w1·x``, ``T − a2``,
+``(T − a2)²``, ``σ(z1)``), with parentheses only where precedence needs them.
+Past ``MAX_NAME_LENGTH`` characters the long operands become ``…``
+(``σ(…)``, ``… + b2``), so a name stays short and still says what the node is.
+Names are unique within a graph: a name met again gets ``#2``, ``#3``, ... in
+topological order (a label keeps its text; a generated name never takes one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from autograd.graph import topological_order
+from autograd.value import Value
+
+MAX_NAME_LENGTH = 20
+ELIDED = "…"
+MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a2"
+
+# Precedence of a name as an operand: a sum binds loosest, an atom (a label, a
+# number, a function call, ``…``) tightest; a negative number binds looser than
+# anything, so it is always parenthesised as an operand: ``(−1)·x``.
+NEGATIVE, SUM, PRODUCT, POWER, ATOM = range(5)
+INFIX = {"+": (" + ", SUM), "-": (f" {MINUS} ", SUM), "*": ("·", PRODUCT), "/": (" / ", PRODUCT)}
+FUNCTIONS = {"sigmoid": "σ"}  # other functions are written by their op name: tanh(z), exp(z)
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+WORD = re.compile(r"[\w.\[\],]+(#\d+)?")  # a2, w1#2, w2[1,3]
+
+Name = tuple[str, int]  # a name's text and its precedence as an operand
+
+
+def node_names(root: Value) -> dict[Value, str]:
+    """Each node of ``root``'s graph -> its name, listed in ``topological_order(root)``."""
+    return names_in_order(topological_order(root))
+
+
+def names_in_order(order: Sequence[Value]) -> dict[Value, str]:
+    """The names of ``order``'s nodes (inputs listed before their users), unique, in its order."""
+    labels = {node.label for node in order if node.label}
+    used: set[str] = set()
+    names: dict[Value, str] = {}
+    # How each node can be written inside its users' expressions, longest first: a computed
+    # node's name, then shorter forms with more of it elided, down to "…".
+    forms: dict[Value, list[Name]] = {}
+    for node in order:
+        if node.label:
+            forms[node] = [(node.label, ATOM)]
+            reserved = used
+        else:
+            forms[node] = _forms(node, forms)
+            reserved = used | labels
+        base = forms[node][0][0]
+        name, copy = base, 1
+        while name in reserved:
+            copy += 1
+            name = f"{base}#{copy}"
+        if name != base and (node.label or node.op):
+            # Its users must not read as using the first one; a number reads the same anyway.
+            forms[node][0] = (name, forms[node][0][1])
+        used.add(name)
+        names[node] = name
+    return names
+
+
+def partial(of: str, wrt: str) -> str:
+    """The symbol of d of / d wrt for two names: "∂E/∂a2", "∂E/∂(T − a2)"."""
+    return f"∂{_bracketed(of)}/∂{_bracketed(wrt)}"
+
+
+def _bracketed(name: str) -> str:
+    """A name as it reads after ∂: a single word (``a2``, ``w1#2``) as is, an expression in ()."""
+    return name if WORD.fullmatch(name) else f"({name})"
+
+
+def number_name(value: float) -> str:
+    """A constant as written: 2.0 -> "2", 0.5 -> "0.5", -1.0 -> "−1", 1/3 -> "0.3333"."""
+    text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
+    return text.replace("-", MINUS)
+
+
+def _forms(node: Value, forms: dict[Value, list[Name]]) -> list[Name]:
+    """An unlabelled node's forms, its name first: a number's value; an expression over its
+    inputs' longest forms that fit in MAX_NAME_LENGTH, then over shorter ones, then "…"."""
+    if not node.op:
+        return [(number_name(node.data), NEGATIVE if node.data < 0.0 else ATOM)]
+    fitting = []
+    for level in range(MAX_NAME_LENGTH):  # level k: each input at its k-th form (or its last)
+        operands = [forms[child][min(level, len(forms[child]) - 1)] for child in node.inputs]
+        name = _expression(node.op, operands)
+        if len(name[0]) <= MAX_NAME_LENGTH:
+            fitting.append(name)
+        if all(level >= len(forms[child]) - 1 for child in node.inputs):
+            break
+    if not fitting:  # even its inputs' shortest forms are too long: say what the node is
+        if node.op == "w·x+b":  # a neuron's weighted sum, told apart by its bias where it fits
+            short = f"Σw·x + {forms[node.inputs[-1]][0][0]}"
+            fitting.append((short if len(short) <= MAX_NAME_LENGTH else "Σw·x + b", SUM))
+        else:
+            fitting.append(_expression(node.op, [(ELIDED, ATOM)] * len(node.inputs)))
+    return [*dict.fromkeys(fitting), (ELIDED, ATOM)]
+
+
+def _expression(op: str, operands: Sequence[Name]) -> Name:
+    """``op`` applied to operands written as given, parenthesised where precedence needs it."""
+    if op in INFIX:
+        symbol, precedence = INFIX[op]
+        (left, left_precedence), (right, right_precedence) = operands
+        # a − (b + c) and a / (b·c) need their parentheses; a + (b − c) and a·(b·c) do not.
+        right_needs = precedence + (op in "-/")
+        return (
+            f"{_operand(left, left_precedence, precedence)}{symbol}"
+            f"{_operand(right, right_precedence, right_needs)}",
+            precedence,
+        )
+    if op == "neg":
+        return f"{MINUS}{_operand(*operands[0], POWER)}", PRODUCT
+    if op == "**":  # a Value exponent
+        (base, base_precedence), (exponent, exponent_precedence) = operands
+        written_base = _operand(base, base_precedence, ATOM)
+        return f"{written_base}^{_operand(exponent, exponent_precedence, ATOM)}", POWER
+    if op.startswith("**"):  # a number exponent, written in the op: "**2", "**0.5"
+        exponent = op[2:]
+        power = (
+            exponent.translate(SUPERSCRIPTS) if exponent.lstrip("-").isdigit() else f"^{exponent}"
+        )
+        return f"{_operand(*operands[0], ATOM)}{power}", POWER
+    if op == "w·x+b":  # weighted_sum: the weights, then the inputs, then the bias
+        n = (len(operands) - 1) // 2
+        terms = [
+            f"{_operand(*w, PRODUCT)}·{_operand(*x, PRODUCT)}"
+            for w, x in zip(operands[:n], operands[n : 2 * n])
+        ]
+        return " + ".join([*terms, _operand(*operands[-1], SUM)]), SUM
+    arguments = ", ".join(text for text, _ in operands)
+    return f"{FUNCTIONS.get(op, op)}({arguments})", ATOM
+
+
+def _operand(text: str, precedence: int, needed: int) -> str:
+    """``text`` as an operand that needs at least precedence ``needed``: parenthesised if lower."""
+    return text if precedence >= needed else f"({text})"

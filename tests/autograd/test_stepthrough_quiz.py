@@ -1,0 +1,279 @@
+"""The step-through page's quiz and layout, driven in headless Chromium as a student uses it:
+keyboard only, at a projector's 1280×800 and a phone's 390×844."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from autograd.quiz import check_answer
+from autograd.stepthrough import step_through, write_html
+from nn.lessons import backprop
+from tests.autograd.test_stepthrough import B1, B2, LR, TARGET, W1, W2, X, browser
+
+__all__ = ["browser"]  # the Chromium fixture, shared with test_stepthrough
+
+SIZES = [(1280, 800), (390, 844)]
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def lesson_answers() -> dict[str, float]:
+    """Every quantity of the worked example, by the lesson's names, with plain floats."""
+    z1 = W1 * X + B1
+    a1 = sigmoid(z1)
+    z2 = W2 * a1 + B2
+    a2 = sigmoid(z2)
+    d_a2 = a2 - TARGET
+    d_z2 = d_a2 * a2 * (1.0 - a2)
+    d_a1 = d_z2 * W2
+    d_z1 = d_a1 * a1 * (1.0 - a1)
+    grads = {"w2": d_z2 * a1, "b2": d_z2, "w1": d_z1 * X, "b1": d_z1}
+    values = {"w2": W2, "b2": B2, "w1": W1, "b1": B1}
+    return {
+        "z1": z1,
+        "a1": a1,
+        "z2": z2,
+        "a2": a2,
+        "E": 0.5 * (TARGET - a2) ** 2,
+        "∂E/∂a2": d_a2,
+        "∂E/∂z2": d_z2,
+        "∂E/∂a1": d_a1,
+        "∂E/∂z1": d_z1,
+        **{f"∂E/∂{name}": grad for name, grad in grads.items()},
+        **{f"new {name}": values[name] - LR * grad for name, grad in grads.items()},
+    }
+
+
+@pytest.fixture
+def quiz_page(tmp_path):
+    example = backprop.worked_example()
+    return write_html(
+        example.E,
+        tmp_path / "steps.html",
+        lr=LR,
+        formulas=backprop.FACTOR_FORMULAS,
+        clusters=example.clusters(),
+    )
+
+
+def layout(page) -> dict[str, float]:
+    """What the student sees: the smallest graph text, sideways scrolling, the current node."""
+    return page.evaluate(
+        """() => {
+          const frame = document.querySelector('.frame:not([hidden])');
+          const heights = [...frame.querySelectorAll('svg text')]
+            .map(text => text.getBoundingClientRect().height);
+          const box = frame.querySelector('.drawing').getBoundingClientRect();
+          const node = frame.querySelector('.node.current');
+          const rect = node ? node.getBoundingClientRect() : box;
+          return {
+            smallestText: Math.min(...heights),
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            nodeInView: rect.left >= box.left - 1 && rect.right <= box.right + 1 ? 1 : 0,
+          };
+        }"""
+    )
+
+
+def drawn(page, record: str) -> list[str]:
+    """The texts of the current frame's record named ``record``: name, data, grad."""
+    return page.evaluate(
+        """(record) => [...document.querySelectorAll('.frame:not([hidden]) .node')]
+             .map(node => [...node.querySelectorAll('text')].map(text => text.textContent))
+             .find(texts => texts[0] === record)""",
+        record,
+    )
+
+
+def drawn_title(page) -> str:
+    """The first line of the current frame's drawing's title."""
+    return page.evaluate(
+        "document.querySelector('.frame:not([hidden]) .drawing .graph > text').textContent"
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_quiz_is_worked_from_the_keyboard_at_both_sizes(quiz_page, browser, width, height):
+    answers = lesson_answers()
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(quiz_page.as_uri() + "?quiz=1")
+
+    assert page.locator("#quiz-mode").is_checked()
+    quantities = page.locator(".frame:not([hidden]) [data-quantity]")
+    assert [quantities.nth(i).get_attribute("data-quantity") for i in range(5)] == [
+        "z1",
+        "a1",
+        "z2",
+        "a2",
+        "E",
+    ]
+    assert page.locator("#next").is_disabled()  # a step is reached once the one before is done
+    assert drawn(page, "z1")[1] == "data ?"  # the number to work out is hidden
+    assert drawn(page, "x")[1] == "data 0.1000"  # the given ones are not
+
+    def focused() -> str:
+        return page.evaluate("document.activeElement.dataset.quantity || document.activeElement.id")
+
+    def status(quantity: str) -> tuple[str, str]:
+        feedback = page.locator(f'[data-quantity="{quantity}"] + [role="status"]')
+        return feedback.get_attribute("data-status"), feedback.inner_text()
+
+    # one wrong answer, then the right one; Enter submits, focus moves on by itself
+    assert focused() == "z1"
+    page.keyboard.type("0.5")
+    page.keyboard.press("Enter")
+    verdict, message = status("z1")
+    assert verdict == "wrong" and message.startswith("not 0.5. Hint: z1 = ")
+    assert focused() == "z1"
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{answers['z1']:.4g}")
+    page.keyboard.press("Enter")
+    assert status("z1") == ("right", "right: 0.415")
+    assert drawn(page, "z1")[1] == "data 0.4150"  # shown once worked out
+
+    # an empty answer reveals the value; it does not score
+    assert focused() == "a1"
+    page.keyboard.press("Enter")
+    assert status("a1") == ("empty", f"no answer yet; the value is {answers['a1']:.3g}")
+
+    done = {"z1", "a1"}
+    seen_node_steps = 0
+    while True:
+        shown = layout(page)
+        assert shown["smallestText"] >= 10.0, shown
+        assert shown["scrollWidth"] <= shown["innerWidth"], shown
+        seen_node_steps += shown["nodeInView"]
+        quantity = focused()
+        if quantity == "next":
+            page.keyboard.press("Enter")  # the Next button: the following step
+            continue
+        if quantity in done or quantity not in answers:  # past the last question
+            break
+        heading = page.locator(".frame:not([hidden]) h2").inner_text()
+        if quantity.startswith("new "):  # asked in that parameter's update frame
+            assert heading.startswith("Update ") and f": {quantity[4:]} ←" in heading
+            assert drawn_title(page).endswith("= ?")  # its new value is hidden
+        page.keyboard.type(f"{answers[quantity]:.4g}")
+        page.keyboard.press("Enter")
+        assert status(quantity)[0] == "right", (quantity, status(quantity))
+        done.add(quantity)
+    asked = len(done)
+    assert done == set(answers) and asked == 17
+    assert seen_node_steps >= 9
+    assert page.locator("#position").inner_text() == "Summary"  # after 9 steps and 4 updates
+    assert page.locator("#score").inner_text() == f"score: {asked - 1}/{asked}"
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_without_the_quiz_every_step_is_readable_and_never_scrolls_sideways(
+    quiz_page, browser, width, height
+):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(quiz_page.as_uri())
+    assert not page.locator("#quiz-mode").is_checked()
+    assert page.locator(".quiz:visible").count() == 0
+    assert not re.search(r"\bv\d+\b", page.locator("main").text_content())  # no machine names
+    positions = []
+    for step in range(15):
+        positions.append(page.locator("#position").inner_text())
+        shown = layout(page)
+        assert shown["smallestText"] >= 10.0 and shown["scrollWidth"] <= shown["innerWidth"]
+        if 0 < step < 14:
+            assert shown["nodeInView"] == 1  # the view follows the current step
+        page.keyboard.press("ArrowRight")
+    assert positions == [
+        *(f"Step {k} of 9" for k in range(10)),
+        *(f"Update {k} of 4" for k in range(1, 5)),
+        "Summary",
+    ]
+    # the toggle turns the quiz on from the keyboard too
+    page.locator("#quiz-mode").focus()
+    page.keyboard.press("Space")
+    assert page.locator("#position").inner_text() == "Step 0 of 9"  # back to the first question
+    assert page.locator(".frame:not([hidden]) [data-quantity]").count() == 5
+    page.close()
+
+
+CASES = [
+    ("0.0571", 0.057094),
+    ("5.71e-2", 0.057094),
+    ("5.71E-2", 0.057094),
+    (".0571", 0.057094),
+    ("0,0571", 0.057094),
+    ("−0.4653", -0.46525),
+    ("-0.465", -0.46525),
+    ("-0.466", -0.46525),
+    ("0.0570", 0.057094),
+    ("0.057", 0.057094),
+    ("+1.", 1.0004),
+    ("1000", 999.6),
+    ("999", 999.6),
+    ("0.0004", 0.0),
+    ("0.002", 0.0),
+    ("1.13", 1.125),
+    ("1.12", 1.125),
+    ("12300", 12345.0),
+    ("1e999", 1.0),
+    ("nan", 1.0),
+    ("1/2", 0.5),
+    ("", 0.5),
+    ("   ", 0.5),
+    ("0.5 0", 0.5),
+    ("abc", 0.5),
+    ("it's 0.5", 0.5),
+    ('say "0.5"', 0.5),
+    ("""'0.5" """, 0.5),
+    ("0.5\\", 0.5),
+    ("0.5\t1", 0.5),
+]
+
+
+def test_the_pages_check_is_quiz_pys_rule(quiz_page, browser):
+    page = browser.new_page()
+    page.goto(quiz_page.as_uri())
+    for figures in (3, 2, 4):
+        for text, expected in CASES:
+            verdict = check_answer(text, expected, figures)
+            shown = verdict.message.rsplit(" ", 1)[-1] if verdict.status != "invalid" else ""
+            in_page = page.evaluate(
+                "([text, expected, figures, shown]) =>"
+                " window.chainruleCheckAnswer(text, expected, figures, shown)",
+                [text, expected, figures, shown],
+            )
+            assert in_page["status"] == verdict.status, (text, expected, figures)
+            if verdict.status in ("right", "empty", "invalid"):
+                assert in_page["message"] == verdict.message, (text, expected, figures)
+            else:
+                assert in_page["message"] == f"not {text.strip()}"
+    page.close()
+
+
+def test_step_through_shows_inline_as_wide_as_a_notebook_cell(tmp_path, browser):
+    example = backprop.worked_example()
+    shown = step_through(example.E, lr=LR, quiz=True, clusters=example.clusters())
+    cell = shown._repr_html_()
+    assert cell.startswith('<iframe srcdoc="') and "width:100%" in cell
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.set_content(f'<div style="width: 700px">{cell}</div>')
+    frame = page.frame_locator("iframe")
+    assert frame.locator("#quiz-mode").is_checked()  # quiz=True opens in quiz mode
+    assert frame.locator('[data-quantity="z1"]').count() == 1
+    inner = page.frames[1].evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert inner[0] <= inner[1] <= 700  # as wide as the cell, no sideways scrolling
+    page.close()
+    # saved, it is the same page; saving again replaces it whole and leaves nothing behind
+    path = shown.save(tmp_path / "out" / "steps.html")
+    assert path.read_text(encoding="utf-8") == shown.html
+    assert shown.save(path) == path and sorted(p.name for p in path.parent.iterdir()) == [
+        "steps.html"
+    ]
