@@ -3,7 +3,7 @@
 Run by ``make site`` after ``npm ci``. The folder gets the pages (``site/pages``
 wrapped in ``site/layout.html``), their scripts and style, Pyodide's runtime and
 viz-js from node_modules, the wheel of this checkout plus the pure-Python wheels
-it needs (pinned in WHEELS), the five notebooks executed and rendered, and the API
+it needs (pinned in WHEELS), the notebooks executed and rendered, and the API
 reference from the docstrings (pdoc). Any static host serves it; once loaded it
 needs no network.
 """
@@ -143,7 +143,7 @@ def build_wheels(out: Path) -> None:
 
 
 def build_lessons(out: Path) -> None:
-    """The five notebooks, executed here (chainrule's own numbers and plots) and rendered."""
+    """The notebooks, executed here (chainrule's own numbers and plots) and rendered."""
     import nbformat
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
@@ -167,7 +167,7 @@ def build_lessons(out: Path) -> None:
         (lessons / name).write_text(html, encoding="utf-8")
         items.append(f'<li><a href="{name}">{escape(title)}</a></li>')
     main = (
-        "<h1>Lessons</h1>\n<p class=lead>The five notebooks, run with chainrule, with their "
+        "<h1>Lessons</h1>\n<p class=lead>The notebooks, run with chainrule, with their "
         "outputs. To run them yourself: <code>make notebooks</code> in a clone.</p>\n"
         f'<ol class="lessons">{"".join(items)}</ol>\n'
         '<p>The <a href="../reference/index.html">API reference</a> lists every function '
@@ -233,13 +233,15 @@ def build_reference(out: Path) -> None:
 
 
 def source_digest() -> str:
-    """A SHA-256 over the paths and bytes of every file the site is built from."""
+    """A SHA-256 over the paths and bytes of every file the site is built from (not what
+    running them leaves behind: __pycache__, build/, the notebooks' checkpoints)."""
     digest = hashlib.sha256()
     for name in SOURCES:
         top = CHECKOUT / name
         files = sorted(top.rglob("*")) if top.is_dir() else [top]
         for path in files:
-            if path.is_file() and "__pycache__" not in path.parts:
+            left_behind = {"__pycache__", "build", ".ipynb_checkpoints"} & set(path.parts)
+            if path.is_file() and not left_behind:
                 digest.update(path.relative_to(CHECKOUT).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()

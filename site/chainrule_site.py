@@ -31,9 +31,9 @@ from tqdm import tqdm
 from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
 from autograd.format import format_number
+from autograd.names import node_names
 from autograd.quiz import Question, graph_questions, parse_number
 from autograd.stepthrough.frames import Frame, frames
-from autograd.trace import node_names
 from nn import (
     MLP,
     SGD,

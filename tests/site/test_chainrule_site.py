@@ -200,7 +200,7 @@ def test_the_step_activation_trains_with_a_note_that_it_cannot_learn():
         ({"lr": "fast"}, "learning rate: expected a number, got 'fast'"),
         ({"lr": "0"}, "lr"),
         ({"activation": "softmax"}, "softmax is for the output layer"),
-        ({"activation": "swish"}, "unknown activation 'swish'"),
+        ({"activation": "swish"}, "activation to be one of 'sigmoid'"),
         ({"dataset": "spirals"}, "dataset"),
     ],
 )
