@@ -169,7 +169,7 @@ def build_lessons(out: Path) -> None:
     main = (
         "<h1>Lessons</h1>\n<p class=lead>The notebooks, run with chainrule, with their "
         "outputs. To run them yourself: <code>make notebooks</code> in a clone.</p>\n"
-        f'<ol class="lessons">{"".join(items)}</ol>\n'
+        f'<ul class="lessons">{"".join(items)}</ul>\n'
         '<p>The <a href="../reference/index.html">API reference</a> lists every function '
         "and class of <code>autograd</code> and <code>nn</code> with its docstring.</p>"
     )
