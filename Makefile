@@ -8,12 +8,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
-.PHONY: demo test lint bench mutate notebooks docs dist system-graphviz system-chromium clean
+SITE_OUT ?= build/site
+
+.PHONY: demo test lint bench mutate notebooks docs dist site system-graphviz system-chromium clean
 
 demo: $(VENV)/.installed-base system-graphviz
 	$(BIN)/chainrule backprop --output-dir $(DEMO_OUT)
 
-test: $(VENV)/.installed-test system-graphviz system-chromium
+test: $(VENV)/.installed-test system-graphviz system-chromium site
 	$(BIN)/ruff check .
 	$(BIN)/mypy autograd
 	$(BIN)/mypy --follow-imports=silent nn
@@ -44,8 +46,19 @@ dist: $(VENV)/.installed-test
 docs: $(VENV)/.installed-docs system-graphviz
 	$(BIN)/python docs/build.py --output build/site
 
+# The static site: Pyodide and viz-js from npm (pinned in package-lock.json), the wheel
+# of this checkout, the notebooks executed, the API reference. Serve it with
+# python3 -m http.server -d build/site
+site: $(VENV)/.installed-site node_modules/.installed
+	$(BIN)/python site/build.py $(SITE_OUT)
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing npm (for the site's Pyodide and viz-js)"; $(call apt_install,npm); }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis mutants
+	rm -rf $(VENV) build dist node_modules .pytest_cache .hypothesis mutants
 
 # --- the virtualenv ----------------------------------------------------------
 # The PyPI package `autograd` shares our import name: the project lives in its

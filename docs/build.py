@@ -80,7 +80,8 @@ def site_nav(to_site_root: str, current: str = "") -> str:
         f"{name}</a>"
         for name, href in links
     )
-    return f'<nav class="site-bar"><span class="site-name">chainrule</span>{items}</nav>'
+    home = f'<a class="site-name" href="{to_site_root}index.html">chainrule</a>'
+    return f'<header class="site-header"><nav class="site-bar">{home}{items}</nav></header>'
 
 
 def markdown_math_to_mathml(markdown: str) -> str:
@@ -260,10 +261,11 @@ def staged(final: Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(output: Path) -> None:
-    """Build ``output/lessons`` and ``output/reference``, each one whole or not at all."""
+def build(output: Path, lessons: bool = True) -> None:
+    """Build ``output/lessons`` (unless ``lessons`` is False) and ``output/reference``,
+    each one whole or not at all."""
     steps: list[tuple[str, Callable[[Path], None]]] = [
-        ("lessons", build_lessons),
+        *([("lessons", build_lessons)] if lessons else []),
         ("reference", build_reference),
     ]
     for folder, step in steps:
@@ -274,9 +276,10 @@ def build(output: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "site")
+    parser.add_argument("--reference-only", action="store_true", help="no lessons (faster)")
     args = parser.parse_args(argv)
     try:
-        build(args.output)
+        build(args.output, lessons=not args.reference_only)
     except (BuildError, OSError) as error:
         print(f"docs/build.py: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,84 @@
+// The worked example: change a number and chainrule recomputes the forward pass, every
+// gradient as a chain-rule product and the update; "Step" applies the update and plots E.
+import { ask, element, loadingBanner, markReady, plotLine, showError, showFailure } from "./app.js";
+
+const $ = (id) => document.getElementById(id);
+let presets = null;
+let history = [];
+let latest = null;
+
+function fieldBoxes(preset) {
+  for (const lead of document.querySelectorAll(".lead[data-preset]")) lead.hidden = lead.dataset.preset !== preset;
+  const boxes = Object.entries(presets[preset]).map(([name, value]) => {
+    const label = element("label", `${name} = `);
+    const box = element("input", "", { name, type: "text", inputmode: "decimal", spellcheck: "false" });
+    box.value = String(value);
+    box.addEventListener("change", () => recompute(true));
+    label.append(box);
+    return label;
+  });
+  $("fields").replaceChildren(...boxes);
+}
+
+function values() {
+  return Object.fromEntries([...$("fields").querySelectorAll("input")].map((box) => [box.name, box.value]));
+}
+
+function table(id, rows) {
+  $(id).replaceChildren(
+    ...rows.map((cells) => {
+      const row = element("tr");
+      row.append(...cells.map((text) => element("td", text)));
+      return row;
+    }),
+  );
+}
+
+async function recompute(restart) {
+  const answer = await ask("worked", { preset: $("preset").value, values: values() });
+  showError($("error"), answer.error);
+  $("step").disabled = Boolean(answer.error);
+  if (answer.error) return;
+  latest = answer;
+  if (restart) history = [];
+  history.push(answer.E);
+  table("forward", answer.forward.map(({ name, formula, value }) => [name, formula, value]));
+  table("update", answer.updated.map(({ name, old, grad, new_text }) => [name, old, grad, new_text]));
+  $("derivations").replaceChildren(
+    ...answer.gradients.map(({ name, text }) => element("pre", text, { class: "derivation", "data-gradient": name })),
+  );
+  plotLine($("error-plot"), history, { label: "E," });
+  $("error-history").textContent = `E = ${answer.E_text}` + (history.length > 1 ? ` after ${history.length - 1} steps` : "");
+}
+
+function step() {
+  for (const { name, new: value } of latest.updated) {
+    $("fields").querySelector(`input[name="${name}"]`).value = String(value);
+  }
+  return recompute(false);
+}
+
+async function start() {
+  loadingBanner();
+  try {
+    presets = await ask("presets");
+    const preset = new URLSearchParams(location.search).get("preset");
+    if (preset in presets) $("preset").value = preset;
+    fieldBoxes($("preset").value);
+    await recompute(true);
+  } catch (error) {
+    showFailure($("error"), error);
+  }
+  markReady();
+}
+
+$("preset").addEventListener("change", () => {
+  fieldBoxes($("preset").value);
+  recompute(true);
+});
+$("step").addEventListener("click", step);
+$("reset").addEventListener("click", () => {
+  fieldBoxes($("preset").value);
+  recompute(true);
+});
+start();

@@ -1,0 +1,186 @@
+"""Build the chainrule site into one folder of plain files: ``python site/build.py build/site``.
+
+Run by ``make site`` after ``npm ci``. The folder gets the pages (``site/pages``
+wrapped in ``site/layout.html``), their scripts and style, Pyodide's runtime and
+viz-js from node_modules, the wheel of this checkout plus the pure-Python wheels
+it needs (pinned in WHEELS), the notebooks executed and rendered, and the API
+reference from the docstrings (pdoc). Any static host serves it; once loaded it
+needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html import escape
+from pathlib import Path
+from string import Template
+
+SOURCE = Path(__file__).resolve().parent
+CHECKOUT = SOURCE.parent
+NODE_MODULES = CHECKOUT / "node_modules"
+WHEELS = ("graphviz==0.21", "tqdm==4.70.1")
+"""chainrule's dependencies in the browser (Pillow is only for GIFs, `dot` is replaced
+by viz-js), pinned; pure Python, so one wheel serves every platform."""
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+NAVIGATION = (
+    ("index.html", "Home"),
+    ("playground.html", "Playground"),
+    ("worked.html", "Worked example"),
+    ("train.html", "Train"),
+    ("lessons/index.html", "Lessons"),
+    ("reference/index.html", "Reference"),
+)
+SOURCES = ("autograd", "nn", "notebooks", "site", "package-lock.json", "pyproject.toml")
+"""What the site is built from: when their digest changes, the site is stale."""
+
+
+def header(path: str) -> str:
+    """The site's header and navigation for the page at ``path`` ("lessons/01.html")."""
+    root = "../" * path.count("/")
+    current = ' aria-current="page"'
+    links = "\n".join(
+        f'    <a href="{root}{target}"{current if target == path else ""}>{escape(label)}</a>'
+        for target, label in NAVIGATION
+    )
+    return (
+        f'<header class="site-header">\n  <a class="brand" href="{root}index.html">chainrule</a>\n'
+        f'  <nav aria-label="Site">\n{links}\n  </nav>\n</header>'
+    )
+
+
+def page(title: str, main: str, path: str, head: str = "", scripts: tuple[str, ...] = ()) -> str:
+    """A page of the site: the shared layout and navigation around ``main``."""
+    root = "../" * path.count("/")
+    head += "".join(
+        f'\n<script type="module" src="{root}assets/{script}"></script>' for script in scripts
+    )
+    layout = Template((SOURCE / "layout.html").read_text(encoding="utf-8"))
+    return layout.substitute(
+        title=escape(title),
+        root=root,
+        head=head,
+        header=header(path),
+        main=main,
+        page=Path(path).stem,
+    )
+
+
+def build_pages(out: Path) -> None:
+    """The hand-written pages: a comment names each page's title and script."""
+    for source in sorted((SOURCE / "pages").glob("*.html")):
+        text = source.read_text(encoding="utf-8")
+        title = re.search(r"<!-- title: (.+?) -->", text)
+        script = re.search(r"<!-- script: (.+?) -->", text)
+        assert title, f"{source}: the first line must be <!-- title: ... -->"
+        scripts = (script.group(1),) if script else ()
+        (out / source.name).write_text(
+            page(title.group(1), text, source.name, scripts=scripts), encoding="utf-8"
+        )
+
+
+def copy_runtime(out: Path) -> None:
+    """Pyodide's runtime, viz-js, the scripts and style, and the worker's Python module."""
+    vendor = out / "vendor"
+    (vendor / "pyodide").mkdir(parents=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(NODE_MODULES / "pyodide" / name, vendor / "pyodide" / name)
+    shutil.copy2(NODE_MODULES / "@viz-js" / "viz" / "dist" / "viz.js", vendor / "viz.js")
+    shutil.copytree(SOURCE / "assets", out / "assets")
+    shutil.copy2(SOURCE / "chainrule_site.py", out / "assets" / "chainrule_site.py")
+
+
+def build_wheels(out: Path) -> None:
+    """The wheel of this checkout and the pinned dependencies, and a manifest the worker reads."""
+    wheels = out / "wheels"
+    pip = [sys.executable, "-m", "pip"]
+    with tempfile.TemporaryDirectory() as scratch:
+        # Build from a copy without build/ and node_modules/, so the wheel holds the sources only.
+        copy = Path(scratch) / "chainrule"
+        ignored = shutil.ignore_patterns(
+            "build", "node_modules", ".venv", ".git", "*.egg-info", "__pycache__"
+        )
+        shutil.copytree(CHECKOUT, copy, ignore=ignored)
+        subprocess.run(
+            [*pip, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(copy)],
+            check=True,
+        )
+    download = [*pip, "download", "--quiet", "--no-deps", "--only-binary", ":all:"]
+    subprocess.run([*download, "--dest", str(wheels), *WHEELS], check=True)
+    names = sorted(path.name for path in wheels.glob("*.whl"))
+    (wheels / "manifest.json").write_text(json.dumps({"wheels": names}, indent=1) + "\n")
+
+
+def source_digest() -> str:
+    """A SHA-256 over the paths and bytes of every file the site is built from (not what
+    running them leaves behind: __pycache__, build/, the notebooks' checkpoints)."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        top = CHECKOUT / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for path in files:
+            left_behind = {"__pycache__", "build", ".ipynb_checkpoints"} & set(path.parts)
+            if path.is_file() and not left_behind:
+                digest.update(path.relative_to(CHECKOUT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(out: Path, lessons: bool = True) -> bool:
+    """Whether ``out`` holds a site built from exactly these sources (with the lessons)."""
+    try:
+        info = json.loads((out / "build-info.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(info.get("sources") == source_digest() and info.get("lessons", False) >= lessons)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="the folder to write (replaced)")
+    parser.add_argument("--skip-lessons", action="store_true", help="no notebooks (faster)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    args = parser.parse_args(argv)
+    if not args.force and is_current(args.out, lessons=not args.skip_lessons):
+        print(f"build: {args.out} is up to date")
+        return 0
+    missing = [name for name in ("pyodide", "@viz-js/viz") if not (NODE_MODULES / name).is_dir()]
+    if missing:
+        print(f"build: {', '.join(missing)} missing in node_modules: run npm ci", file=sys.stderr)
+        return 2
+    # Build beside the target and swap it in at the end: a failed build leaves the old site.
+    out = args.out.resolve()
+    staging = out.with_name(out.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    copy_runtime(staging)
+    build_pages(staging)
+    build_wheels(staging)
+    # The lessons and the reference are docs/build.py's (also `make docs`): one way to make them.
+    documents = [sys.executable, str(CHECKOUT / "docs" / "build.py"), "--output", str(staging)]
+    if args.skip_lessons:
+        documents.append("--reference-only")
+    subprocess.run(documents, check=True)
+    info = {"sources": source_digest(), "lessons": not args.skip_lessons}
+    (staging / "build-info.json").write_text(json.dumps(info, indent=1) + "\n")
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    size = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    print(f"build: {out} ({size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

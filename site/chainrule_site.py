@@ -1,0 +1,497 @@
+"""The Python half of the chainrule site: what the pages ask, answered by chainrule itself.
+
+The site's Web Worker loads Pyodide, unpacks the chainrule wheel of the checkout
+and imports this module; each page request is ``dispatch(name, json_arguments)``,
+which calls one of the functions in ``REQUESTS`` and returns its result as JSON.
+Nothing here re-implements the engine: formulas go through
+``autograd.parse_expression``, gradients through ``backward()``, the step-through
+through ``autograd.stepthrough.frames``, the quiz through ``autograd.quiz`` (its questions
+from ``graph_questions``, checked by ``check_answer``),
+training through ``nn.fit``. A user's mistake (a bad formula, a bad number) comes
+back as ``{"error": message}``, shown on the page; anything else is a bug and raises.
+
+The state of each page (the playground's graph, the training run) lives in this
+module between requests, so a request carries only what changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import json
+import math
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from autograd import Value, draw_graph, explain, parse_expression
+from autograd.checks import integer, one_of
+from autograd.format import format_number
+from autograd.names import node_names
+from autograd.quiz import Question, graph_questions, parse_number
+from autograd.stepthrough.frames import Frame, frames
+from nn import (
+    MLP,
+    SGD,
+    StepActivationWarning,
+    fit,
+    make_circles,
+    make_moons,
+    make_xor,
+    squared_error,
+)
+from nn.lessons.backprop import sgd_update, worked_example
+
+tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
+
+USER_ERRORS = (ValueError, TypeError, ZeroDivisionError, OverflowError)
+TRIES = 3
+"""Wrong answers before the quiz reveals the value (issue 9's rule)."""
+ROOT_NAME = "f"
+"""The label a formula's result gets when the formula is more than one variable."""
+
+
+# --- the playground ----------------------------------------------------------
+
+
+@dataclass
+class Playground:
+    """The formula on the page: its graph, its frames, the quiz's questions (by quantity)
+    and the wrong answers given to each so far."""
+
+    root: Value
+    leaves: dict[str, Value]
+    frames: list[Frame]
+    questions: dict[str, Question]
+    tries: dict[str, int] = field(default_factory=dict)
+
+
+_playground: Playground | None = None
+
+
+def formula_variables(formula: str) -> list[str]:
+    """The names a formula uses as variables, in the order they first appear.
+
+    Function names (``tanh`` in ``tanh(x)``) are not variables. A formula that
+    does not parse gives [], so that ``parse_expression`` reports the mistake.
+    """
+    try:
+        tree = ast.parse(formula.strip(), mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return []
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    names = [
+        node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
+    ]
+    names.sort(key=lambda node: (node.lineno, node.col_offset))
+    return list(dict.fromkeys(node.id for node in names))
+
+
+def read_number(text: object, name: str) -> float:
+    """A number typed in a box, read like a quiz answer (``0.5``, ``-1.2``, ``5e-2``, ``0,5``)."""
+    number = parse_number(text) if isinstance(text, str) else None
+    if number is None:
+        raise ValueError(f"{name}: expected a number, got {str(text)!r}")
+    return number
+
+
+def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> dict[str, Any]:
+    """Build, differentiate and draw ``formula`` with the variables' ``values`` (texts).
+
+    A variable without a value starts at 1. Returns the value, every variable's
+    gradient, the graph's DOT source and the step-through frames, each with the
+    quiz questions of its step.
+    """
+    global _playground
+    one_of(rankdir, "playground", "rankdir", ("LR", "TB"))
+    numbers = {
+        name: read_number(values.get(name, "1"), name) for name in formula_variables(formula)
+    }
+    root = parse_expression(formula, numbers)
+    if root.inputs and not root.label:
+        root.label = ROOT_NAME
+    root.backward()
+    leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
+    graph = draw_graph(root, rankdir)
+    try:
+        steps = frames(root, rankdir=rankdir)
+        too_big = ""
+    except ValueError as error:  # too many steps to show one picture each
+        steps, too_big = [], str(error)
+    # The quiz: each variable's gradient, asked at the step that completes it.
+    questions = graph_questions(root, parameters=list(leaves.values()))
+    by_quantity = {q.quantity: q for q in questions if q.kind == "backward"}
+    _playground = Playground(root, leaves, steps, by_quantity)
+    shown_frames = [_frame_record(root, frame, steps, rankdir) for frame in steps]
+    return {
+        "formula": formula,
+        "variables": [{"name": name, "value": number} for name, number in numbers.items()],
+        "value": root.data,
+        "value_text": format_number(root.data),
+        "root": node_names(root)[root],
+        "grads": {name: leaf.grad for name, leaf in leaves.items()},
+        "grad_texts": {name: format_number(leaf.grad) for name, leaf in leaves.items()},
+        "dot": graph.source,
+        "frames": shown_frames,
+        "frames_note": too_big,
+    }
+
+
+def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -> dict[str, Any]:
+    """A frame for the page: its title and DOT source, and in quiz mode the questions its
+    step answers and the drawing to show while they are open (those gradients still "?")."""
+    assert _playground is not None
+    questions = [
+        {"key": q.quantity, "quantity": q.quantity, "prompt": q.prompt}
+        for q in _playground.questions.values()
+        if q.step == frame.index
+    ]
+    record: dict[str, Any] = {"title": frame.title, "dot": frame.graph.source}
+    record["questions"] = questions
+    if questions and frame.step is not None:
+        record["question_dot"] = draw_graph(
+            root,
+            rankdir,
+            highlight=frame.step.node,
+            known_grads=steps[frame.index - 1].known_grads,
+            title=frame.title + ": your turn",
+        ).source
+    return record
+
+
+def check(key: str, answer: str) -> dict[str, Any]:
+    """Check the student's ``answer`` for the quiz box ``key``, by ``check_answer``.
+
+    A wrong answer gets the chain-rule hint; after TRIES wrong answers, or an
+    empty one, the value is revealed.
+    """
+    if _playground is None or key not in _playground.questions:
+        raise ValueError(f"check: no open question {key!r}; compute a formula first")
+    question = _playground.questions[key]
+    verdict = question.check(answer)
+    tries = _playground.tries.get(key, 0) + (verdict.status in ("wrong", "invalid"))
+    _playground.tries[key] = tries
+    revealed = verdict.status == "empty" or (not verdict.right and tries >= TRIES)
+    message = f"{question.quantity}: {verdict.message}"
+    if verdict.status in ("wrong", "invalid") and not revealed:
+        message += f". Hint: {question.hint}"
+    if revealed:
+        message = f"{question.quantity} = {format_number(question.expected)} ({verdict.message})"
+    return {
+        "status": verdict.status,
+        "right": verdict.right,
+        "revealed": revealed,
+        "done": verdict.right or revealed,
+        "message": message,
+        "tries": tries,
+    }
+
+
+def explain_leaf(name: str) -> dict[str, Any]:
+    """``explain(root, leaf)`` for one variable of the playground's formula: the derivation."""
+    if _playground is None or name not in _playground.leaves:
+        known = ", ".join(_playground.leaves) if _playground else "none"
+        raise ValueError(f"explain: no variable {name!r} in the formula (variables: {known})")
+    # Every edge its own factor: a formula's inner nodes are unlabelled, and merged they
+    # would make one factor of the whole path.
+    explanation = explain(_playground.root, _playground.leaves[name], merge_unlabelled=False)
+    return {"name": name, "text": explanation.text, "total": explanation.total}
+
+
+# --- the worked example ------------------------------------------------------
+
+LESSON_FIELDS = {"x": 0.1, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65, "T": 0.25, "lr": 0.4}
+NETWORK_FIELDS = {
+    "i1": 0.05,
+    "i2": 0.10,
+    "w1": 0.15,
+    "w2": 0.20,
+    "w3": 0.25,
+    "w4": 0.30,
+    "b1": 0.35,
+    "w5": 0.40,
+    "w6": 0.45,
+    "w7": 0.50,
+    "w8": 0.55,
+    "b2": 0.60,
+    "T1": 0.01,
+    "T2": 0.99,
+    "lr": 0.5,
+}
+"""The 2-2-2 preset: the classic two-input, two-hidden, two-output sigmoid network
+(one shared bias per layer); w1..w4 feed the hidden units, w5..w8 the outputs."""
+
+
+def presets() -> dict[str, Any]:
+    """The worked example's two presets and their fields with default values."""
+    return {"lesson": LESSON_FIELDS, "network": NETWORK_FIELDS}
+
+
+def worked(preset: str, values: Mapping[str, str]) -> dict[str, Any]:
+    """The example's forward pass, every parameter's gradient as its chain-rule product,
+    and one gradient-descent update, for ``preset`` ("lesson": 1-1-1, "network": 2-2-2)."""
+    one_of(preset, "worked", "preset", ("lesson", "network"))
+    fields = LESSON_FIELDS if preset == "lesson" else NETWORK_FIELDS
+    numbers = {
+        name: read_number(values.get(name, str(default)), name) for name, default in fields.items()
+    }
+    lr = numbers["lr"]
+    if not 0.0 < lr < math.inf:
+        raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
+    return _lesson(numbers) if preset == "lesson" else _network(numbers)
+
+
+def _lesson(numbers: Mapping[str, float]) -> dict[str, Any]:
+    example = worked_example(
+        numbers["x"], numbers["w1"], numbers["b1"], numbers["w2"], numbers["b2"], numbers["T"]
+    )
+    updated = sgd_update(example, numbers["lr"])
+    return _report(
+        example.E,
+        example.forward_table(),
+        {name: explanation.text for name, explanation in example.explanations().items()},
+        example.parameters(),
+        updated,
+    )
+
+
+def _network(numbers: Mapping[str, float]) -> dict[str, Any]:
+    leaf = {name: Value(number, label=name) for name, number in numbers.items() if name != "lr"}
+
+    def unit(weights: Sequence[str], inputs: Sequence[Value], bias: str, name: str) -> Value:
+        z = leaf[weights[0]] * inputs[0] + leaf[weights[1]] * inputs[1] + leaf[bias]
+        z.label = "z" + name
+        activation = z.sigmoid()
+        activation.label = name
+        return activation
+
+    inputs = [leaf["i1"], leaf["i2"]]
+    h1 = unit(("w1", "w2"), inputs, "b1", "h1")
+    h2 = unit(("w3", "w4"), inputs, "b1", "h2")
+    o1 = unit(("w5", "w6"), [h1, h2], "b2", "o1")
+    o2 = unit(("w7", "w8"), [h1, h2], "b2", "o2")
+    error = squared_error([o1, o2], [leaf["T1"], leaf["T2"]])
+    error.label = "E"
+    error.backward()
+    forward = [
+        (node.label, formula, node.data)
+        for node, formula in [
+            (h1.inputs[0], "w1·i1 + w2·i2 + b1"),
+            (h1, "σ(zh1)"),
+            (h2.inputs[0], "w3·i1 + w4·i2 + b1"),
+            (h2, "σ(zh2)"),
+            (o1.inputs[0], "w5·h1 + w6·h2 + b2"),
+            (o1, "σ(zo1)"),
+            (o2.inputs[0], "w7·h1 + w8·h2 + b2"),
+            (o2, "σ(zo2)"),
+            (error, "½((T1 − o1)² + (T2 − o2)²)"),
+        ]
+    ]
+    parameters = {name: leaf[name] for name in NETWORK_FIELDS if name[0] in "wb"}
+    updated = {name: p.data - numbers["lr"] * p.grad for name, p in parameters.items()}
+    derivations = {name: explain(error, p).text for name, p in parameters.items()}
+    return _report(error, forward, derivations, parameters, updated)
+
+
+def _report(
+    error: Value,
+    forward: Sequence[tuple[str, str, float]],
+    derivations: Mapping[str, str],
+    parameters: Mapping[str, Value],
+    updated: Mapping[str, float],
+) -> dict[str, Any]:
+    return {
+        "E": error.data,
+        "forward": [
+            {"name": name, "formula": formula, "value": format_number(value)}
+            for name, formula, value in forward
+        ],
+        "gradients": [
+            {"name": name, "grad": p.grad, "text": derivations[name]}
+            for name, p in parameters.items()
+        ],
+        "E_text": format_number(error.data),
+        "updated": [
+            {
+                "name": name,
+                "old": format_number(p.data),
+                "grad": format_number(p.grad),
+                "new": updated[name],
+                "new_text": format_number(updated[name]),
+            }
+            for name, p in parameters.items()
+        ],
+    }
+
+
+# --- training ------------------------------------------------------------------
+
+DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[int]]]] = {
+    "moons": make_moons,
+    "circles": make_circles,
+    "xor": make_xor,
+}
+OUTPUTS = {"score": "max_margin", "softmax": "cross_entropy"}
+"""The output layer: one linear score with the hinge loss (labels ±1), or two scores
+whose softmax is the class probabilities, with the cross-entropy loss (labels 0/1)."""
+MAX_UNITS = 64
+MAX_LAYERS = 6
+
+
+@dataclass
+class Training:
+    model: MLP
+    points: list[list[float]]
+    labels: list[int]
+    loss: str
+    optimizer: SGD
+    steps: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+_training: Training | None = None
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Training without Python's cycle collector. Values hold only their inputs, so a graph
+    has no reference cycles and reference counting frees it; the collector would only
+    rescan the live Values, a third of a step's time (measured in CPython here)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def layer_sizes(text: str) -> list[int]:
+    """Hidden layer sizes typed as "16, 16": 1 to MAX_LAYERS whole numbers in [1, MAX_UNITS]."""
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
+    if not 1 <= len(parts) <= MAX_LAYERS or not all(part.isdigit() for part in parts):
+        raise ValueError(
+            f"layer sizes: expected 1 to {MAX_LAYERS} whole numbers separated by commas "
+            f"(e.g. 16, 16), got {text!r}"
+        )
+    return [
+        integer(int(part), "layer sizes", "a layer size", minimum=1, maximum=MAX_UNITS)
+        for part in parts
+    ]
+
+
+def train_start(
+    dataset: str,
+    activation: str,
+    output: str,
+    sizes: str,
+    lr: str,
+    points: int = 100,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """A fresh MLP 2 -> ``sizes`` -> output, on ``points`` points of ``dataset``; the data."""
+    global _training
+    one_of(dataset, "train", "dataset", tuple(DATASETS))
+    one_of(output, "train", "output", tuple(OUTPUTS))
+    rate = read_number(lr, "learning rate")
+    X, labels = DATASETS[dataset](points, seed=seed)
+    hidden = layer_sizes(sizes)
+    if output == "score":
+        model = MLP(2, [*hidden, 1], activation=activation, seed=seed)
+        targets = [2 * label - 1 for label in labels]
+    else:
+        model = MLP(2, [*hidden, 2], activation=activation, seed=seed)
+        targets = list(labels)
+    optimizer = SGD(model.parameters(), rate)
+    _training = Training(model, X, targets, OUTPUTS[output], optimizer)
+    return {"points": X, "labels": labels, "layers": len(model.layers)}
+
+
+def train_steps(count: int) -> dict[str, Any]:
+    """``count`` full-batch gradient-descent steps (``nn.fit``, one epoch each).
+
+    Returns the loss and accuracy at each step (from the forward pass before its
+    update) and each layer's gradient norm after the last step's backward.
+    """
+    if _training is None:
+        raise ValueError("train: press Start first")
+    count = integer(count, "train", "count", minimum=1, maximum=1000)
+    run = _training
+    with warnings.catch_warnings(record=True) as caught, no_cycle_collection():
+        warnings.simplefilter("always", StepActivationWarning)
+        history = fit(
+            run.model,
+            run.points,
+            run.labels,
+            loss=run.loss,
+            optimizer=run.optimizer,
+            epochs=count,
+            progress=False,
+        )
+    for warning in caught:
+        if issubclass(warning.category, StepActivationWarning) and (
+            str(warning.message) not in run.notes
+        ):
+            run.notes.append(str(warning.message))
+    run.steps += count
+    norms = run.model.grad_norms()
+    return {
+        "step": run.steps,
+        "loss": history.loss,
+        "accuracy": history.accuracy,
+        "loss_text": format_number(history.loss[-1]),
+        "norms": norms,
+        "norm_texts": [format_number(norm) for norm in norms],
+        "notes": run.notes,
+    }
+
+
+def train_grid(resolution: int = 30) -> dict[str, Any]:
+    """The model's class-1 score on a grid over the data: > 0 where it predicts class 1."""
+    if _training is None:
+        raise ValueError("train: press Start first")
+    resolution = integer(resolution, "train_grid", "resolution", minimum=2, maximum=100)
+    run = _training
+    low = min(min(p) for p in run.points) - 0.5
+    high = max(max(p) for p in run.points) + 0.5
+    ticks = [low + (high - low) * i / (resolution - 1) for i in range(resolution)]
+
+    def score(point: list[float]) -> float:
+        output = run.model(point)
+        if isinstance(output, list):  # two scores: class 1 wins where its score is larger
+            return output[1].data - output[0].data
+        return output.data
+
+    with no_cycle_collection():
+        scores = [[score([x, y]) for x in ticks] for y in ticks]
+    return {"low": low, "high": high, "scores": scores}
+
+
+# --- the worker's entry point ------------------------------------------------
+
+REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "playground": playground,
+    "check": check,
+    "explain": explain_leaf,
+    "presets": presets,
+    "worked": worked,
+    "train_start": train_start,
+    "train_steps": train_steps,
+    "train_grid": train_grid,
+}
+
+
+def dispatch(name: str, arguments: str) -> str:
+    """Run request ``name`` with the JSON object ``arguments``; its result as JSON.
+
+    A user's mistake comes back as ``{"error": message}``.
+    """
+    request = REQUESTS[name]
+    try:
+        return json.dumps(request(**json.loads(arguments)))
+    except USER_ERRORS as error:
+        return json.dumps({"error": str(error)})

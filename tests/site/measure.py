@@ -1,0 +1,93 @@
+"""Measure the site's figures of issue 10: ``python -m tests.site.measure`` (after ``make site``).
+
+Prints the size of build/site, how long the first page (a shared playground link, cold
+cache) takes to be usable in headless Chromium from 127.0.0.1, how long a new formula's
+graph takes after that (timed inside the page), and a training step of the 2-16-16-1 MLP
+on 100 points in the worker (the page's round trip), beside the same request in CPython
+in this process.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import statistics
+import threading
+import time
+
+from playwright.sync_api import sync_playwright
+
+from tests.site import load
+from tests.site.test_site import SHARED, SITE, QuietHandler
+
+RUNS = 3
+NEW_FORMULA = """() => new Promise((resolve) => {
+    const graph = document.getElementById('graph');
+    const started = performance.now();
+    new MutationObserver((_, observer) => {
+        if (!graph.querySelector('svg')) return;
+        observer.disconnect();
+        resolve(performance.now() - started);
+    }).observe(graph, {childList: true, subtree: true});
+    graph.replaceChildren();
+    document.getElementById('formula').value = 'sigmoid(a*b + c) * d - exp(a)';
+    document.getElementById('formula-form').requestSubmit();
+})"""
+
+
+def cpython_step_ms(steps: int = 20) -> float:
+    """Milliseconds per step of the Train page's own request (chainrule_site.train_steps,
+    nn.fit without cycle collection) on the same model and data, in CPython."""
+    site = load("chainrule_site")
+    site.train_start("moons", "relu", "score", "16, 16", "0.1")
+    started = time.perf_counter()
+    site.train_steps(steps)
+    return 1000 * (time.perf_counter() - started) / steps
+
+
+def main() -> None:
+    size = sum(path.stat().st_size for path in SITE.rglob("*") if path.is_file())
+    print(f"site: {size / 1e6:.1f} MB in {sum(1 for _ in SITE.rglob('*'))} files")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    handler = functools.partial(QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    usable, graph, step, cpython = [], [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        for _ in range(RUNS):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            started = time.perf_counter()
+            page.goto(base + SHARED)
+            page.wait_for_selector("body[data-ready]", timeout=300_000)
+            usable.append(time.perf_counter() - started)
+            graph.append(page.evaluate(NEW_FORMULA))
+            page.goto(base + "train.html")
+            page.wait_for_selector("body[data-ready]", timeout=300_000)
+            page.get_by_role("button", name="20 steps").click()
+            page.wait_for_function("document.getElementById('step-count').textContent === '20'")
+            step.append(float(page.evaluate("document.body.dataset.stepMs")))
+            cpython.append(cpython_step_ms())
+            context.close()
+        browser.close()
+    server.shutdown()
+
+    def show(name: str, values: list[float], unit: str) -> None:
+        shown = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{name}: median {statistics.median(values):.2f} {unit} ({shown})")
+
+    show("first page usable (cold)", usable, "s")
+    show("new formula's graph", graph, "ms")
+    show("training step in the browser", step, "ms")
+    show("same step in CPython here", cpython, "ms")
+    ratios = [s / c for s, c in zip(step, cpython)]
+    print(f"browser / CPython: {statistics.median(ratios):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
