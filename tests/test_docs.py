@@ -25,7 +25,14 @@ from tests.test_notebooks import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 browser = test_stepthrough.browser  # the suite's Chromium, as the step-through test launches it
-NAV = ["chainrule", "Playground", "Worked example", "Train", "Lessons", "Reference"]  # chainrule: home
+NAV = [
+    "chainrule",
+    "Playground",
+    "Worked example",
+    "Train",
+    "Lessons",
+    "Reference",
+]  # chainrule: home
 
 
 def load_build_module():

@@ -34,7 +34,7 @@ SHELL = {"sh", "bash", "shell", "console"}
 # `make` lines are not run here: the targets install software and run this very suite.
 # CI runs `make test`; `make demo` runs `chainrule backprop`, which this file runs.
 NOT_RUN = {"make"}
-RUN = {"chainrule", "python", "python3", "source"}
+RUN = {"chainrule", "python", "python3", "source", "printf"}  # printf: answers piped to a quiz
 FENCE = re.compile(r"^```(\S*)[ \t]*(\S*)[ \t]*$")
 VENV_PATH = re.compile(r"(?<![\w./])\.venv/bin/")
 

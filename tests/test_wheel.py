@@ -26,7 +26,8 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("autograd", "nn")
-TEST_TOOLS = ("pytest", "hypothesis", "playwright", "micrograd")
+# scikit-learn: the micrograd demo test makes its moons, and it brings numpy
+TEST_TOOLS = ("pytest", "hypothesis", "playwright", "micrograd", "scikit-learn")
 # tests/nn/test_torch.py needs the optional torch extra; the main suite runs it (CI installs torch).
 NOT_RUN_HERE = ("tests/nn/test_torch.py",)
 
