@@ -76,13 +76,9 @@ def explain(
     more than ``max_paths`` paths (they are counted before any is listed).
     """
     names = node_names(root)
-    order = list(names)  # node_names lists the nodes in topological order
     if wrt not in names:
         raise ValueError(f"explain: {wrt!r} is not part of the graph of {root!r}")
-    # Paths from each node down to wrt, counted children-first (order lists inputs first).
-    paths_below: dict[Value, int] = {}
-    for node in order:
-        paths_below[node] = 1 if node is wrt else sum(paths_below[c] for c in node.inputs)
+    paths_below = _count_paths(names, wrt)
     if paths_below[root] > max_paths:
         raise ValueError(
             f"explain: {paths_below[root]} paths lead from {names[root]} to {names[wrt]}, "
@@ -95,8 +91,29 @@ def explain(
     ]
     total = math.fsum(math.prod(factor.value for factor in path) for path in paths)
     formulas = formulas or {}
+    text = _text(root, wrt, names, paths, total, formulas)
+    return Explanation(paths, total, text, _markdown(root, wrt, names, paths, total, formulas))
 
-    text_lines = _derivation(
+
+def _count_paths(names: Mapping[Value, str], wrt: Value) -> dict[Value, int]:
+    """The number of paths from each node down to ``wrt``, counted inputs first
+    (``node_names`` lists the nodes in topological order)."""
+    paths_below: dict[Value, int] = {}
+    for node in names:
+        paths_below[node] = 1 if node is wrt else sum(paths_below[c] for c in node.inputs)
+    return paths_below
+
+
+def _text(
+    root: Value,
+    wrt: Value,
+    names: Mapping[Value, str],
+    paths: list[list[Factor]],
+    total: float,
+    formulas: Mapping[str, str],
+) -> str:
+    """The derivation for a terminal: ``∂E/∂w2 = ∂E/∂a2 · … = (a2 − T) · … = 0.4653 · … = …``."""
+    lines = _derivation(
         partial(names[root], names[wrt]),
         paths,
         total,
@@ -105,15 +122,24 @@ def explain(
         times=" · ",
         show_formulas=bool(formulas),
     )
-    indent = " " * len(text_lines[0])
-    text = "\n".join(
-        [f"{text_lines[0]} = {text_lines[1]}", *(f"{indent} = {line}" for line in text_lines[2:])]
-    )
+    indent = " " * len(lines[0])
+    return "\n".join([f"{lines[0]} = {lines[1]}", *(f"{indent} = {line}" for line in lines[2:])])
+
+
+def _markdown(
+    root: Value,
+    wrt: Value,
+    names: Mapping[Value, str],
+    paths: list[list[Factor]],
+    total: float,
+    formulas: Mapping[str, str],
+) -> str:
+    """The same derivation as LaTeX, aligned on its equals signs, for notebooks."""
 
     def fraction(of: Value, by: Value) -> str:
         return f"\\frac{{\\partial {latex_name(names[of])}}}{{\\partial {latex_name(names[by])}}}"
 
-    latex_lines = _derivation(
+    lines = _derivation(
         fraction(root, wrt),
         paths,
         total,
@@ -126,15 +152,8 @@ def explain(
         times=" \\cdot ",
         show_formulas=bool(formulas),
     )
-    markdown = (
-        "$$\\begin{aligned}\n"
-        + " \\\\\n".join(
-            f"{latex_lines[0] if i == 0 else ''} &= {line}"
-            for i, line in enumerate(latex_lines[1:])
-        )
-        + "\n\\end{aligned}$$"
-    )
-    return Explanation(paths, total, text, markdown)
+    rows = (f"{lines[0] if i == 0 else ''} &= {line}" for i, line in enumerate(lines[1:]))
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
 
 
 Edge = tuple[Value, Value, float]  # (node, input, d node / d input)
