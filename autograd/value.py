@@ -583,7 +583,7 @@ def dense_layer_batch(
                 a, slope = activate(z)
                 local_grads = tuple([slope * v for v in unit_slope])
             out = new(Value)
-            out.data, out.grad, out.label, out.op = a, 0.0, "", op
+            out.data, out.grad, out._label, out.op = a, 0.0, "", op
             out.inputs, out.local_grads = edges, local_grads
             outs.append(out)
         batch.append(outs)
