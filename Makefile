@@ -49,7 +49,7 @@ docs: $(VENV)/.installed-docs system-graphviz
 # The static site: Pyodide and viz-js from npm (pinned in package-lock.json), the wheel
 # of this checkout, the notebooks executed, the API reference. Serve it with
 # python3 -m http.server -d build/site
-site: $(VENV)/.installed-site node_modules/.installed
+site: $(VENV)/.installed-site node_modules/.installed system-graphviz
 	$(BIN)/python site/build.py $(SITE_OUT)
 
 node_modules/.installed: package.json package-lock.json

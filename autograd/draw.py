@@ -39,6 +39,9 @@ MAX_TEXT = 1000  # characters of a label or title drawn; Graphviz refuses string
 FAR_USE = 4  # levels between a value and a use drawn from a copy of its name (see _draw_edges)
 IMAGE_FORMATS = ("png", "svg", "pdf")
 RANKDIRS = ("LR", "TB")
+# A list, as fontconfig resolves it for the `dot` program. Graphviz in WebAssembly has no
+# fonts: it measures text by built-in metrics of single names only ("Helvetica", "DejaVu
+# Sans"), and a list falls back to Times, narrower than the sans-serif font drawn.
 FONT = "Helvetica,Arial,sans-serif"
 FIT_WIDTH = "max-width:100%;height:auto"  # CSS: never wider than the notebook cell
 
@@ -80,6 +83,7 @@ class DrawOptions(TypedDict, total=False):
     legend: bool
     max_nodes: int
     collapse: bool | None
+    fontname: str
 
 
 class GraphvizNotInstalled(RuntimeError):
@@ -233,6 +237,7 @@ def draw_graph(
     legend: bool = True,
     max_nodes: int = MAX_NODES,
     collapse: bool | None = None,
+    fontname: str = FONT,
 ) -> ComputationGraph:
     """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
 
@@ -260,8 +265,11 @@ def draw_graph(
     collapse: True draws each cluster as one box (with the leaves only it
         uses, such as its weights); None (the default) does so only when the
         graph has more than ``max_nodes`` nodes and clusters are given.
+    fontname: the font Graphviz lays the text out in (a fontconfig list by default;
+        for Graphviz in WebAssembly a single name it has metrics for, see FONT).
     """
     checks.instance(root, "draw_graph", "root", Value)
+    fontname = checks.text(fontname, "draw_graph", "fontname")
     if title is not None:
         checks.text(title, "draw_graph", "title")
     checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
@@ -280,13 +288,13 @@ def draw_graph(
         # their fields, the ranks sit close.
         graph_attr={
             "rankdir": rankdir,
-            "fontname": FONT,
+            "fontname": fontname,
             "fontsize": "12",
             "nodesep": "0.2",
             "ranksep": "0.2",
         },
-        node_attr={"fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6"},
+        node_attr={"fontname": fontname, "fontsize": "12"},
+        edge_attr={"fontname": fontname, "fontsize": "10", "arrowsize": "0.6"},
     )
     roles = _draw_nodes(dot, plan, look, rankdir)
     if plan.shown_clusters:
@@ -299,6 +307,7 @@ def draw_graph(
         highlight=legend and bool(look.highlighted),
         local_grads=legend and show_local_grads and not plan.shown_clusters,
         copies=legend and copies,
+        stacked=rankdir == "TB",
     )
     if caption:
         dot.attr(label=caption, labelloc="t", labeljust="c")
@@ -609,25 +618,35 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
 
 
 def _caption(
-    title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
+    title: str | None,
+    *,
+    roles: list[str],
+    highlight: bool,
+    local_grads: bool,
+    copies: bool,
+    stacked: bool = False,
 ) -> str:
-    """The graph's label, an HTML-like table: the title, then a colour key."""
+    """The graph's label, an HTML-like table: the title, then a colour key. ``stacked``
+    (a top-to-bottom graph, narrow: a phone) puts the edges' note on a row of its own."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if copies:
         key.append('<td border="1" style="dashed">a value again, near a far use</td>')
-    if local_grads:
-        key.append(
-            '<td border="0">edge: local derivative ∂result/∂input, in its edge\'s colour</td>'
-        )
+    note = "edge: local derivative ∂result/∂input, in its edge's colour" if local_grads else ""
+    if note and not stacked:
+        key.append(f'<td border="0">{note}</td>')
+    columns = max(1, len(key))
     rows = []
     if title:
         lines = drawable_text(title).split("\n")
         text = "<br/>".join(html.escape(line, quote=False) for line in lines)
-        rows.append(f'<tr><td colspan="{max(1, len(key))}" border="0"><b>{text}</b></td></tr>')
+        rows.append(f'<tr><td colspan="{columns}" border="0"><b>{text}</b></td></tr>')
     if key:
         rows.append(f"<tr>{''.join(key)}</tr>")
+    if note and stacked:  # in two lines, as narrow as the key
+        note = note.replace(", ", ",<br/>")
+        rows.append(f'<tr><td colspan="{columns}" border="0">{note}</td></tr>')
     if not rows:
         return ""
     return (

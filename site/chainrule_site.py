@@ -53,6 +53,10 @@ TRIES = 3
 """Wrong answers before the quiz reveals the value (issue 9's rule)."""
 ROOT_NAME = "f"
 """The label a formula's result gets when the formula is more than one variable."""
+DRAWING_FONT = "DejaVu Sans"
+"""The font viz-js lays the graphs out in: one it has metrics for (it has no font files),
+and the widest of the sans-serif fonts the page draws with (site.css), so no text
+overflows its box where Helvetica or Arial stand in for it."""
 
 
 # --- the playground ----------------------------------------------------------
@@ -116,9 +120,9 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
         root.label = ROOT_NAME
     root.backward()
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
-    graph = draw_graph(root, rankdir)
+    graph = draw_graph(root, rankdir, fontname=DRAWING_FONT)
     try:
-        steps = frames(root, rankdir=rankdir)
+        steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
         too_big = ""
     except ValueError as error:  # too many steps to show one picture each
         steps, too_big = [], str(error)
@@ -159,6 +163,7 @@ def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -
             highlight=frame.step.node,
             known_grads=steps[frame.index - 1].known_grads,
             title=frame.title + ": your turn",
+            fontname=DRAWING_FONT,
         ).source
     return record
 

@@ -38,7 +38,9 @@ def test_a_tiny_torch_run_prints_both_protocols_of_the_chain(capsys):
     torch_anchor.report_chain(1, 200)
     out = capsys.readouterr().out
     assert "own garbage: chainrule / torch" in out and "natural: chainrule / torch" in out
+    assert "natural, chainrule inside nn.paused_gc()" in out
     assert out.count("PASS") + out.count("MISS") == 2
+    assert gc.isenabled()  # the paused row gave the collector back
 
 
 def test_the_collector_table_and_the_scaling_tables_print(capsys, monkeypatch):

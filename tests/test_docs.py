@@ -4,7 +4,6 @@ reference, built once into a temporary folder and read as files and in headless 
 from __future__ import annotations
 
 import html
-import importlib.util
 import math
 import os
 import re
@@ -21,7 +20,7 @@ from autograd.quiz import check_answer
 from nn import MLP, fit
 from nn.lessons.gradient_descent import XS
 from tests.autograd import test_stepthrough
-from tests.test_notebooks import LESSONS
+from tests.test_notebooks import LESSONS, docs_build
 
 ROOT = Path(__file__).resolve().parents[1]
 browser = test_stepthrough.browser  # the suite's Chromium, as the step-through test launches it
@@ -33,17 +32,6 @@ NAV = [
     "Lessons",
     "Reference",
 ]  # chainrule: home
-
-
-def load_build_module():
-    spec = importlib.util.spec_from_file_location("docs_build", ROOT / "docs" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-docs_build = load_build_module()
 
 
 @pytest.fixture(scope="module")

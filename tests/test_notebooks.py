@@ -5,13 +5,13 @@ The notebooks run two at a time (one kernel each) while the tests read their res
 
 from __future__ import annotations
 
-import os
+import importlib.util
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from nn.lessons.exercises import NO_ANSWER
 
@@ -27,25 +27,23 @@ LESSONS = [
 ]
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run the notebook in a fresh python3 kernel, cwd notebooks/, on this checkout's code."""
-    notebook = nbformat.read(path, as_version=4)
-    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": python_path}
-    client = NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
-    )
-    client.execute(env=env)
-    return notebook
+def load_build_module():
+    """docs/build.py, the site's builder: its ``execute`` runs a notebook as the site does."""
+    spec = importlib.util.spec_from_file_location("docs_build", ROOT / "docs" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+docs_build = load_build_module()
 
 
 @pytest.fixture(scope="module")
 def runs():
     with ThreadPoolExecutor(max_workers=2) as pool:
-        yield {name: pool.submit(execute, NOTEBOOK_DIR / f"{name}.ipynb") for name in LESSONS}
+        paths = {name: NOTEBOOK_DIR / f"{name}.ipynb" for name in LESSONS}
+        yield {name: pool.submit(docs_build.execute, path) for name, path in paths.items()}
 
 
 def outputs(notebook: nbformat.NotebookNode) -> list:

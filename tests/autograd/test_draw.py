@@ -403,3 +403,17 @@ def test_jupyter_scales_the_drawing_to_the_cell_width(browser):
     assert natural > 1500 and drawn["width"] <= 700  # the demo, 2,200 px wide, fits the cell
     assert page.evaluate("document.documentElement.scrollWidth") <= 1000
     page.close()
+
+
+def test_a_top_to_bottom_graph_puts_the_edge_note_under_the_colour_key():
+    out, _ = neuron_graph()
+    wide = draw_graph(out, "LR").source
+    narrow = draw_graph(out, "TB").source
+    row = re.compile(r"<tr>(.*?)</tr>")
+    (lr_row,) = row.findall(wide)
+    assert "local derivative" in lr_row and "input</td>" in lr_row  # one row: key and note
+    tb_rows = row.findall(narrow)
+    assert len(tb_rows) == 2 and "local derivative" not in tb_rows[0]
+    assert "∂result/∂input,<br/>in its edge's colour" in tb_rows[1]
+    columns = tb_rows[0].count("<td")
+    assert f'colspan="{columns}"' in tb_rows[1]

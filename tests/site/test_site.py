@@ -146,6 +146,28 @@ def smallest_graph_text_px(page: Page) -> float:
     )
 
 
+def overflowing_graph_text(page: Page) -> list[str]:
+    """Every text of a drawn graph wider than its box (a record, a legend cell, an op's
+    circle; a caption's loose text, the whole drawing), as "text: N units too wide"."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.graph svg')].flatMap((svg) => {
+            const background = svg.querySelector('g.graph > polygon').getBBox();
+            const shapes = 'polygon, ellipse';
+            return [...svg.querySelectorAll('text')].filter((text) => !text.closest('g.edge'))
+                .flatMap((text) => {
+                    const before = text.previousElementSibling;
+                    const node = text.closest('g.node');
+                    const box = before && before.matches(shapes) ? before.getBBox()
+                        : node ? node.querySelector(shapes).getBBox() : background;
+                    const own = text.getBBox();
+                    const over = Math.max(box.x - own.x, own.x + own.width - box.x - box.width);
+                    return over > 0.5 ? [`${text.textContent}: ${over.toFixed(1)} units too wide`]
+                        : [];
+                });
+        })"""
+    )
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_url, size):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -158,6 +180,7 @@ def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_u
         if path == SHARED:
             page.wait_for_selector("#step-graph svg")
             assert smallest_graph_text_px(page) >= 10
+            assert overflowing_graph_text(page) == []
         name = path.split("?")[0].replace("/", "_").removesuffix(".html")
         page.screenshot(path=str(SCREENSHOTS / f"{name}_{size}.png"), full_page=True)
         page.close()
