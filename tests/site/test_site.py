@@ -168,6 +168,22 @@ def overflowing_graph_text(page: Page) -> list[str]:
     )
 
 
+def wrapped_derivations(page: Page) -> list[str]:
+    """The chain-rule derivations shown with a line broken (their = signs out of line) or
+    cut off instead of scrolling inside their box."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.derivation')].filter((pre) => {
+            const range = document.createRange();
+            range.selectNodeContents(pre);
+            const lines = pre.textContent.split('\\n').length;
+            const rows = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            const cut = pre.scrollWidth > pre.clientWidth
+                && getComputedStyle(pre).overflowX !== 'auto';
+            return rows.size !== lines || cut;
+        }).map((pre) => pre.textContent.split('\\n')[0])"""
+    )
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_url, size):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -181,6 +197,9 @@ def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_u
             page.wait_for_selector("#step-graph svg")
             assert smallest_graph_text_px(page) >= 10
             assert overflowing_graph_text(page) == []
+        if path == "worked.html":
+            page.wait_for_selector(".derivation")
+            assert wrapped_derivations(page) == []
         name = path.split("?")[0].replace("/", "_").removesuffix(".html")
         page.screenshot(path=str(SCREENSHOTS / f"{name}_{size}.png"), full_page=True)
         page.close()
