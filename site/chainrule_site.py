@@ -17,12 +17,10 @@ module between requests, so a request carries only what changed.
 from __future__ import annotations
 
 import ast
-import gc
 import json
 import math
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +40,7 @@ from nn import (
     make_circles,
     make_moons,
     make_xor,
+    paused_gc,
     squared_error,
 )
 from nn.lessons.backprop import sgd_update, worked_example
@@ -361,20 +360,6 @@ class Training:
 _training: Training | None = None
 
 
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Training without Python's cycle collector. Values hold only their inputs, so a graph
-    has no reference cycles and reference counting frees it; the collector would only
-    rescan the live Values, a third of a step's time (measured in CPython here)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def layer_sizes(text: str) -> list[int]:
     """Hidden layer sizes typed as "16, 16": 1 to MAX_LAYERS whole numbers in [1, MAX_UNITS]."""
     parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
@@ -426,7 +411,7 @@ def train_steps(count: int) -> dict[str, Any]:
         raise ValueError("train: press Start first")
     count = integer(count, "train", "count", minimum=1, maximum=1000)
     run = _training
-    with warnings.catch_warnings(record=True) as caught, no_cycle_collection():
+    with warnings.catch_warnings(record=True) as caught, paused_gc():
         warnings.simplefilter("always", StepActivationWarning)
         history = fit(
             run.model,
@@ -471,7 +456,7 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
             return output[1].data - output[0].data
         return output.data
 
-    with no_cycle_collection():
+    with paused_gc():
         scores = [[score([x, y]) for x in ticks] for y in ticks]
     return {"low": low, "high": high, "scores": scores}
 

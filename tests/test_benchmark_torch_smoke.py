@@ -35,6 +35,7 @@ def test_torch_scalars_and_tensors_follow_the_same_losses_as_chainrule(capsys):
 
 
 def test_a_tiny_torch_run_prints_both_protocols_of_the_chain(capsys):
+    gc.enable()  # as a process starts
     torch_anchor.report_chain(1, 200)
     out = capsys.readouterr().out
     assert "own garbage: chainrule / torch" in out and "natural: chainrule / torch" in out

@@ -15,8 +15,7 @@ def collector_on():
     was_enabled = gc.isenabled()
     gc.enable()
     yield
-    if not was_enabled:
-        gc.disable()
+    (gc.enable if was_enabled else gc.disable)()  # as it was, whatever the test did
 
 
 def test_paused_gc_disables_the_collector_and_enables_it_again(collector_on):
