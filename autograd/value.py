@@ -379,13 +379,13 @@ def _input_values(
 
 
 def _data_of_values(xs: tuple[object, ...]) -> tuple[float, ...] | None:
-    """Every ``x.data``, read in C by map(), when each x is a Value; else None.
+    """Every ``x.data`` when each x is a Value; else None.
 
     A Value's data is always a float; a numpy float also has ``.data`` (a memoryview),
     so the types of what was read tell the two apart.
     """
-    try:
-        data = tuple(map(_data, xs))
+    try:  # a list comprehension reads the slots faster than map(_data, ...)
+        data = tuple([x.data for x in xs])  # type: ignore[attr-defined]
     except AttributeError:
         return None
     return data if set(map(type, data)) <= _FLOAT else None
@@ -535,41 +535,77 @@ def dense_layer_batch(
             f"dense_layer: expected activation to be one of {', '.join(LAYER_ACTIVATIONS)}, "
             f"got {activation!r}"
         ) from None
-    neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
-    if len(neurons) != len(bias_list):
-        raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
-    try:  # read once: the parameters cannot change while the batch is computed
-        rows = [
-            (weights, (bias,), (*weights, bias), (*[w.data for w in weights], 1.0), bias.data)
-            for weights, bias in zip(neurons, bias_list)
-        ]
-    except AttributeError:
-        raise _not_parameters(
-            tuple(p for row in neurons for p in row), bias_list, "dense_layer"
-        ) from None
-    row_lengths = {len(weights) for weights in neurons}
+    layer = _LayerParameters.read(weight_rows, biases)
     op = "w·x+b" if activation == "linear" else f"{activation}(w·x+b)"
-    linear = activation == "linear"
-    slopes_are_0_or_1 = linear or activation == "relu"
-    new = _new  # a local: read faster in the loop
-    batch = []
-    for inputs in input_rows:
+    return [layer.nodes(inputs, op, activation, activate) for inputs in input_rows]
+
+
+# A neuron's parameters read once for a batch, in the forms its nodes take them: its
+# weights, its bias as a 1-tuple (a node's last edge), both (the edges of a node without
+# input edges), the weights' data then 1.0 (d(w·x+b)/d(inputs, bias)), the bias's data.
+# A plain tuple: the hot loop unpacks it, which is fast for a tuple and not a subclass.
+_Neuron = tuple[tuple[Value, ...], tuple[Value], tuple[Value, ...], tuple[float, ...], float]
+
+
+class _LayerParameters:
+    """A layer's neurons read once for a batch, and the lengths of their weight rows."""
+
+    __slots__ = ("neurons", "row_lengths")
+
+    def __init__(self, neurons: list[_Neuron], row_lengths: set[int]) -> None:
+        self.neurons, self.row_lengths = neurons, row_lengths
+
+    @classmethod
+    def read(
+        cls, weight_rows: Iterable[Iterable[Value]], biases: Iterable[Value]
+    ) -> _LayerParameters:
+        neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
+        if len(neurons) != len(bias_list):
+            raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
+        try:  # read once: the parameters cannot change while the batch is computed
+            rows: list[_Neuron] = [
+                (weights, (bias,), (*weights, bias), (*[w.data for w in weights], 1.0), bias.data)
+                for weights, bias in zip(neurons, bias_list)
+            ]
+        except AttributeError:
+            raise _not_parameters(
+                tuple(p for row in neurons for p in row), bias_list, "dense_layer"
+            ) from None
+        return cls(rows, {len(weights) for weights in neurons})
+
+    def weighted_sums(self, x_data: tuple[float, ...]) -> list[float]:
+        """b + w1 x1 + w2 x2 + ... of each neuron, in the order the * and + nodes add."""
+        if PLAIN_SUM:  # in C; zip and map stop before w_then_one's 1.0
+            zs = [sum(map(mul, n[3], x_data), n[4]) for n in self.neurons]
+        else:
+            zs = [_dot_plus(n[3], x_data, n[4]) for n in self.neurons]
+        total = sum(zs)
+        if total - total != 0.0:  # inf or nan somewhere (or an overflowing total): find it
+            _check_sums(zs)
+        return zs
+
+    def nodes(
+        self,
+        inputs: Iterable[Operand],
+        op: str,
+        activation: str,
+        activate: Callable[[float], tuple[float, float]],
+    ) -> list[Value]:
+        """One sample through the layer: a node act(w·x+b) per neuron, op ``op``."""
         values, x_data = _layer_inputs(inputs)
-        for n in row_lengths:
+        for n in self.row_lengths:
             if n != len(x_data):
                 raise ValueError(f"dense_layer: {n} weights for {len(x_data)} inputs")
         x_then_one = (*x_data, 1.0)  # the local derivatives of a node without input edges
         # where act'(z) = 0; a node without input edges has only its weights' and bias's
         no_gradient = (0.0,) * (len(x_then_one) if values is None else 2 * len(x_data) + 1)
-        if PLAIN_SUM:  # b + w1 x1 + ... in C; zip and map stop before w_then_one's 1.0
-            zs = [sum(map(mul, row[3], x_data), row[4]) for row in rows]
-        else:
-            zs = [_dot_plus(row[3], x_data, row[4]) for row in rows]
-        total = sum(zs)
-        if total - total != 0.0:  # inf or nan somewhere (or an overflowing total): find it
-            _check_sums(zs)
+        linear = activation == "linear"
+        slopes_are_0_or_1 = linear or activation == "relu"
+        new = _new  # a local: read faster in the loop
         outs = []
-        for (weights, bias, params, w_then_one, _), z in zip(rows, zs):
+        for (weights, bias, params, w_then_one, _), z in zip(
+            self.neurons, self.weighted_sums(x_data)
+        ):
             if values is None:  # numbers in: edges to the parameters only
                 edges, unit_slope = params, x_then_one
             else:
@@ -586,5 +622,4 @@ def dense_layer_batch(
             out.data, out.grad, out._label, out.op = a, 0.0, "", op
             out.inputs, out.local_grads = edges, local_grads
             outs.append(out)
-        batch.append(outs)
-    return batch
+        return outs
