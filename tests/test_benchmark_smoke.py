@@ -71,11 +71,20 @@ def test_a_tiny_run_prints_every_table(capsys):
     assert out.count("PASS") + out.count("MISS") == 2
 
 
-def test_interleave_calls_round_robin_after_a_warm_up():
-    calls = []
-    seconds = interleave({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 2)
-    assert calls == ["a", "b", "a", "b", "a", "b"]
-    assert {name: len(times) for name, times in seconds.items()} == {"a": 2, "b": 2}
+def test_interleave_calls_each_case_once_a_round_in_varying_orders_after_a_warm_up():
+    def rounds_of_calls() -> tuple[list[str], list[list[str]]]:
+        calls: list[str] = []
+        cases = {name: (lambda name=name: calls.append(name)) for name in "abcd"}
+        seconds = interleave(cases, 12)
+        assert {name: len(times) for name, times in seconds.items()} == dict.fromkeys("abcd", 12)
+        return calls[:4], [calls[4 + 4 * k : 8 + 4 * k] for k in range(12)]
+
+    warm_up, rounds = rounds_of_calls()
+    assert warm_up == list("abcd")
+    assert all(sorted(order) == list("abcd") for order in rounds)
+    after_a = {order[order.index("a") + 1] for order in rounds if order[-1] != "a"}
+    assert len(after_a) == 3  # no case always runs right after the same one
+    assert rounds_of_calls()[1] == rounds  # the same orders in every run
     with pytest.raises(ValueError, match=r"interleave: repeats must be >= 1, got 0"):
         interleave({"a": list}, 0)
 

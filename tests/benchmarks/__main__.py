@@ -24,8 +24,8 @@ def main() -> None:
 
     repeats = 5 if args.quick else 20
     print(
-        "Times are this process's CPU time (time.process_time), medians of cases run round "
-        "robin: read the ratios. Details: docs/benchmarks.md"
+        "Times are this process's CPU time (time.process_time), medians of cases run in "
+        "rounds of shuffled order: read the ratios. Details: docs/benchmarks.md"
     )
     engine.run(repeats, chain_steps=200_000 if args.quick else 1_000_000)
     nn_training.run(repeats)

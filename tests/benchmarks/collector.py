@@ -14,7 +14,7 @@ from tests.benchmarks.nn_training import build
 
 
 def run(repeats: int, when: str, *, n_points: int = 100, hidden: int = 16) -> None:
-    """Time ``repeats`` steps of each case round robin and print the collector's share."""
+    """Time ``repeats`` steps of each case, in rounds, and print the collector's share."""
     trainers = build(n_points, hidden, steps=repeats + 1)
     loop, floats = trainers["chainrule loop"], trainers["plain floats"]
     paused = build(n_points, hidden, steps=repeats + 1)["chainrule loop"]

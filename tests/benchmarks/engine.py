@@ -206,7 +206,7 @@ def bytes_per_node(value_type: type, steps: int) -> tuple[float, int]:
 
 # -- the report ---------------------------------------------------------------------
 def report_demo(repeats: int, n_points: int, hidden: int) -> None:
-    """Time micrograd's demo step in the three trainers, round robin, and print the table."""
+    """Time micrograd's demo step in the three trainers, in rounds, and print the table."""
     trainers = demo_trainers(n_points, hidden)
     for trainer in trainers.values():
         trainer.step()

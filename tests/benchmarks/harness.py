@@ -1,7 +1,10 @@
 """Timing and printing shared by the benchmarks.
 
-Cases are timed round robin (case A, case B, case A, ...) so that a slow
-moment of the machine lands on every case alike instead of on one of them.
+Cases are timed in rounds, each case once a round, so that a slow moment of the
+machine lands on every case alike instead of on one of them. Each round takes the
+cases in a new order (shuffled by a seeded ``random.Random``): in a fixed order
+the case after micrograd's step, which churns through about 100 MB, always met
+cold caches and memory handed back to the system, and was 0.3-0.5 ms slower.
 The clock is this process's CPU time (``time.process_time``), not the wall
 clock: on a shared machine the scheduler takes the CPU away in slices, and a
 step long enough to lose it several times would be charged other programs'
@@ -21,11 +24,13 @@ time it takes is part of what a step costs. Two protocols say who pays for it:
 from __future__ import annotations
 
 import gc
+import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
 
 CLOCK = time.process_time  # CPU seconds of this process (see above)
+ORDER_SEED = 0  # the rounds' orders: the same in every run
 OWN_GARBAGE = "own garbage"
 NATURAL = "natural"
 
@@ -33,7 +38,8 @@ NATURAL = "natural"
 def interleave(
     cases: dict[str, Callable[[], object]], repeats: int, protocol: str = OWN_GARBAGE
 ) -> dict[str, list[float]]:
-    """Call each case ``repeats`` times, round robin, after one untimed warm-up call each.
+    """Call each case ``repeats`` times, in rounds of a shuffled order, after one untimed
+    warm-up call each.
 
     ``protocol`` is OWN_GARBAGE or NATURAL (see the module's docstring). Returns
     the CPU seconds of every timed call, per case name, in call order.
@@ -49,9 +55,12 @@ def interleave(
         gc.collect()
         gc.freeze()
     seconds: dict[str, list[float]] = {name: [] for name in cases}
+    names, shuffler = list(cases), random.Random(ORDER_SEED)
     try:
         for _ in range(repeats):
-            for name, case in cases.items():
+            shuffler.shuffle(names)
+            for name in names:
+                case = cases[name]
                 start = CLOCK()
                 case()
                 if own_garbage:

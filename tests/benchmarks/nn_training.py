@@ -230,7 +230,7 @@ def build(
 def run(repeats: int, *, n_points: int = 100, hidden: int = 16, steps: int = 100) -> None:
     """Time ``repeats`` training steps of each, finish the run, print the results.
 
-    All four are timed round robin, each paying for its own garbage (OWN_GARBAGE:
+    All four are timed in rounds (each once a round), each paying for its own garbage (OWN_GARBAGE:
     micrograd's reference cycles are collected inside its time). The first step of
     each is the harness's warm-up; the rest of the ``steps``-step run is done
     untimed (but by micrograd, 40x slower), then the losses are compared and the
