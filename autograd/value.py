@@ -559,6 +559,7 @@ class _LayerParameters:
     def read(
         cls, weight_rows: Iterable[Iterable[Value]], biases: Iterable[Value]
     ) -> _LayerParameters:
+        """Read each neuron's weights and bias once; raise if they are not Values."""
         neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
         if len(neurons) != len(bias_list):
             raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
@@ -573,8 +574,8 @@ class _LayerParameters:
             ) from None
         return cls(rows, {len(weights) for weights in neurons})
 
-    def weighted_sums(self, x_data: tuple[float, ...]) -> list[float]:
-        """b + w1 x1 + w2 x2 + ... of each neuron, in the order the * and + nodes add."""
+    def pre_activations(self, x_data: tuple[float, ...]) -> list[float]:
+        """z = b + w1 x1 + w2 x2 + ... of each neuron, in the order the * and + nodes add."""
         if PLAIN_SUM:  # in C; zip and map stop before w_then_one's 1.0
             zs = [sum(map(mul, n[3], x_data), n[4]) for n in self.neurons]
         else:
@@ -604,7 +605,7 @@ class _LayerParameters:
         new = _new  # a local: read faster in the loop
         outs = []
         for (weights, bias, params, w_then_one, _), z in zip(
-            self.neurons, self.weighted_sums(x_data)
+            self.neurons, self.pre_activations(x_data)
         ):
             if values is None:  # numbers in: edges to the parameters only
                 edges, unit_slope = params, x_then_one
