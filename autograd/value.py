@@ -30,8 +30,8 @@ _inputs = attrgetter("inputs")
 
 def _check_number(data: object, op: str) -> float:
     """Return ``data`` as a finite float, or raise naming ``op`` and the value."""
-    if type(data) is not float:  # the common case skips the slower checks below
-        if isinstance(data, bool) or not isinstance(data, Real):
+    if type(data) is not float:  # the common cases, a float or an int, skip the ABC check
+        if type(data) is not int and (isinstance(data, bool) or not isinstance(data, Real)):
             raise TypeError(f"{op}: expected an int or float, got {data!r} ({type(data).__name__})")
         try:
             data = float(data)
@@ -600,25 +600,24 @@ class _LayerParameters:
         x_then_one = (*x_data, 1.0)  # the local derivatives of a node without input edges
         # where act'(z) = 0; a node without input edges has only its weights' and bias's
         no_gradient = (0.0,) * (len(x_then_one) if values is None else 2 * len(x_data) + 1)
-        linear = activation == "linear"
-        slopes_are_0_or_1 = linear or activation == "relu"
+        relu = activation == "relu"
+        slopes_are_0_or_1 = relu or activation == "linear"
         new = _new  # a local: read faster in the loop
         outs = []
         for (weights, bias, params, w_then_one, _), z in zip(
             self.neurons, self.pre_activations(x_data)
         ):
-            if values is None:  # numbers in: edges to the parameters only
-                edges, unit_slope = params, x_then_one
-            else:
-                edges, unit_slope = weights + values + bias, x_data + w_then_one
-            if slopes_are_0_or_1:  # relu and linear: a local derivative is x_i, w_i, 1 or 0
-                if z > 0.0 or linear:
+            # numbers in: edges to the parameters only
+            edges = params if values is None else weights + values + bias
+            if relu and z <= 0.0:  # off: act'(z) = 0 for every edge
+                a, local_grads = 0.0, no_gradient
+            else:  # d(w·x+b)/d(edges): x_i, w_i, 1
+                unit_slope = x_then_one if values is None else x_data + w_then_one
+                if slopes_are_0_or_1:  # relu on, or linear: act'(z) = 1
                     a, local_grads = z, unit_slope
                 else:
-                    a, local_grads = 0.0, no_gradient
-            else:
-                a, slope = activate(z)
-                local_grads = tuple([slope * v for v in unit_slope])
+                    a, slope = activate(z)
+                    local_grads = tuple([slope * v for v in unit_slope])
             out = new(Value)
             out.data, out.grad, out._label, out.op = a, 0.0, "", op
             out.inputs, out.local_grads = edges, local_grads

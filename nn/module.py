@@ -290,6 +290,10 @@ class Layer(Module):
         """``[layer(xs) for xs in batch]``, reading each weight once for the whole batch."""
         for xs in batch:
             _check_inputs(xs, self.n_inputs, self.name or "Layer")
+        return self._map_checked(batch)
+
+    def _map_checked(self, batch: Sequence[Inputs]) -> list[list[Value]]:
+        """``map`` of a batch whose rows are known to hold ``n_inputs`` inputs each."""
         per_neuron = self.neurons[0].activation
         if self.fused and per_neuron in LAYER_ACTIVATIONS:  # the hot path: one node per neuron
             weights, biases = [n.weights for n in self.neurons], [n.bias for n in self.neurons]
@@ -384,9 +388,9 @@ class MLP(Module):
         """``[model(xs) for xs in batch]``, each layer reading its weights once for the batch."""
         for xs in batch:
             _check_inputs(xs, self.n_inputs, "MLP")
-        rows = self.layers[0].map(batch)
-        for layer in self.layers[1:]:
-            rows = layer.map(rows)
+        rows = self.layers[0]._map_checked(batch)
+        for layer in self.layers[1:]:  # its rows are the last layer's outputs: checked
+            rows = layer._map_checked(rows)
         return [outs[0] if len(outs) == 1 else outs for outs in rows]
 
     def named_children(self) -> list[tuple[str, Module]]:
