@@ -90,9 +90,8 @@ def explain(
         for edges in _paths(root, wrt, paths_below)
     ]
     total = math.fsum(math.prod(factor.value for factor in path) for path in paths)
-    formulas = formulas or {}
-    text = _text(root, wrt, names, paths, total, formulas)
-    return Explanation(paths, total, text, _markdown(root, wrt, names, paths, total, formulas))
+    derivation = _Derivation(root, wrt, names, paths, total, formulas or {})
+    return Explanation(paths, total, derivation.text(), derivation.markdown())
 
 
 def _count_paths(names: Mapping[Value, str], wrt: Value) -> dict[Value, int]:
@@ -104,56 +103,58 @@ def _count_paths(names: Mapping[Value, str], wrt: Value) -> dict[Value, int]:
     return paths_below
 
 
-def _text(
-    root: Value,
-    wrt: Value,
-    names: Mapping[Value, str],
-    paths: list[list[Factor]],
-    total: float,
-    formulas: Mapping[str, str],
-) -> str:
-    """The derivation for a terminal: ``∂E/∂w2 = ∂E/∂a2 · … = (a2 − T) · … = 0.4653 · … = …``."""
-    lines = _derivation(
-        partial(names[root], names[wrt]),
-        paths,
-        total,
-        symbol=lambda factor: factor.symbol,
-        formula=lambda factor: formulas.get(factor.symbol, factor.symbol),
-        times=" · ",
-        show_formulas=bool(formulas),
-    )
-    indent = " " * len(lines[0])
-    return "\n".join([f"{lines[0]} = {lines[1]}", *(f"{indent} = {line}" for line in lines[2:])])
+@dataclass(frozen=True)
+class _Derivation:
+    """d root / d wrt as its paths' factors and their total, to be written out."""
 
+    root: Value
+    wrt: Value
+    names: Mapping[Value, str]
+    paths: list[list[Factor]]
+    total: float
+    formulas: Mapping[str, str]
 
-def _markdown(
-    root: Value,
-    wrt: Value,
-    names: Mapping[Value, str],
-    paths: list[list[Factor]],
-    total: float,
-    formulas: Mapping[str, str],
-) -> str:
-    """The same derivation as LaTeX, aligned on its equals signs, for notebooks."""
+    def text(self) -> str:
+        """For a terminal: ``∂E/∂w2 = ∂E/∂a2 · … = (a2 − T) · … = 0.4653 · … = …``."""
+        formulas = self.formulas
+        lines = _derivation(
+            partial(self.names[self.root], self.names[self.wrt]),
+            self.paths,
+            self.total,
+            symbol=lambda factor: factor.symbol,
+            formula=lambda factor: formulas.get(factor.symbol, factor.symbol),
+            times=" · ",
+            show_formulas=bool(formulas),
+        )
+        indent = " " * len(lines[0])
+        return "\n".join(
+            [f"{lines[0]} = {lines[1]}", *(f"{indent} = {line}" for line in lines[2:])]
+        )
 
-    def fraction(of: Value, by: Value) -> str:
-        return f"\\frac{{\\partial {latex_name(names[of])}}}{{\\partial {latex_name(names[by])}}}"
+    def markdown(self) -> str:
+        """The same derivation as LaTeX, aligned on its equals signs, for notebooks."""
+        names, formulas = self.names, self.formulas
 
-    lines = _derivation(
-        fraction(root, wrt),
-        paths,
-        total,
-        symbol=lambda factor: fraction(factor.of, factor.wrt),
-        formula=lambda factor: (
-            f"\\text{{{latex_text(formulas[factor.symbol])}}}"
-            if factor.symbol in formulas
-            else fraction(factor.of, factor.wrt)
-        ),
-        times=" \\cdot ",
-        show_formulas=bool(formulas),
-    )
-    rows = (f"{lines[0] if i == 0 else ''} &= {line}" for i, line in enumerate(lines[1:]))
-    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+        def fraction(of: Value, by: Value) -> str:
+            return (
+                f"\\frac{{\\partial {latex_name(names[of])}}}{{\\partial {latex_name(names[by])}}}"
+            )
+
+        lines = _derivation(
+            fraction(self.root, self.wrt),
+            self.paths,
+            self.total,
+            symbol=lambda factor: fraction(factor.of, factor.wrt),
+            formula=lambda factor: (
+                f"\\text{{{latex_text(formulas[factor.symbol])}}}"
+                if factor.symbol in formulas
+                else fraction(factor.of, factor.wrt)
+            ),
+            times=" \\cdot ",
+            show_formulas=bool(formulas),
+        )
+        rows = (f"{lines[0] if i == 0 else ''} &= {line}" for i, line in enumerate(lines[1:]))
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
 
 
 Edge = tuple[Value, Value, float]  # (node, input, d node / d input)
