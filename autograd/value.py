@@ -10,15 +10,15 @@ once by reference counting instead of waiting for the cyclic garbage collector.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable, Iterable
 from numbers import Real
 from operator import attrgetter, mul
 from typing import Union, cast
 
-from autograd import checks
+from autograd import checks, ops
 from autograd.graph import topological_order
+from autograd.ops import ADD, DIV, LEAF, MUL, NEG, POW, POWER, SUB, WEIGHTED_SUM, Op
 
 Number = Union[int, float]  # noqa: UP007 - a runtime alias, kept valid on 3.10
 Operand = Union["Value", int, float]
@@ -44,24 +44,35 @@ def _check_number(data: object, op: str) -> float:
 
 def _constant(number: object, op: str) -> Value:
     """A number operand of ``op`` as a new leaf; a bad operand raises naming ``op``."""
-    return _node(_check_number(number, op), "", (), ())
+    return _node(_check_number(number, op), LEAF, (), ())
 
 
-def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """A new Value, made without ``__init__``'s checks (the caller did them); op "" is a leaf."""
+def _node(data: float, row: Op, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+    """The one node constructor: a new Value computed by ``row`` (its op table row, bound
+    to its argument) from ``inputs``, made without ``__init__``'s checks (the caller did
+    them); the row LEAF makes a leaf."""
     if data - data != 0.0:
         raise OverflowError(
-            f"{op}: result {data!r} is not finite "
+            f"{row.text}: result {data!r} is not finite "
             f"(inputs {', '.join(repr(v.data) for v in inputs)})"
         )
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out._label = ""
-    out.op = op
+    out.row = row
     out.inputs = inputs
     out.local_grads = local_grads
     return out
+
+
+def _apply(row: Op, x: Value, *argument: float) -> Value:
+    """``row`` applied to ``x`` (and the row's argument, if it takes one): a new node
+    holding the row's forward value and local derivative."""
+    a = x.data
+    out = row.forward(a, *argument)
+    bound = row.with_argument(*argument) if argument else row
+    return _node(out, bound, (x,), row.derivatives(out, a, *argument))
 
 
 class Value:
@@ -72,20 +83,27 @@ class Value:
         grad: d(root)/d(self) after ``root.backward()``; 0.0 before.
         label: a name shown in drawings and explanations: a str UTF-8 can encode,
             checked when set (so a bad label fails where it is given, not when drawn).
-        op: "" for a leaf, else the op that made this value ("+", "*", "tanh", ...).
+        op: "" for a leaf, else the op that made this value ("+", "*", "tanh", ...):
+            the text of ``row``, the op table's row (``autograd.ops``) that made it,
+            bound to its argument (an exponent, a slope); ``ops.LEAF`` for a leaf.
         inputs: the Values this one was computed from, in operand order.
         local_grads: d(self)/d(input) for each of ``inputs``, in the same order.
     """
 
-    __slots__ = ("data", "grad", "_label", "op", "inputs", "local_grads")
+    __slots__ = ("data", "grad", "_label", "row", "inputs", "local_grads")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _check_number(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.op = ""
+        self.row = LEAF
         self.inputs: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()
+
+    @property
+    def op(self) -> str:
+        """ "" for a leaf, else the op that made this value: "+", "tanh", "**2"."""
+        return self.row.text
 
     @property
     def label(self) -> str:
@@ -110,7 +128,7 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         """a + b;  d/da = 1,  d/db = 1."""
         other = other if isinstance(other, Value) else _constant(other, "+")
-        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        return _node(self.data + other.data, ADD, (self, other), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
         """other + self. ``0 + self`` (the int 0 that ``sum()`` starts from) is ``self``
@@ -122,7 +140,7 @@ class Value:
     def __sub__(self, other: Operand) -> Value:
         """a - b;  d/da = 1,  d/db = -1."""
         other = other if isinstance(other, Value) else _constant(other, "-")
-        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        return _node(self.data - other.data, SUB, (self, other), (1.0, -1.0))
 
     def __rsub__(self, other: Number) -> Value:
         """other - self."""
@@ -131,7 +149,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         """a * b;  d/da = b,  d/db = a."""
         other = other if isinstance(other, Value) else _constant(other, "*")
-        return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
+        return _node(self.data * other.data, MUL, (self, other), (other.data, self.data))
 
     def __rmul__(self, other: Number) -> Value:
         """other * self."""
@@ -146,11 +164,7 @@ class Value:
         where a gradient would become infinite.
         """
         other = other if isinstance(other, Value) else _constant(other, "/")
-        b = other.data
-        if b == 0.0:
-            raise ZeroDivisionError(f"/: division of {self.data!r} by zero")
-        quotient = self.data / b
-        return _node(quotient, "/", (self, other), (1.0 / b, -quotient / b))
+        return _binary(DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self."""
@@ -158,7 +172,7 @@ class Value:
 
     def __neg__(self) -> Value:
         """-a;  d/da = -1."""
-        return _node(-self.data, "neg", (self,), (-1.0,))
+        return _apply(NEG, self)
 
     def __pos__(self) -> Value:
         return self
@@ -172,84 +186,45 @@ class Value:
         """
         if isinstance(exponent, Value):
             return self._pow_value(exponent)
-        n = _check_number(exponent, "**")
-        a = self.data
-        if a < 0.0 and not n.is_integer():
-            raise ValueError(f"**: negative base {a!r} to the fractional power {n!r}")
-        if a == 0.0 and n < 1.0 and n != 0.0:
-            if n < 0.0:
-                raise ZeroDivisionError(f"**: zero base to the negative power {n!r}")
-            raise ValueError(f"**: 0.0 ** {n!r} has an infinite derivative at 0")
-        try:
-            result = a**n
-            local = n * a ** (n - 1.0) if n != 0.0 else 0.0
-        except OverflowError:
-            raise OverflowError(f"**: {a!r} ** {n!r} overflows") from None
-        return _node(result, f"**{_short(n)}", (self,), (local,))
+        return _apply(POWER, self, _check_number(exponent, "**"))
 
     def _pow_value(self, exponent: Value) -> Value:
-        a, b = self.data, exponent.data
-        if a <= 0.0:
-            raise ValueError(f"**: base {a!r} must be > 0 when the exponent is a Value")
-        try:
-            result = a**b
-            local_base = b * a ** (b - 1.0)
-        except OverflowError:
-            raise OverflowError(f"**: {a!r} ** {b!r} overflows") from None
-        return _node(result, "**", (self, exponent), (local_base, result * math.log(a)))
+        return _binary(POW, self, exponent)
 
     def __rpow__(self, base: Number) -> Value:
         """base ** self, e.g. ``2 ** x`` (needs base > 0)."""
         return _constant(base, "**") ** self
 
     # -- functions ---------------------------------------------------------
+    # Each reads its row of the op table (autograd.ops): the forward, the local derivative
+    # and the domain errors are written there once. A row added to the table without a
+    # method here gets one below the class.
     def exp(self) -> Value:
         """e^a;  d/da = e^a.  Raises OverflowError when e^a is too large for a float."""
-        try:
-            result = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp: exp({self.data!r}) overflows a float") from None
-        return _node(result, "exp", (self,), (result,))
+        return _apply(ops.EXP, self)
 
     def log(self) -> Value:
         """ln a (natural log), for a > 0;  d/da = 1/a."""
-        a = self.data
-        if a <= 0.0:
-            raise ValueError(f"log: needs a positive input, got {a!r}")
-        return _node(math.log(a), "log", (self,), (1.0 / a,))
+        return _apply(ops.LOG, self)
 
     def tanh(self) -> Value:
         """tanh a = (e^a - e^-a) / (e^a + e^-a), in (-1, 1);  d/da = 1 - tanh^2 a."""
-        t = math.tanh(self.data)
-        return _node(t, "tanh", (self,), (1.0 - t * t,))
+        return _apply(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """sigma(a) = 1 / (1 + e^-a), in (0, 1);  d/da = sigma(a) (1 - sigma(a)).
 
         Computed as e^a / (1 + e^a) for a < 0, so neither branch overflows.
         """
-        a = self.data
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+        return _apply(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, a);  d/da = 1 for a > 0, else 0 (0 is used at a = 0)."""
-        # The literal tuples (1.0,) and (0.0,) are constants: no allocation per node.
-        if self.data > 0.0:
-            return _node(self.data, "relu", (self,), (1.0,))
-        return _node(0.0, "relu", (self,), (0.0,))
+        return _apply(ops.RELU, self)
 
-    def leaky_relu(self, slope: Number = 0.01) -> Value:
+    def leaky_relu(self, slope: Number = ops.LEAKY_RELU_SLOPE) -> Value:
         """a for a > 0, else slope * a;  d/da = 1 for a > 0, else slope."""
-        slope = _check_number(slope, "leaky_relu")
-        a = self.data
-        if a > 0.0:
-            return _node(a, "leaky_relu", (self,), (1.0,))
-        return _node(slope * a, "leaky_relu", (self,), (slope,))
+        return _apply(ops.LEAKY_RELU, self, _check_number(slope, "leaky_relu"))
 
     # -- the chain rule ----------------------------------------------------
     def backward(self, leaves_only: bool = False) -> None:
@@ -290,6 +265,34 @@ class Value:
         total = sum(map(_grad, order))
         if total - total != 0.0:
             _raise_where_grads_overflowed(self, computed)
+
+
+def _binary(row: Op, a: Value, b: Value) -> Value:
+    """``row`` applied to two Values: its forward value and its two local derivatives."""
+    x, y = a.data, b.data
+    out = row.forward(x, y)
+    return _node(out, row, (a, b), row.derivatives(out, x, y))
+
+
+def _function_method(row: Op) -> Callable[..., Value]:
+    """The Value method of a function row that has none written out: ``x.softplus()``."""
+
+    def method(self: Value, argument: Number | None = None) -> Value:
+        if not row.argument:
+            if argument is not None:
+                raise TypeError(f"{row.name}: takes no argument, got {argument!r}")
+            return _apply(row, self)
+        given = row.default if argument is None else argument
+        return _apply(row, self, _check_number(given, row.name))
+
+    method.__name__ = method.__qualname__ = row.name
+    method.__doc__ = f"{row.formula or row.name};  d/da = {row.local_formula(0, 'out', ['a'])}."
+    return method
+
+
+for _row in ops.FUNCTIONS.values():
+    if not hasattr(Value, _row.name):
+        setattr(Value, _row.name, _function_method(_row))
 
 
 def add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
@@ -353,11 +356,6 @@ def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
                 f"backward: the gradient of {names[leaf]} is {leaf.grad!r}: the sum of its "
                 "uses' contributions (and of the grad it had before) overflows a float"
             )
-
-
-def _short(n: float) -> str:
-    """A number as drawn in an op name: 2.0 -> "2", 0.5 -> "0.5"."""
-    return str(int(n)) if n.is_integer() else repr(n)
 
 
 def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str) -> TypeError:
@@ -444,39 +442,28 @@ def weighted_sums(
         # the node equals (b + w1 x1) + w2 x2 + ... built from * and + bit for bit.
         for w, x in zip(w_data, x_data):
             total += w * x
-        sums.append(_node(total, "w·x+b", weights + xs + (bias,), x_data + w_data + (1.0,)))
+        sums.append(_node(total, WEIGHTED_SUM, weights + xs + (bias,), x_data + w_data + (1.0,)))
     return sums
 
 
-def _linear(z: float) -> tuple[float, float]:
-    return z, 1.0
+def _activate(row: Op | None) -> Callable[[float], tuple[float, float]]:
+    """z -> (act(z), act'(z)) for an activation row (None: linear), from the row."""
+    if row is None:
+        return lambda z: (z, 1.0)
+    argument = () if row.default is None else (row.default,)
+    forward, derivatives = row.forward, row.derivatives
 
+    def activate(z: float) -> tuple[float, float]:
+        a = forward(z, *argument)
+        return a, derivatives(a, z, *argument)[0]
 
-def _relu(z: float) -> tuple[float, float]:
-    return (z, 1.0) if z > 0.0 else (0.0, 0.0)
-
-
-def _leaky_relu(z: float) -> tuple[float, float]:
-    return (z, 1.0) if z > 0.0 else (0.01 * z, 0.01)
-
-
-def _tanh(z: float) -> tuple[float, float]:
-    t = math.tanh(z)
-    return t, 1.0 - t * t
-
-
-def _sigmoid(z: float) -> tuple[float, float]:
-    s = 1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))
-    return s, s * (1.0 - s)
+    return activate
 
 
 # activation name -> z -> (act(z), act'(z)), each as the Value method computes it
 LAYER_ACTIVATIONS: dict[str, Callable[[float], tuple[float, float]]] = {
-    "linear": _linear,
-    "relu": _relu,
-    "leaky_relu": _leaky_relu,
-    "tanh": _tanh,
-    "sigmoid": _sigmoid,
+    "linear": _activate(None),
+    **{name: _activate(row) for name, row in ops.ACTIVATIONS.items()},
 }
 
 PLAIN_SUM = sys.version_info < (3, 12)  # sum() of floats is compensated from 3.12 on
@@ -509,7 +496,7 @@ def dense_layer(
     rule inside the neuron:  da/dw_i = act'(z) x_i,  da/dx_i = act'(z) w_i,
     da/db = act'(z).  Its inputs are listed as in ``weighted_sum`` (weights, the
     layer's inputs, bias), so the linear node is ``weighted_sum``'s. ``activation``
-    is one of LAYER_ACTIVATIONS (leaky_relu's slope is 0.01). Values equal
+    is one of LAYER_ACTIVATIONS (leaky_relu's slope is ops.LEAKY_RELU_SLOPE). Values equal
     ``weighted_sum`` followed by the Value method bit for bit; grads too for
     slopes 0 and 1 (relu, linear), else up to rounding (act'(z) x_i is one
     product instead of two).
@@ -536,8 +523,12 @@ def dense_layer_batch(
             f"got {activation!r}"
         ) from None
     layer = _LayerParameters.read(weight_rows, biases)
-    op = "w·x+b" if activation == "linear" else f"{activation}(w·x+b)"
-    return [layer.nodes(inputs, op, activation, activate) for inputs in input_rows]
+    row = (
+        WEIGHTED_SUM
+        if activation == "linear"
+        else WEIGHTED_SUM.with_argument(ops.ACTIVATIONS[activation])
+    )
+    return [layer.nodes(inputs, row, activation, activate) for inputs in input_rows]
 
 
 # A neuron's parameters read once for a batch, in the forms its nodes take them: its
@@ -588,11 +579,11 @@ class _LayerParameters:
     def nodes(
         self,
         inputs: Iterable[Operand],
-        op: str,
+        row: Op,
         activation: str,
         activate: Callable[[float], tuple[float, float]],
     ) -> list[Value]:
-        """One sample through the layer: a node act(w·x+b) per neuron, op ``op``."""
+        """One sample through the layer: a node act(w·x+b) per neuron, made by ``row``."""
         values, x_data = _layer_inputs(inputs)
         for n in self.row_lengths:
             if n != len(x_data):
@@ -619,7 +610,7 @@ class _LayerParameters:
                     a, slope = activate(z)
                     local_grads = tuple([slope * v for v in unit_slope])
             out = new(Value)
-            out.data, out.grad, out._label, out.op = a, 0.0, "", op
+            out.data, out.grad, out._label, out.row = a, 0.0, "", row
             out.inputs, out.local_grads = edges, local_grads
             outs.append(out)
         return outs
