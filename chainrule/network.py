@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import Value, ops, topological_order, weighted_sum
+from autograd.descent import gradient_step
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -265,8 +266,8 @@ class BuiltNetwork:
         """The network after one step of gradient descent, p ← p − lr · ∂E/∂p (a new spec)."""
         layers = tuple(
             LayerSpec(
-                tuple(tuple(w.data - lr * w.grad for w in row) for row in rows),
-                tuple(b.data - lr * b.grad for b in biases),
+                tuple(tuple(gradient_step(w.data, w.grad, lr) for w in row) for row in rows),
+                tuple(gradient_step(b.data, b.grad, lr) for b in biases),
                 layer.activation,
             )
             for layer, rows, biases in zip(self.spec.layers, self.weights, self.biases)
