@@ -1,0 +1,663 @@
+"""Backprop written out: a graph compiled to straight-line Python.
+
+``compile_graph(root, inputs, parameters)`` walks the graph once and writes its
+forward pass and its backward pass as Python source, one line per node forward
+and one line per chain-rule step backward (``g_in += g_node * local``), in the
+order of ``backward()`` and of the step-through. The source is compiled into a
+function of plain floats: given the inputs' and the parameters' values it returns
+the root and d(root)/d(parameter) for each parameter, as ``backward()`` would.
+
+Two renderings of the same code:
+    * readable: nodes named by their labels where a label is a Python identifier
+      (``dE_dz2 = dE_da2 * (a2 * (1.0 - a2))``), every step its own line;
+    * fast: generated names only, gradients passed through ``+`` without a copy,
+      a node's backward skipped where its gradient is 0 (a relu that is off), and
+      a neuron with many inputs (``w·x+b`` nodes) written as one loop over a
+      slice of the parameters, so the code grows with the neurons, not the weights.
+
+Safety: the source holds only generated identifiers, numbers written by
+``repr(float)`` and the op rules' expressions below. A label is used as a name
+only when it is an identifier and not a keyword (else a generated name), and is
+never pasted into code otherwise.
+
+A data-dependent choice of an op (a relu that is off, leaky_relu's slope, the
+sigmoid's two stable forms) is a runtime condition in the code. A number in the
+graph (a constant leaf) is compiled as that number: a graph built by a Python
+``if`` on a value holds only the branch taken, so it is valid for that branch.
+
+The code is valid for graphs of one structure: ``structure_key`` says which, and
+``compile_graph`` caches the compiled function per key (a second compile of a
+graph of the same structure builds nothing).
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import mul
+from typing import TYPE_CHECKING, Any
+
+from autograd.graph import topological_order
+from autograd.value import LAYER_ACTIVATIONS
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+ROW_LENGTH = 24
+"""A ``w·x+b`` node with more weights than this is written as a loop over its row (fast)."""
+
+DENSE = "w·x+b"
+SLOPE = {"linear": "1.0", "relu": "1.0", "leaky_relu": "1.0", "tanh": "", "sigmoid": ""}
+
+
+class CompileError(ValueError):
+    """A graph ``compile_graph`` cannot write out (an op it has no rule for, a bad argument)."""
+
+
+# -- the op rules: forward expression and local derivatives, as code over operand names --
+# Each rule takes the operands' code (names or numbers), the node's own name and the node,
+# and returns the forward expression, or the local derivative for input k ("1.0" passes the
+# gradient through, None adds nothing). Only these strings and generated names make code.
+
+
+def _power_of(node: Value) -> float:
+    """The number exponent of a ``**n`` node, from its value and local derivative."""
+    return float(node.op[2:])
+
+
+def _forward(node: Value, args: Sequence[str]) -> str:
+    op = node.op
+    if op in ("+", "-", "*", "/"):
+        return f"{args[0]} {op} {args[1]}"
+    if op == "neg":
+        return f"-{args[0]}"
+    if op == "**":
+        return f"{args[0]} ** {args[1]}"
+    if op.startswith("**"):
+        return f"{args[0]} ** {_power_of(node)!r}"
+    if op in ("exp", "log", "tanh"):
+        return f"{op}({args[0]})"
+    if op == "sigmoid":
+        a = args[0]
+        return f"(1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a})))"
+    if op == "relu":
+        return f"({args[0]} if {args[0]} > 0.0 else 0.0)"
+    if op == "leaky_relu":
+        a, slope = args[0], _leaky_slope(node)
+        return f"({a} if {a} > 0.0 else {slope!r} * {a})"
+    raise CompileError(f"compile: no rule for the op {op!r}")
+
+
+def _local(node: Value, k: int, args: Sequence[str], out: str) -> str:
+    """The local derivative d(node)/d(input k) as code."""
+    op = node.op
+    if op == "+":
+        return "1.0"
+    if op == "-":
+        return "1.0" if k == 0 else "-1.0"
+    if op == "*":
+        return args[1 - k]
+    if op == "/":
+        return f"(1.0 / {args[1]})" if k == 0 else f"(-{out} / {args[1]})"
+    if op == "neg":
+        return "-1.0"
+    if op == "**":
+        a, b = args
+        return f"({b} * {a} ** ({b} - 1.0))" if k == 0 else f"({out} * log({a}))"
+    if op.startswith("**"):
+        n = _power_of(node)
+        return f"({n!r} * {args[0]} ** {n - 1.0!r})" if n != 0.0 else "0.0"
+    if op == "exp":
+        return out
+    if op == "log":
+        return f"(1.0 / {args[0]})"
+    if op == "tanh":
+        return f"(1.0 - {out} * {out})"
+    if op == "sigmoid":
+        return f"({out} * (1.0 - {out}))"
+    if op == "relu":
+        return f"(1.0 if {args[0]} > 0.0 else 0.0)"
+    if op == "leaky_relu":
+        return f"(1.0 if {args[0]} > 0.0 else {_leaky_slope(node)!r})"
+    raise CompileError(f"compile: no rule for the op {op!r}")
+
+
+def _leaky_slope(node: Value) -> float:
+    """leaky_relu's slope, as the node records it (its local derivative where it is off)."""
+    (a,) = node.inputs
+    if a.data > 0.0:
+        raise CompileError(
+            "compile: a leaky_relu that is on does not record its slope; "
+            "build the graph where it is off, or use relu"
+        )
+    return node.local_grads[0]
+
+
+# The activation of a fused neuron act(w·x+b): the forward from z, and act'(z) from z and a.
+_ACTIVATIONS: dict[str, tuple[str, str]] = {
+    "linear": ("{z}", "1.0"),
+    "relu": ("({z} if {z} > 0.0 else 0.0)", "(1.0 if {z} > 0.0 else 0.0)"),
+    "leaky_relu": ("({z} if {z} > 0.0 else 0.01 * {z})", "(1.0 if {z} > 0.0 else 0.01)"),
+    "tanh": ("tanh({z})", "(1.0 - {a} * {a})"),
+    "sigmoid": (
+        "(1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else exp({z}) / (1.0 + exp({z})))",
+        "({a} * (1.0 - {a}))",
+    ),
+}
+
+
+def _dense_activation(node: Value) -> str | None:
+    """The activation of a fused neuron node ("linear" for ``w·x+b``), or None for another op."""
+    if node.op == DENSE:
+        return "linear"
+    if node.op.endswith(f"({DENSE})"):
+        activation = node.op[: -len(DENSE) - 2]
+        if activation in _ACTIVATIONS:
+            return activation
+    return None
+
+
+def _dense_width(node: Value) -> int:
+    """n for a fused neuron with edges (w_1..w_n, x_1..x_n, b); raise for the other form."""
+    n, odd = divmod(len(node.inputs) - 1, 2)
+    z = node.inputs[-1].data
+    for w, x in zip(node.inputs[:n], node.inputs[n : 2 * n]):
+        z += w.data * x.data
+    activation = _dense_activation(node)
+    if odd or activation is None or LAYER_ACTIVATIONS[activation](z)[0] != node.data:
+        raise CompileError(
+            "compile: a neuron fed plain numbers records no edges to its inputs; "
+            "give it Values as inputs"
+        )
+    return n
+
+
+# -- the program: lines that know their node and input -----------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of compiled code. ``node`` is the position, in ``topological_order(root)``,
+    of the node it computes (forward) or whose gradient it passes on (backward);
+    ``input`` the index of the input that the backward step adds to."""
+
+    text: str
+    node: int
+    input: int | None = None
+    backward: bool = False
+
+
+@dataclass
+class Compiled:
+    """A graph written out: its source, its lines, and the function compiled from them.
+
+    ``run(parameters, rows, seed)`` runs the code once per row of input values, adding
+    ``seed * d(root)/d(parameter)`` over the rows; it returns (each row's root, each
+    row's outputs, the summed gradients). ``compiled(inputs, parameters)`` is one row
+    with seed 1: (root, gradients), as ``root.backward()`` gives them.
+    """
+
+    source: str
+    lines: list[Line]
+    n_inputs: int
+    n_parameters: int
+    function: Callable[..., tuple[list[float], list[Any], list[float]]] = field(repr=False)
+
+    def run(
+        self, parameters: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
+    ) -> tuple[list[float], list[Any], list[float]]:
+        """Each row's root and outputs, and ``seed`` times the gradients summed over the rows."""
+        if len(parameters) != self.n_parameters:
+            raise ValueError(
+                f"compiled graph: expected {self.n_parameters} parameter values, "
+                f"got {len(parameters)}"
+            )
+        if any(len(row) != self.n_inputs for row in rows):
+            wrong = next(row for row in rows if len(row) != self.n_inputs)
+            raise ValueError(
+                f"compiled graph: expected {self.n_inputs} input values per row, got {len(wrong)}"
+            )
+        return self.function(parameters, rows, seed)
+
+    def __call__(
+        self, inputs: Sequence[float], parameters: Sequence[float]
+    ) -> tuple[float, list[float]]:
+        """(root, d(root)/d(parameter) for each parameter) at these values."""
+        roots, _, grads = self.run(parameters, [inputs])
+        return roots[0], grads
+
+
+def _is_name(label: str) -> bool:
+    return label.isidentifier() and label.isascii() and not keyword.iskeyword(label)
+
+
+RESERVED = frozenset({"exp", "log", "tanh", "mul", "P", "G", "rows", "seed", "roots", "outs", "g"})
+"""Names the code's frame uses: never a node's."""
+
+
+def structure_key(
+    root: Value, inputs: Sequence[Value] = (), parameters: Sequence[Value] = ()
+) -> tuple[object, ...]:
+    """What the compiled code depends on: each node's op and input positions, in
+    topological order, and each leaf as input i, parameter j or a constant's value."""
+    order = topological_order(root)
+    position = {node: k for k, node in enumerate(order)}
+    roles = _roles(inputs, parameters)
+    return tuple(
+        (node.op, tuple(position[child] for child in node.inputs), _detail(node))
+        if node.inputs
+        else (roles.get(node) or ("c", node.data, bool(node.label)),)
+        for node in order
+    )
+
+
+def _detail(node: Value) -> object:
+    """What a computed node's code depends on beyond its op: leaky_relu's recorded slope."""
+    return node.local_grads[0] if node.op == "leaky_relu" and node.inputs[0].data <= 0.0 else None
+
+
+def _roles(inputs: Sequence[Value], parameters: Sequence[Value]) -> dict[Value, tuple[str, int]]:
+    """Each input leaf -> ("x", i), each parameter -> ("p", j); refuses a computed node or a
+    Value listed twice."""
+    roles: dict[Value, tuple[str, int]] = {}
+    for kind, values in (("x", inputs), ("p", parameters)):
+        for i, value in enumerate(values):
+            if value.inputs:
+                raise CompileError(f"compile: {kind_name(kind)} {i} is a computed node, not a leaf")
+            if value in roles:
+                raise CompileError(f"compile: {kind_name(kind)} {i} is listed twice")
+            roles[value] = (kind, i)
+    return roles
+
+
+def kind_name(kind: str) -> str:
+    return "input" if kind == "x" else "parameter"
+
+
+class _Writer:
+    """Writes one graph's forward and backward lines (see the module docstring)."""
+
+    def __init__(
+        self,
+        root: Value,
+        inputs: Sequence[Value],
+        parameters: Sequence[Value],
+        outputs: Sequence[Value],
+        readable: bool,
+    ) -> None:
+        self.order = topological_order(root)
+        self.position = {node: k for k, node in enumerate(self.order)}
+        self.roles = _roles(inputs, parameters)
+        for i, output in enumerate(outputs):
+            if output not in self.position:
+                raise CompileError(f"compile: output {i} is not a node of the root's graph")
+        self.root, self.outputs, self.readable = root, outputs, readable
+        self.n_parameters = len(parameters)
+        self.names = self._names()
+        self.needs_grad = self._needs_grad()
+        self.forward: list[Line] = []
+        self.backward: list[Line] = []
+        self.grad_names: dict[Value, str] = {}
+        self.defined: set[str] = set()  # gradient variables assigned so far in a sample
+        self.rows: dict[tuple[Value, ...], str] = {}  # a loop neuron's inputs -> their list
+        self.row_grads: dict[Value, list[tuple[str, int]]] = {}  # node -> (list, index) to collect
+        self.parameter_grads: set[int] = set()  # parameters given gp locals
+        self.used_parameters: set[int] = set()  # parameters read as p locals
+        self.zs: dict[Value, str] = {}  # a neuron with an activation -> its z variable
+        self.slices: dict[str, str] = {}  # "start:stop" -> the variable holding P[start:stop]
+        self.uses = _uses(self.order)
+
+    # -- names ---------------------------------------------------------------------
+    def _names(self) -> dict[Value, str]:
+        """Each node's variable: a label that is an identifier (readable), else generated."""
+        names: dict[Value, str] = {}
+        taken: set[str] = set(RESERVED)
+        if self.readable:
+            for node in self.order:
+                label = node.label
+                if _is_name(label) and label not in taken:
+                    names[node] = label
+                    taken.add(label)
+        for k, node in enumerate(self.order):
+            if node in names:
+                continue
+            role = self.roles.get(node)
+            if role is not None:
+                base = f"{role[0]}{role[1]}"
+            elif node.inputs:
+                base = f"v{k}"
+            else:
+                names[node] = repr(node.data)  # a constant: its number
+                continue
+            while base in taken:
+                base += "_"
+            names[node] = base
+            taken.add(base)
+        self.taken = taken
+        return names
+
+    def _needs_grad(self) -> set[Value]:
+        """The parameters and every node on a path from the root to a parameter."""
+        needs = {node for node in self.order if self.roles.get(node, ("",))[0] == "p"}
+        for node in self.order:
+            if node.inputs and any(child in needs for child in node.inputs):
+                needs.add(node)
+        return needs
+
+    def grad_name(self, node: Value) -> str:
+        """The variable holding d(root)/d(node) (a parameter's: gp_j, summed over rows)."""
+        if node not in self.grad_names:
+            role = self.roles.get(node)
+            if self.readable:
+                name = f"d{self.names[self.root]}_d{self.names[node]}"
+            elif role is not None:
+                name = f"gp{role[1]}"
+            else:
+                name = f"g{self.position[node]}"
+            while name in self.taken:
+                name += "_"
+            self.taken.add(name)
+            self.grad_names[node] = name
+        return self.grad_names[node]
+
+    def value(self, node: Value) -> str:
+        """A node's value as code; a parameter's is read from P once."""
+        role = self.roles.get(node)
+        if role is not None and role[0] == "p":
+            self.used_parameters.add(role[1])
+        return self.names[node]
+
+    # -- forward -------------------------------------------------------------------
+    def write_forward(self) -> None:
+        """One line per computed node (two for a neuron with an activation), in order."""
+        for k, node in enumerate(self.order):
+            if not node.inputs:
+                if (
+                    self.readable
+                    and node not in self.roles
+                    and node.label
+                    and (self.names[node] != repr(node.data))
+                ):
+                    self.forward.append(Line(f"{self.names[node]} = {node.data!r}", k))
+                continue
+            activation = _dense_activation(node)
+            if activation is not None:
+                self._forward_neuron(k, node, activation)
+            else:
+                args = [self.value(child) for child in node.inputs]
+                self.forward.append(Line(f"{self.names[node]} = {_forward(node, args)}", k))
+
+    def _forward_neuron(self, k: int, node: Value, activation: str) -> None:
+        n = _dense_width(node)
+        weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
+        z = self.names[node] if activation == "linear" else self.z_name(node)
+        start = self._row_start(weights)
+        if start is None:
+            terms = [f"{self.value(w)} * {self.value(x)}" for w, x in zip(weights, xs)]
+            self.forward.append(Line(f"{z} = {' + '.join([self.value(bias), *terms])}", k))
+        else:
+            row, weights_row = self.row_list(xs, k), self.slice(start, n)
+            self.forward.append(
+                Line(f"{z} = sum(map(mul, {weights_row}, {row}), {self.value(bias)})", k)
+            )
+        if activation != "linear":
+            code = _ACTIVATIONS[activation][0].format(z=z)
+            self.forward.append(Line(f"{self.names[node]} = {code}", k))
+
+    def slice(self, start: int, n: int) -> str:
+        """The variable holding the parameters P[start:start + n] (read once a call)."""
+        return self.slices.setdefault(f"{start}:{start + n}", f"R{len(self.slices)}")
+
+    def z_name(self, node: Value) -> str:
+        """The variable of a neuron's weighted sum z (its node holds act(z))."""
+        if node not in self.zs:
+            name = f"z{self.position[node]}" if not self.readable else f"{self.names[node]}_z"
+            while name in self.taken:
+                name += "_"
+            self.taken.add(name)
+            self.zs[node] = name
+        return self.zs[node]
+
+    def _row_start(self, weights: Sequence[Value]) -> int | None:
+        """P's index of the first weight when the neuron is written as a loop (fast, more than
+        ROW_LENGTH weights, all parameters in P's order); else None (written out)."""
+        if self.readable or len(weights) <= ROW_LENGTH:
+            return None
+        first = self.roles.get(weights[0])
+        if first is None or first[0] != "p":
+            return None
+        start = first[1]
+        for i, w in enumerate(weights):
+            if self.roles.get(w) != ("p", start + i):
+                return None
+        return start
+
+    def row_list(self, xs: tuple[Value, ...], k: int) -> str:
+        """The list of a loop neuron's inputs, made once (the neurons of a layer share it)."""
+        if xs not in self.rows:
+            name = f"X{len(self.rows)}"
+            self.rows[xs] = name
+            self.forward.append(Line(f"{name} = [{', '.join(self.value(x) for x in xs)}]", k))
+        return self.rows[xs]
+
+    # -- backward ------------------------------------------------------------------
+    def write_backward(self) -> None:
+        """The chain rule, root first in ``backward()``'s order: each step adds
+        grad * local derivative to an input's gradient (a parameter's sums over rows)."""
+        if self.root not in self.needs_grad:
+            return
+        root = self.position[self.root]
+        seed = "1.0" if self.readable else "seed"  # readable: the seed is applied in G
+        if self.root.inputs:
+            self._assign(self.grad_name(self.root), seed, root, None, "")
+        else:
+            self._add(self.root, seed, root, None, "")
+        for node in reversed(self.order):
+            if not node.inputs or node not in self.needs_grad:
+                continue
+            k = self.position[node]
+            self._collect(node, k, "")
+            if self.grad_name(node) not in self.defined:
+                continue  # no gradient reaches it (every use was skipped)
+            activation = _dense_activation(node)
+            if activation is not None:
+                self._backward_neuron(k, node, activation)
+                continue
+            g = self.grad_name(node)
+            args = [self.names[child] for child in node.inputs]
+            for i, child in enumerate(node.inputs):
+                if child in self.needs_grad:
+                    local = _local(node, i, args, self.names[node])
+                    self._add(child, _times(g, local), k, i, "", passes=local == "1.0")
+        for node in list(self.row_grads):  # parameters fed to loop neurons as inputs
+            self._collect(node, root, "")
+
+    def _backward_neuron(self, k: int, node: Value, activation: str) -> None:
+        n = _dense_width(node)
+        weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
+        g, start = self.grad_name(node), self._row_start(weights)
+        slope, indent = "1.0", ""
+        if activation != "linear":
+            slope = _ACTIVATIONS[activation][1].format(z=self.z_name(node), a=self.names[node])
+        if not self.readable:  # skipped where no gradient flows: assign what is used after it
+            for child in node.inputs:
+                name = self.grad_name(child) if child in self.needs_grad else ""
+                if name and self.roles.get(child) is None and name not in self.defined:
+                    self._assign(name, "0.0", k, None, "")
+            if start is not None and any(x in self.needs_grad for x in xs):
+                self._row_grads(xs, k)
+            if activation == "relu":
+                self._line(f"if {self.zs[node]} > 0.0 and {g}:", k, None, "")
+                slope = "1.0"
+            else:
+                self._line(f"if {g}:", k, None, "")
+            indent = "    "
+        d = g
+        if slope != "1.0":
+            d = f"d{self.position[node]}" if not self.readable else f"{g}_dz"
+            self._line(f"{d} = {g} * {slope}", k, None, indent)
+        if start is None:
+            for i, (w, x) in enumerate(zip(weights, xs)):
+                if w in self.needs_grad:
+                    self._add(w, f"{d} * {self.value(x)}", k, i, indent)
+            for i, (w, x) in enumerate(zip(weights, xs)):
+                if x in self.needs_grad:
+                    self._add(x, f"{d} * {self.value(w)}", k, n + i, indent)
+        else:
+            span, row = f"{start}:{start + n}", self.rows[xs]
+            self._line(f"G[{span}] = [g + {d} * x for g, x in zip(G[{span}], {row})]", k, 0, indent)
+            if any(x in self.needs_grad for x in xs):
+                grads = f"G{row}"
+                self._line(
+                    f"{grads} = [g + {d} * w for g, w in zip({grads}, {self.slice(start, n)})]",
+                    k,
+                    n,
+                    indent,
+                )
+        if bias in self.needs_grad:
+            self._add(bias, d, k, 2 * n, indent)
+
+    def _row_grads(self, xs: tuple[Value, ...], k: int) -> None:
+        """Zero the list of a loop layer's input gradients (once a sample, before its use)
+        and note where each input collects its share from it."""
+        grads = f"G{self.rows[xs]}"
+        if grads in self.defined:
+            return
+        self._assign(grads, f"[0.0] * {len(xs)}", k, None, "")
+        for i, x in enumerate(xs):
+            if x in self.needs_grad:
+                self.row_grads.setdefault(x, []).append((grads, i))
+
+    def _collect(self, node: Value, k: int, indent: str) -> None:
+        """Add what loop neurons gathered for ``node`` (in their inputs' gradient list)."""
+        for row, i in self.row_grads.pop(node, ()):
+            self._add(node, f"{row}[{i}]", k, None, indent)
+
+    def _add(
+        self, child: Value, term: str, k: int, i: int | None, indent: str, passes: bool = False
+    ) -> None:
+        """d(root)/d(child) += term, the step of edge (node k, input i)."""
+        role = self.roles.get(child)
+        if role is not None:
+            if role[0] != "p":
+                return
+            self.parameter_grads.add(role[1])
+            if self.readable:  # dE_dw1 = ..., added to G after the row
+                self._assign(self.grad_name(child), term, k, i, indent)
+            else:  # gp_j sums over the rows
+                self._line(f"{self.grad_name(child)} += {term}", k, i, indent)
+            return
+        if passes and not self.readable and not indent and self.uses[child] == 1:
+            self.grad_names[child] = term  # a + passes its gradient on: the same variable
+            return
+        self._assign(self.grad_name(child), term, k, i, indent)
+
+    def _assign(self, name: str, term: str, k: int, i: int | None, indent: str) -> None:
+        if name in self.defined:
+            self._line(f"{name} += {term}", k, i, indent)
+        else:
+            self._line(f"{name} = {term}", k, i, indent)
+            if not indent:
+                self.defined.add(name)
+
+    def _line(self, text: str, k: int, i: int | None, indent: str) -> None:
+        self.backward.append(Line(indent + text, k, i, backward=True))
+
+    # -- the function ----------------------------------------------------------------
+    def source(self) -> str:
+        """The whole function: parameters read once, the rows' loop, the gradients out."""
+        names = {role: self.names[node] for node, role in self.roles.items()}
+        inputs = [names[("x", i)] for i in range(len(names) - self.n_parameters)]
+        parameter = {j: node for node, (kind, j) in self.roles.items() if kind == "p"}
+        used, grads = sorted(self.used_parameters), sorted(self.parameter_grads)
+        head = ["def compiled(P, rows, seed):"]
+        if used and len(used) == self.n_parameters:
+            head.append(f"    {''.join(names['p', j] + ', ' for j in used)}= P")
+        else:
+            head += [f"    {names['p', j]} = P[{j}]" for j in used]
+        head += [f"    {name} = P[{span}]" for span, name in self.slices.items()]
+        head.append(f"    G = [0.0] * {self.n_parameters}")
+        sums = [self.grad_name(parameter[j]) for j in grads]
+        if sums and not self.readable:
+            head.append(f"    {' = '.join(sums)} = 0.0")
+        head += ["    roots = []", "    outs = []"]
+        head.append(f"    for {''.join(name + ', ' for name in inputs) or '_'} in rows:")
+        body = [line.text for line in (*self.forward, *self.backward)]
+        if self.readable:
+            body += [f"G[{j}] += seed * {name}" for j, name in zip(grads, sums)]
+        body.append(f"roots.append({self.names[self.root]})")
+        if self.outputs:
+            body.append(f"outs.append(({''.join(self.names[o] + ', ' for o in self.outputs)}))")
+        tail = [] if self.readable else [f"    G[{j}] += {name}" for j, name in zip(grads, sums)]
+        tail.append("    return roots, outs, G")
+        return "\n".join([*head, *("        " + line for line in body), *tail]) + "\n"
+
+
+def _times(g: str, local: str) -> str:
+    """g * local as code; 1 and -1 need no product."""
+    if local == "1.0":
+        return g
+    if local == "-1.0":
+        return f"-{g}"
+    return f"{g} * {local}"
+
+
+def _uses(order: Sequence[Value]) -> dict[Value, int]:
+    """How many edges lead into each node (x * x counts twice)."""
+    uses = dict.fromkeys(order, 0)
+    for node in order:
+        for child in node.inputs:
+            uses[child] += 1
+    return uses
+
+
+_NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "mul": mul}
+_BUILTINS = {"sum": sum, "map": map, "zip": zip}
+_CACHE: dict[tuple[object, ...], Compiled] = {}
+CACHE_SIZE = 64
+"""How many compiled structures are kept (the oldest is dropped first)."""
+
+
+def compile_graph(
+    root: Value,
+    inputs: Sequence[Value] = (),
+    parameters: Sequence[Value] = (),
+    *,
+    outputs: Sequence[Value] = (),
+    readable: bool = False,
+) -> Compiled:
+    """``root``'s forward and backward pass as Python, compiled for graphs of its structure.
+
+    ``inputs`` and ``parameters`` are leaves of the graph: the compiled function takes
+    their values (in these orders) and returns the root and d(root)/d(parameter) for
+    each parameter; every other leaf is a constant, written as its number. ``outputs``
+    are nodes whose values ``run`` also returns, per row. ``readable=True`` names nodes
+    by their labels (where a label is an identifier) and writes every step as a line.
+    """
+    writer = _Writer(root, inputs, parameters, outputs, readable)
+    key = (
+        structure_key(root, inputs, parameters),
+        tuple(writer.position[o] for o in outputs),
+        readable and tuple(node.label for node in writer.order),
+    )
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    writer.write_forward()
+    writer.write_backward()
+    source = writer.source()
+    namespace: dict[str, Any] = {**_NAMESPACE, "__builtins__": _BUILTINS}
+    exec(compile(source, "<compiled graph>", "exec"), namespace)
+    compiled = Compiled(
+        source,
+        [*writer.forward, *writer.backward],
+        sum(1 for kind, _ in writer.roles.values() if kind == "x"),
+        len(parameters),
+        namespace["compiled"],
+    )
+    if len(_CACHE) >= CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[key] = compiled
+    return compiled
