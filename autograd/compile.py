@@ -36,7 +36,7 @@ import keyword
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from operator import add, mul
 from typing import TYPE_CHECKING, Any
 
 from autograd.graph import topological_order
@@ -233,7 +233,9 @@ def _is_name(label: str) -> bool:
     return label.isidentifier() and label.isascii() and not keyword.iskeyword(label)
 
 
-RESERVED = frozenset({"exp", "log", "tanh", "mul", "P", "G", "rows", "seed", "roots", "outs", "g"})
+RESERVED = frozenset(
+    {"exp", "log", "tanh", "mul", "add", "P", "G", "rows", "seed", "roots", "outs", "list"}
+)
 """Names the code's frame uses: never a node's."""
 
 
@@ -320,7 +322,8 @@ class _Writer:
                 if _is_name(label) and label not in taken:
                     names[node] = label
                     taken.add(label)
-        for k, node in enumerate(self.order):
+        absent = [node for node in self.roles if node not in self.position]  # not in the graph
+        for k, node in [*enumerate(self.order), *((-1, node) for node in absent)]:
             if node in names:
                 continue
             role = self.roles.get(node)
@@ -507,11 +510,12 @@ class _Writer:
                     self._add(x, f"{d} * {self.value(w)}", k, n + i, indent)
         else:
             span, row = f"{start}:{start + n}", self.rows[xs]
-            self._line(f"G[{span}] = [g + {d} * x for g, x in zip(G[{span}], {row})]", k, 0, indent)
+            # in C: G[span] + d * X, element by element
+            self._line(f"G[{span}] = map(add, G[{span}], map({d}.__mul__, {row}))", k, 0, indent)
             if any(x in self.needs_grad for x in xs):
                 grads = f"G{row}"
                 self._line(
-                    f"{grads} = [g + {d} * w for g, w in zip({grads}, {self.slice(start, n)})]",
+                    f"{grads} = list(map(add, {grads}, map({d}.__mul__, {self.slice(start, n)})))",
                     k,
                     n,
                     indent,
@@ -613,8 +617,8 @@ def _uses(order: Sequence[Value]) -> dict[Value, int]:
     return uses
 
 
-_NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "mul": mul}
-_BUILTINS = {"sum": sum, "map": map, "zip": zip}
+_NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "mul": mul, "add": add}
+_BUILTINS = {"sum": sum, "map": map, "list": list}
 _CACHE: dict[tuple[object, ...], Compiled] = {}
 CACHE_SIZE = 64
 """How many compiled structures are kept (the oldest is dropped first)."""
