@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import keyword
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import add, mul
 from typing import TYPE_CHECKING, Any
@@ -49,7 +49,6 @@ ROW_LENGTH = 24
 """A ``w·x+b`` node with more weights than this is written as a loop over its row (fast)."""
 
 DENSE = "w·x+b"
-SLOPE = {"linear": "1.0", "relu": "1.0", "leaky_relu": "1.0", "tanh": "", "sigmoid": ""}
 
 
 class CompileError(ValueError):
@@ -67,7 +66,9 @@ def _power_of(node: Value) -> float:
     return float(node.op[2:])
 
 
-def _forward(node: Value, args: Sequence[str]) -> str:
+def _forward(node: Value, args: Sequence[str], readable: bool = False) -> str:
+    """The node's value as code; ``readable``: the textbook sigmoid, 1 / (1 + e^-a), which
+    overflows below a = -709 where the stable form (fast) does not."""
     op = node.op
     if op in ("+", "-", "*", "/"):
         return f"{args[0]} {op} {args[1]}"
@@ -79,6 +80,8 @@ def _forward(node: Value, args: Sequence[str]) -> str:
         return f"{args[0]} ** {_power_of(node)!r}"
     if op in ("exp", "log", "tanh"):
         return f"{op}({args[0]})"
+    if op == "sigmoid" and readable:
+        return f"1.0 / (1.0 + exp(-{args[0]}))"
     if op == "sigmoid":
         a = args[0]
         return f"(1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a})))"
@@ -108,7 +111,10 @@ def _local(node: Value, k: int, args: Sequence[str], out: str) -> str:
         return f"({b} * {a} ** ({b} - 1.0))" if k == 0 else f"({out} * log({a}))"
     if op.startswith("**"):
         n = _power_of(node)
-        return f"({n!r} * {args[0]} ** {n - 1.0!r})" if n != 0.0 else "0.0"
+        if n in (0.0, 1.0):
+            return repr(n)
+        power = args[0] if n == 2.0 else f"{args[0]} ** {n - 1.0!r}"  # a ** 1.0 is a
+        return f"({n!r} * {power})"
     if op == "exp":
         return out
     if op == "log":
@@ -221,6 +227,12 @@ class Compiled:
             )
         return self.function(parameters, rows, seed)
 
+    def text(self) -> str:
+        """The lines as a student reads them: the forward pass, a blank line, the backward."""
+        forward = [line.text for line in self.lines if not line.backward]
+        backward = [line.text for line in self.lines if line.backward]
+        return "\n".join(["# forward", *forward, "", "# backward", *backward]) + "\n"
+
     def __call__(
         self, inputs: Sequence[float], parameters: Sequence[float]
     ) -> tuple[float, list[float]]:
@@ -288,6 +300,7 @@ class _Writer:
         parameters: Sequence[Value],
         outputs: Sequence[Value],
         readable: bool,
+        names: Mapping[Value, str] | None = None,
     ) -> None:
         self.order = topological_order(root)
         self.position = {node: k for k, node in enumerate(self.order)}
@@ -297,7 +310,7 @@ class _Writer:
                 raise CompileError(f"compile: output {i} is not a node of the root's graph")
         self.root, self.outputs, self.readable = root, outputs, readable
         self.n_parameters = len(parameters)
-        self.names = self._names()
+        self.names = self._names(names or {})
         self.needs_grad = self._needs_grad()
         self.forward: list[Line] = []
         self.backward: list[Line] = []
@@ -312,13 +325,16 @@ class _Writer:
         self.uses = _uses(self.order)
 
     # -- names ---------------------------------------------------------------------
-    def _names(self) -> dict[Value, str]:
-        """Each node's variable: a label that is an identifier (readable), else generated."""
+    def _names(self, wanted: Mapping[Value, str]) -> dict[Value, str]:
+        """Each node's variable (readable: its name in ``wanted``, else its label, where that
+        is an identifier and not yet taken), else a generated one."""
         names: dict[Value, str] = {}
         taken: set[str] = set(RESERVED)
         if self.readable:
             for node in self.order:
-                label = node.label
+                label = wanted.get(node, node.label)
+                if not _is_name(label):
+                    label = node.label
                 if _is_name(label) and label not in taken:
                     names[node] = label
                     taken.add(label)
@@ -390,7 +406,8 @@ class _Writer:
                 self._forward_neuron(k, node, activation)
             else:
                 args = [self.value(child) for child in node.inputs]
-                self.forward.append(Line(f"{self.names[node]} = {_forward(node, args)}", k))
+                code = _forward(node, args, self.readable)
+                self.forward.append(Line(f"{self.names[node]} = {code}", k))
 
     def _forward_neuron(self, k: int, node: Value, activation: str) -> None:
         n = _dense_width(node)
@@ -473,7 +490,8 @@ class _Writer:
             for i, child in enumerate(node.inputs):
                 if child in self.needs_grad:
                     local = _local(node, i, args, self.names[node])
-                    self._add(child, _times(g, local), k, i, "", passes=local == "1.0")
+                    term = _times(g, local, self.readable)
+                    self._add(child, term, k, i, "", passes=local == "1.0")
         for node in list(self.row_grads):  # parameters fed to loop neurons as inputs
             self._collect(node, root, "")
 
@@ -587,7 +605,8 @@ class _Writer:
         if sums and not self.readable:
             head.append(f"    {' = '.join(sums)} = 0.0")
         head += ["    roots = []", "    outs = []"]
-        head.append(f"    for {''.join(name + ', ' for name in inputs) or '_'} in rows:")
+        unpacked = ", ".join(inputs) + ("," if len(inputs) == 1 else "")
+        head.append(f"    for {unpacked or '_'} in rows:")
         body = [line.text for line in (*self.forward, *self.backward)]
         if self.readable:
             body += [f"G[{j}] += seed * {name}" for j, name in zip(grads, sums)]
@@ -599,13 +618,28 @@ class _Writer:
         return "\n".join([*head, *("        " + line for line in body), *tail]) + "\n"
 
 
-def _times(g: str, local: str) -> str:
-    """g * local as code; 1 and -1 need no product."""
+def _times(g: str, local: str, readable: bool = False) -> str:
+    """g * local as code; 1 and -1 need no product. ``readable``: a product as a local
+    derivative loses its parentheses, ``g * a * (1.0 - a)`` (as the lesson writes it)."""
     if local == "1.0":
         return g
     if local == "-1.0":
         return f"-{g}"
+    if readable and local.startswith("(") and _is_product(local[1:-1]):
+        local = local[1:-1]
     return f"{g} * {local}"
+
+
+def _is_product(code: str) -> bool:
+    """Whether ``code`` is a product of factors: no +, -, /, or ``if`` outside parentheses."""
+    depth = 0
+    for index, char in enumerate(code):
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return False  # "(a) * (b)" is not one parenthesised expression
+        if depth == 0 and (char in "+-/" or code.startswith(" if ", index)):
+            return False
+    return True
 
 
 def _uses(order: Sequence[Value]) -> dict[Value, int]:
@@ -631,6 +665,7 @@ def compile_graph(
     *,
     outputs: Sequence[Value] = (),
     readable: bool = False,
+    names: Mapping[Value, str] | None = None,
 ) -> Compiled:
     """``root``'s forward and backward pass as Python, compiled for graphs of its structure.
 
@@ -638,13 +673,15 @@ def compile_graph(
     their values (in these orders) and returns the root and d(root)/d(parameter) for
     each parameter; every other leaf is a constant, written as its number. ``outputs``
     are nodes whose values ``run`` also returns, per row. ``readable=True`` names nodes
-    by their labels (where a label is an identifier) and writes every step as a line.
+    by their labels (where a label is an identifier) and writes every step as a line;
+    ``names`` may name nodes instead of their labels (used where it is an identifier:
+    the drawing layer's ``code_names``).
     """
-    writer = _Writer(root, inputs, parameters, outputs, readable)
+    writer = _Writer(root, inputs, parameters, outputs, readable, names)
     key = (
         structure_key(root, inputs, parameters),
         tuple(writer.position[o] for o in outputs),
-        readable and tuple(node.label for node in writer.order),
+        readable and tuple(writer.names[node] for node in writer.order),
     )
     cached = _CACHE.get(key)
     if cached is not None:

@@ -52,7 +52,7 @@ def test_the_readable_worked_example_is_forward_then_backward_in_named_lines() -
     E, leaves = worked_example()
     compiled = compile_graph(E, leaves[:2], leaves[2:], readable=True)
     text = [line.text for line in compiled.lines]
-    assert "z1 = v5 + b1" in text and "dE_dz2 = dE_da2 * (a2 * (1.0 - a2))" in text
+    assert "z1 = v5 + b1" in text and "dE_dz2 = dE_da2 * a2 * (1.0 - a2)" in text
     assert "dE_dw2 = dE_dv9 * a1" in text and "dE_da1 = dE_dv9 * w2" in text
     backward = [line.backward for line in compiled.lines]
     assert backward == sorted(backward)  # forward lines first
