@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from autograd import LAYER_ACTIVATIONS, Value
 from autograd.compile import Compiled, compile_graph
@@ -84,12 +85,28 @@ def compiled_step(
     is exact (see the module docstring)."""
     if loss is None or loss.sample is None:
         return None
-    for module in model.modules():
-        if type(module) not in COMPILED_MODULES:
+    modules = tuple(
+        (type(m), getattr(m, "activation", None), getattr(m, "n_inputs", None))
+        for m in model.modules()
+    )
+    for kind, activation, _ in modules:
+        if kind not in COMPILED_MODULES or kind is not MLP and activation not in LAYER_ACTIVATIONS:
             return None
-        if isinstance(module, (Neuron, Layer)) and module.activation not in LAYER_ACTIVATIONS:
-            return None
-    parameters = set(model.parameters())
-    if len(parameters) != len(model.parameters()) or not parameters.issuperset(optimizer.params):
+    listed = model.parameters()
+    parameters = set(listed)
+    if len(parameters) != len(listed) or not parameters.issuperset(optimizer.params):
         return None  # a shared parameter, or an optimizer stepping something else
-    return CompiledStep(model, loss, example, target)
+    # What the traced graph's structure follows from: each module's kind, activation and
+    # size, the parameters themselves (a Value replaced is another leaf), the loss, the inputs.
+    signature = (modules, tuple(map(id, listed)), loss.name, len(example))
+    cached = _STEPS.get(model)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    step = CompiledStep(model, loss, example, target)
+    _STEPS[model] = (signature, step)
+    return step
+
+
+# model -> (its signature, its compiled step) from the last fit: a model unchanged since
+# (the same signature) skips even the tracing; the code itself is cached per structure.
+_STEPS: WeakKeyDictionary[Module, tuple[tuple[object, ...], CompiledStep]] = WeakKeyDictionary()

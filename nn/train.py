@@ -66,7 +66,8 @@ def count_correct(outputs: list[Any], targets: list[Any], labels: Labels) -> int
 
     An output is a Value or a float (one output), or a list of them."""
     if labels is Labels.SIGN:
-        return sum(bool(_number(o) > 0.0) == bool(t > 0) for o, t in zip(outputs, targets))
+        scores = [o.data for o in outputs] if isinstance(outputs[0], Value) else outputs
+        return sum(bool(s > 0.0) == bool(t > 0) for s, t in zip(scores, targets))
     correct = 0
     for o, t in zip(outputs, targets):
         if not isinstance(o, list):  # one output: a probability of class 1
