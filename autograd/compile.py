@@ -257,8 +257,12 @@ def structure_key(
     """What the compiled code depends on: each node's op and input positions, in
     topological order, and each leaf as input i, parameter j or a constant's value."""
     order = topological_order(root)
-    position = {node: k for k, node in enumerate(order)}
-    roles = _roles(inputs, parameters)
+    return _key(order, {node: k for k, node in enumerate(order)}, _roles(inputs, parameters))
+
+
+def _key(
+    order: list[Value], position: dict[Value, int], roles: dict[Value, tuple[str, int]]
+) -> tuple[object, ...]:
     return tuple(
         (node.op, tuple(position[child] for child in node.inputs), _detail(node))
         if node.inputs
@@ -323,6 +327,7 @@ class _Writer:
         self.zs: dict[Value, str] = {}  # a neuron with an activation -> its z variable
         self.slices: dict[str, str] = {}  # "start:stop" -> the variable holding P[start:stop]
         self.uses = _uses(self.order)
+        self.widths: dict[Value, int] = {}  # a fused neuron -> its number of weights
 
     # -- names ---------------------------------------------------------------------
     def _names(self, wanted: Mapping[Value, str]) -> dict[Value, str]:
@@ -350,10 +355,11 @@ class _Writer:
             else:
                 names[node] = repr(node.data)  # a constant: its number
                 continue
-            while base in taken:
-                base += "_"
+            if self.readable:  # generated names never collide: only labels can
+                while base in taken:
+                    base += "_"
+                taken.add(base)
             names[node] = base
-            taken.add(base)
         self.taken = taken
         return names
 
@@ -375,9 +381,10 @@ class _Writer:
                 name = f"gp{role[1]}"
             else:
                 name = f"g{self.position[node]}"
-            while name in self.taken:
-                name += "_"
-            self.taken.add(name)
+            if self.readable:
+                while name in self.taken:
+                    name += "_"
+                self.taken.add(name)
             self.grad_names[node] = name
         return self.grad_names[node]
 
@@ -410,7 +417,7 @@ class _Writer:
                 self.forward.append(Line(f"{self.names[node]} = {code}", k))
 
     def _forward_neuron(self, k: int, node: Value, activation: str) -> None:
-        n = _dense_width(node)
+        n = self.widths[node] = _dense_width(node)
         weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
         z = self.names[node] if activation == "linear" else self.z_name(node)
         start = self._row_start(weights)
@@ -445,21 +452,27 @@ class _Writer:
         ROW_LENGTH weights, all parameters in P's order); else None (written out)."""
         if self.readable or len(weights) <= ROW_LENGTH:
             return None
-        first = self.roles.get(weights[0])
+        return self._parameters_start(weights)
+
+    def _parameters_start(self, values: Sequence[Value]) -> int | None:
+        """j when ``values`` are the parameters j, j + 1, ... in order; else None."""
+        first = self.roles.get(values[0])
         if first is None or first[0] != "p":
             return None
         start = first[1]
-        for i, w in enumerate(weights):
-            if self.roles.get(w) != ("p", start + i):
-                return None
-        return start
+        wanted = [("p", j) for j in range(start, start + len(values))]
+        return start if list(map(self.roles.get, values)) == wanted else None
 
     def row_list(self, xs: tuple[Value, ...], k: int) -> str:
         """The list of a loop neuron's inputs, made once (the neurons of a layer share it)."""
         if xs not in self.rows:
-            name = f"X{len(self.rows)}"
-            self.rows[xs] = name
-            self.forward.append(Line(f"{name} = [{', '.join(self.value(x) for x in xs)}]", k))
+            start = self._parameters_start(xs)
+            if start is not None:  # parameters as inputs (an L2 penalty's p·p): read once
+                self.rows[xs] = self.slice(start, len(xs))
+            else:
+                name = f"X{len(self.rows)}"
+                self.rows[xs] = name
+                self.forward.append(Line(f"{name} = [{', '.join(self.value(x) for x in xs)}]", k))
         return self.rows[xs]
 
     # -- backward ------------------------------------------------------------------
@@ -492,11 +505,23 @@ class _Writer:
                     local = _local(node, i, args, self.names[node])
                     term = _times(g, local, self.readable)
                     self._add(child, term, k, i, "", passes=local == "1.0")
-        for node in list(self.row_grads):  # parameters fed to loop neurons as inputs
-            self._collect(node, root, "")
+        self._collect_parameters(root)
+
+    def _collect_parameters(self, k: int) -> None:
+        """Add to the parameters what loop neurons gathered for them as inputs: a whole
+        list of parameters in order at once, into G (an L2 penalty's 2p)."""
+        for xs, row in self.rows.items():
+            start = self._parameters_start(xs)
+            if start is not None and all(x in self.row_grads for x in xs):
+                span = f"{start}:{start + len(xs)}"
+                self._line(f"G[{span}] = map(add, G[{span}], G{row})", k, None, "")
+                for x in xs:
+                    self.row_grads[x] = [e for e in self.row_grads[x] if e[0] != f"G{row}"]
+        for node in list(self.row_grads):  # other parameters fed to loop neurons as inputs
+            self._collect(node, k, "")
 
     def _backward_neuron(self, k: int, node: Value, activation: str) -> None:
-        n = _dense_width(node)
+        n = self.widths[node]
         weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
         g, start = self.grad_name(node), self._row_start(weights)
         slope, indent = "1.0", ""
@@ -504,10 +529,11 @@ class _Writer:
             slope = _ACTIVATIONS[activation][1].format(z=self.z_name(node), a=self.names[node])
         if not self.readable:  # skipped where no gradient flows: assign what is used after it
             for child in node.inputs:
-                name = self.grad_name(child) if child in self.needs_grad else ""
-                if name and self.roles.get(child) is None and name not in self.defined:
-                    self._assign(name, "0.0", k, None, "")
-            if start is not None and any(x in self.needs_grad for x in xs):
+                if child in self.needs_grad and child not in self.roles:
+                    name = self.grad_name(child)
+                    if name not in self.defined:
+                        self._assign(name, "0.0", k, None, "")
+            if start is not None:
                 self._row_grads(xs, k)
             if activation == "relu":
                 self._line(f"if {self.zs[node]} > 0.0 and {g}:", k, None, "")
@@ -530,7 +556,7 @@ class _Writer:
             span, row = f"{start}:{start + n}", self.rows[xs]
             # in C: G[span] + d * X, element by element
             self._line(f"G[{span}] = map(add, G[{span}], map({d}.__mul__, {row}))", k, 0, indent)
-            if any(x in self.needs_grad for x in xs):
+            if f"G{row}" in self.defined:
                 grads = f"G{row}"
                 self._line(
                     f"{grads} = list(map(add, {grads}, map({d}.__mul__, {self.slice(start, n)})))",
@@ -545,7 +571,7 @@ class _Writer:
         """Zero the list of a loop layer's input gradients (once a sample, before its use)
         and note where each input collects its share from it."""
         grads = f"G{self.rows[xs]}"
-        if grads in self.defined:
+        if grads in self.defined or self.needs_grad.isdisjoint(xs):
             return
         self._assign(grads, f"[0.0] * {len(xs)}", k, None, "")
         for i, x in enumerate(xs):
@@ -679,7 +705,7 @@ def compile_graph(
     """
     writer = _Writer(root, inputs, parameters, outputs, readable, names)
     key = (
-        structure_key(root, inputs, parameters),
+        _key(writer.order, writer.position, writer.roles),
         tuple(writer.position[o] for o in outputs),
         readable and tuple(writer.names[node] for node in writer.order),
     )

@@ -90,7 +90,9 @@ def compiled_step(
         for m in model.modules()
     )
     for kind, activation, _ in modules:
-        if kind not in COMPILED_MODULES or kind is not MLP and activation not in LAYER_ACTIVATIONS:
+        if kind not in COMPILED_MODULES or (
+            kind is not MLP and activation not in LAYER_ACTIVATIONS
+        ):
             return None
     listed = model.parameters()
     parameters = set(listed)
