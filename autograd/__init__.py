@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
-from autograd.value import (
+from autograd.layers import (
     LAYER_ACTIVATIONS,
-    Value,
     dense_layer,
     dense_layer_batch,
     weighted_sum,
     weighted_sums,
 )
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.show.draw import GraphvizNotInstalled, draw_dot, draw_graph

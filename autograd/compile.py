@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from operator import add, mul
 from typing import TYPE_CHECKING, Any
 
+from autograd import ops
 from autograd.graph import topological_order
-from autograd.value import LAYER_ACTIVATIONS
+from autograd.ops import Op
 
 if TYPE_CHECKING:
     from autograd.value import Value
@@ -48,121 +49,38 @@ if TYPE_CHECKING:
 ROW_LENGTH = 24
 """A ``w·x+b`` node with more weights than this is written as a loop over its row (fast)."""
 
-DENSE = "w·x+b"
-
 
 class CompileError(ValueError):
     """A graph ``compile_graph`` cannot write out (an op it has no rule for, a bad argument)."""
 
 
-# -- the op rules: forward expression and local derivatives, as code over operand names --
-# Each rule takes the operands' code (names or numbers), the node's own name and the node,
-# and returns the forward expression, or the local derivative for input k ("1.0" passes the
-# gradient through, None adds nothing). Only these strings and generated names make code.
+# -- the op table's code: forward expression and local derivatives over operand names ------
 
 
-def _power_of(node: Value) -> float:
-    """The number exponent of a ``**n`` node, from its value and local derivative."""
-    return float(node.op[2:])
-
-
-def _forward(node: Value, args: Sequence[str], readable: bool = False) -> str:
-    """The node's value as code; ``readable``: the textbook sigmoid, 1 / (1 + e^-a), which
-    overflows below a = -709 where the stable form (fast) does not."""
-    op = node.op
-    if op in ("+", "-", "*", "/"):
-        return f"{args[0]} {op} {args[1]}"
-    if op == "neg":
-        return f"-{args[0]}"
-    if op == "**":
-        return f"{args[0]} ** {args[1]}"
-    if op.startswith("**"):
-        return f"{args[0]} ** {_power_of(node)!r}"
-    if op in ("exp", "log", "tanh"):
-        return f"{op}({args[0]})"
-    if op == "sigmoid" and readable:
-        return f"1.0 / (1.0 + exp(-{args[0]}))"
-    if op == "sigmoid":
-        a = args[0]
-        return f"(1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a})))"
-    if op == "relu":
-        return f"({args[0]} if {args[0]} > 0.0 else 0.0)"
-    if op == "leaky_relu":
-        a, slope = args[0], _leaky_slope(node)
-        return f"({a} if {a} > 0.0 else {slope!r} * {a})"
-    raise CompileError(f"compile: no rule for the op {op!r}")
+def _forward(node: Value, args: Sequence[str]) -> str:
+    """The node's value as code: its row's forward code over the operands' code."""
+    return node.row.forward_formula("", args)
 
 
 def _local(node: Value, k: int, args: Sequence[str], out: str) -> str:
-    """The local derivative d(node)/d(input k) as code."""
-    op = node.op
-    if op == "+":
-        return "1.0"
-    if op == "-":
-        return "1.0" if k == 0 else "-1.0"
-    if op == "*":
-        return args[1 - k]
-    if op == "/":
-        return f"(1.0 / {args[1]})" if k == 0 else f"(-{out} / {args[1]})"
-    if op == "neg":
-        return "-1.0"
-    if op == "**":
-        a, b = args
-        return f"({b} * {a} ** ({b} - 1.0))" if k == 0 else f"({out} * log({a}))"
-    if op.startswith("**"):
-        n = _power_of(node)
-        if n in (0.0, 1.0):
-            return repr(n)
-        power = args[0] if n == 2.0 else f"{args[0]} ** {n - 1.0!r}"  # a ** 1.0 is a
-        return f"({n!r} * {power})"
-    if op == "exp":
-        return out
-    if op == "log":
-        return f"(1.0 / {args[0]})"
-    if op == "tanh":
-        return f"(1.0 - {out} * {out})"
-    if op == "sigmoid":
-        return f"({out} * (1.0 - {out}))"
-    if op == "relu":
-        return f"(1.0 if {args[0]} > 0.0 else 0.0)"
-    if op == "leaky_relu":
-        return f"(1.0 if {args[0]} > 0.0 else {_leaky_slope(node)!r})"
-    raise CompileError(f"compile: no rule for the op {op!r}")
+    """The local derivative d(node)/d(input k) as code: its row's derivative code."""
+    return node.row.local_formula(k, out, args, code=True)
 
 
-def _leaky_slope(node: Value) -> float:
-    """leaky_relu's slope, as the node records it (its local derivative where it is off)."""
-    (a,) = node.inputs
-    if a.data > 0.0:
-        raise CompileError(
-            "compile: a leaky_relu that is on does not record its slope; "
-            "build the graph where it is off, or use relu"
-        )
-    return node.local_grads[0]
+def _activation(node: Value) -> Op | None:
+    """The activation row of a fused neuron (None for a plain ``w·x+b``)."""
+    bound = node.row.bound
+    return bound if isinstance(bound, Op) else None
 
 
-# The activation of a fused neuron act(w·x+b): the forward from z, and act'(z) from z and a.
-_ACTIVATIONS: dict[str, tuple[str, str]] = {
-    "linear": ("{z}", "1.0"),
-    "relu": ("({z} if {z} > 0.0 else 0.0)", "(1.0 if {z} > 0.0 else 0.0)"),
-    "leaky_relu": ("({z} if {z} > 0.0 else 0.01 * {z})", "(1.0 if {z} > 0.0 else 0.01)"),
-    "tanh": ("tanh({z})", "(1.0 - {a} * {a})"),
-    "sigmoid": (
-        "(1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else exp({z}) / (1.0 + exp({z})))",
-        "({a} * (1.0 - {a}))",
-    ),
-}
+def _is_neuron(node: Value) -> bool:
+    return node.row.unbound is ops.WEIGHTED_SUM
 
 
-def _dense_activation(node: Value) -> str | None:
-    """The activation of a fused neuron node ("linear" for ``w·x+b``), or None for another op."""
-    if node.op == DENSE:
-        return "linear"
-    if node.op.endswith(f"({DENSE})"):
-        activation = node.op[: -len(DENSE) - 2]
-        if activation in _ACTIVATIONS:
-            return activation
-    return None
+def _activate(activation: Op, z: float) -> float:
+    """act(z) on floats, as the fused neuron computes it."""
+    argument = () if activation.default is None else (activation.default,)
+    return activation.forward(z, *argument)
 
 
 def _dense_width(node: Value) -> int:
@@ -171,8 +89,9 @@ def _dense_width(node: Value) -> int:
     z = node.inputs[-1].data
     for w, x in zip(node.inputs[:n], node.inputs[n : 2 * n]):
         z += w.data * x.data
-    activation = _dense_activation(node)
-    if odd or activation is None or LAYER_ACTIVATIONS[activation](z)[0] != node.data:
+    activation = _activation(node)
+    value = z if activation is None else _activate(activation, z)
+    if odd or value != node.data:
         raise CompileError(
             "compile: a neuron fed plain numbers records no edges to its inputs; "
             "give it Values as inputs"
@@ -246,7 +165,7 @@ def _is_name(label: str) -> bool:
 
 
 RESERVED = frozenset(
-    {"exp", "log", "tanh", "mul", "add", "P", "G", "rows", "seed", "roots", "outs", "list"}
+    {"math", "mul", "add", "P", "G", "rows", "seed", "roots", "outs", "list", "sum", "map"}
 )
 """Names the code's frame uses: never a node's."""
 
@@ -272,8 +191,10 @@ def _key(
 
 
 def _detail(node: Value) -> object:
-    """What a computed node's code depends on beyond its op: leaky_relu's recorded slope."""
-    return node.local_grads[0] if node.op == "leaky_relu" and node.inputs[0].data <= 0.0 else None
+    """What a computed node's code depends on beyond its op's text: its row's argument
+    (leaky_relu's slope, which the text leaves out)."""
+    bound = node.row.bound
+    return bound.name if isinstance(bound, Op) else bound
 
 
 def _roles(inputs: Sequence[Value], parameters: Sequence[Value]) -> dict[Value, tuple[str, int]]:
@@ -353,7 +274,8 @@ class _Writer:
             elif node.inputs:
                 base = f"v{k}"
             else:
-                names[node] = repr(node.data)  # a constant: its number
+                number = repr(node.data)  # a constant: its number, bracketed if negative
+                names[node] = f"({number})" if number.startswith("-") else number
                 continue
             if self.readable:  # generated names never collide: only labels can
                 while base in taken:
@@ -399,27 +321,20 @@ class _Writer:
     def write_forward(self) -> None:
         """One line per computed node (two for a neuron with an activation), in order."""
         for k, node in enumerate(self.order):
-            if not node.inputs:
-                if (
-                    self.readable
-                    and node not in self.roles
-                    and node.label
-                    and (self.names[node] != repr(node.data))
-                ):
+            if not node.inputs:  # a constant named in the readable code: T = 0.25
+                if node not in self.roles and _is_name(self.names[node]):
                     self.forward.append(Line(f"{self.names[node]} = {node.data!r}", k))
                 continue
-            activation = _dense_activation(node)
-            if activation is not None:
-                self._forward_neuron(k, node, activation)
+            if _is_neuron(node):
+                self._forward_neuron(k, node, _activation(node))
             else:
                 args = [self.value(child) for child in node.inputs]
-                code = _forward(node, args, self.readable)
-                self.forward.append(Line(f"{self.names[node]} = {code}", k))
+                self.forward.append(Line(f"{self.names[node]} = {_forward(node, args)}", k))
 
-    def _forward_neuron(self, k: int, node: Value, activation: str) -> None:
+    def _forward_neuron(self, k: int, node: Value, activation: Op | None) -> None:
         n = self.widths[node] = _dense_width(node)
         weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
-        z = self.names[node] if activation == "linear" else self.z_name(node)
+        z = self.names[node] if activation is None else self.z_name(node)
         start = self._row_start(weights)
         if start is None:
             terms = [f"{self.value(w)} * {self.value(x)}" for w, x in zip(weights, xs)]
@@ -429,8 +344,8 @@ class _Writer:
             self.forward.append(
                 Line(f"{z} = sum(map(mul, {weights_row}, {row}), {self.value(bias)})", k)
             )
-        if activation != "linear":
-            code = _ACTIVATIONS[activation][0].format(z=z)
+        if activation is not None:
+            code = activation.forward_formula("", [z])
             self.forward.append(Line(f"{self.names[node]} = {code}", k))
 
     def slice(self, start: int, n: int) -> str:
@@ -494,16 +409,15 @@ class _Writer:
             self._collect(node, k, "")
             if self.grad_name(node) not in self.defined:
                 continue  # no gradient reaches it (every use was skipped)
-            activation = _dense_activation(node)
-            if activation is not None:
-                self._backward_neuron(k, node, activation)
+            if _is_neuron(node):
+                self._backward_neuron(k, node, _activation(node))
                 continue
             g = self.grad_name(node)
             args = [self.names[child] for child in node.inputs]
             for i, child in enumerate(node.inputs):
                 if child in self.needs_grad:
                     local = _local(node, i, args, self.names[node])
-                    term = _times(g, local, self.readable)
+                    term = _times(g, local)
                     self._add(child, term, k, i, "", passes=local == "1.0")
         self._collect_parameters(root)
 
@@ -520,13 +434,13 @@ class _Writer:
         for node in list(self.row_grads):  # other parameters fed to loop neurons as inputs
             self._collect(node, k, "")
 
-    def _backward_neuron(self, k: int, node: Value, activation: str) -> None:
+    def _backward_neuron(self, k: int, node: Value, activation: Op | None) -> None:
         n = self.widths[node]
         weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
         g, start = self.grad_name(node), self._row_start(weights)
         slope, indent = "1.0", ""
-        if activation != "linear":
-            slope = _ACTIVATIONS[activation][1].format(z=self.z_name(node), a=self.names[node])
+        if activation is not None:  # act'(z), from the activation's row
+            slope = activation.local_formula(0, self.names[node], [self.z_name(node)], code=True)
         if not self.readable:  # skipped where no gradient flows: assign what is used after it
             for child in node.inputs:
                 if child in self.needs_grad and child not in self.roles:
@@ -535,7 +449,7 @@ class _Writer:
                         self._assign(name, "0.0", k, None, "")
             if start is not None:
                 self._row_grads(xs, k)
-            if activation == "relu":
+            if activation is ops.RELU:
                 self._line(f"if {self.zs[node]} > 0.0 and {g}:", k, None, "")
                 slope = "1.0"
             else:
@@ -544,7 +458,7 @@ class _Writer:
         d = g
         if slope != "1.0":
             d = f"d{self.position[node]}" if not self.readable else f"{g}_dz"
-            self._line(f"{d} = {g} * {slope}", k, None, indent)
+            self._line(f"{d} = {_times(g, slope)}", k, None, indent)
         if start is None:
             for i, (w, x) in enumerate(zip(weights, xs)):
                 if w in self.needs_grad:
@@ -644,16 +558,14 @@ class _Writer:
         return "\n".join([*head, *("        " + line for line in body), *tail]) + "\n"
 
 
-def _times(g: str, local: str, readable: bool = False) -> str:
-    """g * local as code; 1 and -1 need no product. ``readable``: a product as a local
-    derivative loses its parentheses, ``g * a * (1.0 - a)`` (as the lesson writes it)."""
+def _times(g: str, local: str) -> str:
+    """g * local as code; 1 and -1 need no product, a product no parentheses:
+    ``g * a * (1.0 - a)``, as the lesson writes it; a sum or quotient gets them."""
     if local == "1.0":
         return g
     if local == "-1.0":
         return f"-{g}"
-    if readable and local.startswith("(") and _is_product(local[1:-1]):
-        local = local[1:-1]
-    return f"{g} * {local}"
+    return f"{g} * {local}" if _is_product(local) else f"{g} * ({local})"
 
 
 def _is_product(code: str) -> bool:
@@ -677,7 +589,7 @@ def _uses(order: Sequence[Value]) -> dict[Value, int]:
     return uses
 
 
-_NAMESPACE = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "mul": mul, "add": add}
+_NAMESPACE = {"math": math, "mul": mul, "add": add}
 _BUILTINS = {"sum": sum, "map": map, "list": list}
 _CACHE: dict[tuple[object, ...], Compiled] = {}
 CACHE_SIZE = 64

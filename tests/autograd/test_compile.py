@@ -107,9 +107,9 @@ points = st.lists(st.floats(-2.0, 2.0), min_size=4, max_size=4)
 
 
 def build(recipe: list[tuple[str, int, int]], values: list[float]) -> tuple[Value, list[Value]]:
-    """The recipe's graph: leaves x0, x1 (inputs), p0, p1 (parameters), a constant 0.7."""
+    """The recipe's graph: leaves x0, x1 (inputs), p0, p1 (parameters), constants 0.7, -1.5."""
     leaves = [Value(v) for v in values]
-    nodes = [*leaves, Value(0.7)]
+    nodes = [*leaves, Value(0.7), Value(-1.5)]
     for op, i, j in recipe:
         nodes.append(apply(op, nodes[i % len(nodes)], nodes[j % len(nodes)]))
     return nodes[-1] * leaves[2] + leaves[3] * nodes[-2], leaves
