@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, dense_layer, weighted_sum
+from autograd import Value, dense_layer, ops, weighted_sum
 from autograd.compile import CompileError, compile_graph, structure_key
 
 X, W1, B1, W2, B2, T = 0.1, 0.15, 0.4, 0.45, 0.65, 0.25
@@ -72,7 +72,7 @@ def worked_names(root: Value) -> dict[Value, int]:
 
 # -- random expressions over every op ------------------------------------------------
 
-UNARY = ["neg", "exp", "log", "tanh", "sigmoid", "relu", "pow2", "pow_half", "pow_neg"]
+UNARY = ["neg", "exp", "log", "tanh", "sigmoid", "relu", "leaky", "pow2", "pow_half", "pow_neg"]
 BINARY = ["+", "-", "*", "/", "pow"]
 
 
@@ -86,6 +86,7 @@ def apply(op: str, a: Value, b: Value) -> Value:
         "tanh": lambda: a.tanh(),
         "sigmoid": lambda: a.sigmoid(),
         "relu": lambda: a.relu(),
+        "leaky": lambda: a.leaky_relu(0.05),
         "pow2": lambda: a**2,
         "pow_half": lambda: positive**0.5,
         "pow_neg": lambda: positive**-1.5,
@@ -96,6 +97,12 @@ def apply(op: str, a: Value, b: Value) -> Value:
         "pow": lambda: positive ** b.tanh(),
         "sum": lambda: weighted_sum([a, b], [b, a], a),
     }[op]()
+
+
+def test_the_recipes_use_every_row_of_the_op_table() -> None:
+    a, b = Value(0.3), Value(-0.4)
+    made = {apply(op, a, b).row.unbound.name for op in [*UNARY, *BINARY, "sum"]}
+    assert made == {row.name for row in ops.ROWS}
 
 
 recipes = st.lists(
