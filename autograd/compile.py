@@ -9,14 +9,15 @@ the root and d(root)/d(parameter) for each parameter, as ``backward()`` would.
 
 Two renderings of the same code:
     * readable: nodes named by their labels where a label is a Python identifier
-      (``dE_dz2 = dE_da2 * (a2 * (1.0 - a2))``), every step its own line;
+      (``dE_dz2 = dE_da2 * a2 * (1.0 - a2)``), every step its own line;
     * fast: generated names only, gradients passed through ``+`` without a copy,
       a node's backward skipped where its gradient is 0 (a relu that is off), and
       a neuron with many inputs (``w·x+b`` nodes) written as one loop over a
       slice of the parameters, so the code grows with the neurons, not the weights.
 
 Safety: the source holds only generated identifiers, numbers written by
-``repr(float)`` and the op rules' expressions below. A label is used as a name
+``repr(float)`` and the op table's code (``autograd.ops``: each row's forward and
+derivative as Python). A label is used as a name
 only when it is an identifier and not a keyword (else a generated name), and is
 never pasted into code otherwise.
 
@@ -235,6 +236,7 @@ class _Writer:
                 raise CompileError(f"compile: output {i} is not a node of the root's graph")
         self.root, self.outputs, self.readable = root, outputs, readable
         self.n_parameters = len(parameters)
+        self.taken: set[str] = set(RESERVED)  # readable: the names given so far
         self.names = self._names(names or {})
         self.needs_grad = self._needs_grad()
         self.forward: list[Line] = []
@@ -255,7 +257,7 @@ class _Writer:
         """Each node's variable (readable: its name in ``wanted``, else its label, where that
         is an identifier and not yet taken), else a generated one."""
         names: dict[Value, str] = {}
-        taken: set[str] = set(RESERVED)
+        taken = self.taken
         if self.readable:
             for node in self.order:
                 label = wanted.get(node, node.label)
@@ -282,7 +284,6 @@ class _Writer:
                     base += "_"
                 taken.add(base)
             names[node] = base
-        self.taken = taken
         return names
 
     def _needs_grad(self) -> set[Value]:
@@ -303,11 +304,7 @@ class _Writer:
                 name = f"gp{role[1]}"
             else:
                 name = f"g{self.position[node]}"
-            if self.readable:
-                while name in self.taken:
-                    name += "_"
-                self.taken.add(name)
-            self.grad_names[node] = name
+            self.grad_names[node] = self._fresh(name) if self.readable else name
         return self.grad_names[node]
 
     def value(self, node: Value) -> str:
@@ -355,12 +352,16 @@ class _Writer:
     def z_name(self, node: Value) -> str:
         """The variable of a neuron's weighted sum z (its node holds act(z))."""
         if node not in self.zs:
-            name = f"z{self.position[node]}" if not self.readable else f"{self.names[node]}_z"
-            while name in self.taken:
-                name += "_"
-            self.taken.add(name)
-            self.zs[node] = name
+            readable = self._fresh(f"{self.names[node]}_z") if self.readable else ""
+            self.zs[node] = readable or f"z{self.position[node]}"
         return self.zs[node]
+
+    def _fresh(self, name: str) -> str:
+        """``name``, or with ``_`` added until no label or other name has it (readable)."""
+        while name in self.taken:
+            name += "_"
+        self.taken.add(name)
+        return name
 
     def _row_start(self, weights: Sequence[Value]) -> int | None:
         """P's index of the first weight when the neuron is written as a loop (fast, more than
@@ -457,7 +458,7 @@ class _Writer:
             indent = "    "
         d = g
         if slope != "1.0":
-            d = f"d{self.position[node]}" if not self.readable else f"{g}_dz"
+            d = f"d{self.position[node]}" if not self.readable else self._fresh(f"{g}_dz")
             self._line(f"{d} = {_times(g, slope)}", k, None, indent)
         if start is None:
             for i, (w, x) in enumerate(zip(weights, xs)):

@@ -200,14 +200,15 @@ def test_a_relu_that_was_off_when_compiled_passes_gradient_when_on() -> None:
 
 # -- safety --------------------------------------------------------------------------
 
-HOSTILE = ["\nimport os", "a); os.system(", "__import__('os')", "def", "P", "G", "x\u0301", "exp"]
+HOSTILE = ["\nimport os", "a); os.system(", "__import__('os')", "def", "P", "G", "x\u0301", "math"]
+COLLIDING = ["v5", "dE_dv14", "x0", "gp1", "g13", "dE_dE", "w2", "E", "z1", "v9_z", "R0", "seed"]
 
 
 @pytest.mark.parametrize("readable", [False, True])
 def test_hostile_labels_never_become_code(readable: bool) -> None:
     E, leaves = worked_example()
     nodes = worked_names(E)
-    for node, label in zip(nodes, HOSTILE * 3):
+    for node, label in zip(nodes, HOSTILE + COLLIDING):
         node.label = label
     compiled = compile_graph(E, leaves[:2], leaves[2:], readable=readable)
     for label in ("import os", "os.system", "__import__", "def ", "x\u0301"):
