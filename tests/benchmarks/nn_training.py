@@ -290,7 +290,7 @@ def run(repeats: int, *, n_points: int = 100, hidden: int = 16, steps: int = 100
             ),
             (
                 f"target: {name} vs plain floats",
-                f"{vs_plain:.2f}x slower",
+                f"{vs_plain:.2f}x the time",
                 f"<= {TARGET_VS_PLAIN:.0f}x (aim {AIM_VS_PLAIN:.0f}x)",
                 verdict(vs_plain <= TARGET_VS_PLAIN),
             ),
