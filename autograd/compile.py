@@ -12,8 +12,9 @@ Two renderings of the same code:
       (``dE_dz2 = dE_da2 * a2 * (1.0 - a2)``), every step its own line;
     * fast: generated names only, gradients passed through ``+`` without a copy,
       a node's backward skipped where its gradient is 0 (a relu that is off), and
-      a neuron with many inputs (``w·x+b`` nodes) written as one loop over a
-      slice of the parameters, so the code grows with the neurons, not the weights.
+      in a large graph a neuron with many inputs (``w·x+b`` nodes) written as one
+      loop over a slice of the parameters, so the code grows with the neurons, not
+      the weights (WRITTEN_OUT_WEIGHTS).
 
 Safety: the source holds only generated identifiers, numbers written by
 ``repr(float)`` and the op table's code (``autograd.ops``: each row's forward and
@@ -47,8 +48,12 @@ from autograd.ops import Op
 if TYPE_CHECKING:
     from autograd.value import Value
 
+WRITTEN_OUT_WEIGHTS = 10_000
+"""Up to this many weights in ``w·x+b`` nodes, every weight gets its own lines (fast): the
+fastest Python, about 4x a loop's speed per weight. Beyond it (a width-256 layer has 65,536),
+a neuron of more than ROW_LENGTH weights is written as one loop over a slice of the
+parameters, so the code grows with the neurons, not the weights."""
 ROW_LENGTH = 24
-"""A ``w·x+b`` node with more weights than this is written as a loop over its row (fast)."""
 
 
 class CompileError(ValueError):
@@ -251,6 +256,8 @@ class _Writer:
         self.slices: dict[str, str] = {}  # "start:stop" -> the variable holding P[start:stop]
         self.uses = _uses(self.order)
         self.widths: dict[Value, int] = {}  # a fused neuron -> its number of weights
+        # the weights of all fused neurons, n of (w_1..w_n, x_1..x_n, b) each
+        self.weights = sum(len(n.inputs) // 2 for n in self.order if _is_neuron(n))
 
     # -- names ---------------------------------------------------------------------
     def _names(self, wanted: Mapping[Value, str]) -> dict[Value, str]:
@@ -365,8 +372,9 @@ class _Writer:
 
     def _row_start(self, weights: Sequence[Value]) -> int | None:
         """P's index of the first weight when the neuron is written as a loop (fast, more than
-        ROW_LENGTH weights, all parameters in P's order); else None (written out)."""
-        if self.readable or len(weights) <= ROW_LENGTH:
+        ROW_LENGTH weights, all parameters in P's order, in a graph of more than
+        WRITTEN_OUT_WEIGHTS); else None (written out)."""
+        if self.readable or len(weights) <= ROW_LENGTH or self.weights <= WRITTEN_OUT_WEIGHTS:
             return None
         return self._parameters_start(weights)
 
@@ -621,6 +629,7 @@ def compile_graph(
         _key(writer.order, writer.position, writer.roles),
         tuple(writer.position[o] for o in outputs),
         readable and tuple(writer.names[node] for node in writer.order),
+        writer.weights > WRITTEN_OUT_WEIGHTS,
     )
     cached = _CACHE.get(key)
     if cached is not None:

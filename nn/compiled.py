@@ -15,7 +15,10 @@ fused neuron computes. Others, and a loss given as a callable, keep the interpre
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -26,6 +29,7 @@ from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD
 
 COMPILED_MODULES = (Neuron, Layer, MLP)
+_data = attrgetter("data")
 
 
 class CompiledStep:
@@ -57,7 +61,7 @@ class CompiledStep:
         Raises ArithmeticError or ValueError, before any parameter or grad changed, where
         the floats overflow or leave an op's domain (the interpreted step then says where).
         """
-        values = [p.data for p in self.parameters]
+        values = list(map(_data, self.parameters))
         n = len(rows)
         roots, outputs, grads = self.sample.run(values, rows, 1.0 / n)
         total = roots[0]
@@ -71,9 +75,12 @@ class CompiledStep:
         check = loss + sum(grads)
         if check - check != 0.0:
             raise OverflowError("fit: a loss or gradient of the compiled step is not finite")
-        optimizer.zero_grad()
-        for p, g in zip(self.parameters, grads):
-            p.grad += g
+        if optimizer.params == self.parameters:  # the usual case: set every grad, in C
+            deque(map(setattr, self.parameters, repeat("grad"), grads), maxlen=0)
+        else:  # as backward() after zero_grad(): what the optimizer leaves out accumulates
+            optimizer.zero_grad()
+            for p, g in zip(self.parameters, grads):
+                p.grad += g
         optimizer.step()
         return loss, [o[0] if len(o) == 1 else list(o) for o in outputs]
 

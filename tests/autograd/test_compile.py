@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, dense_layer, ops, weighted_sum
+from autograd import compile as compile_module
 from autograd.compile import CompileError, compile_graph, structure_key
 
 X, W1, B1, W2, B2, T = 0.1, 0.15, 0.4, 0.45, 0.65, 0.25
@@ -171,8 +172,12 @@ def test_compiled_gradients_pass_gradcheck(
 
 @pytest.mark.parametrize("activation", ["linear", "relu", "leaky_relu", "tanh", "sigmoid"])
 @pytest.mark.parametrize("width", [3, 40])
-def test_fused_neurons_in_straight_lines_and_in_loops(activation: str, width: int) -> None:
-    """A neuron with few weights is written out, one with many as a loop: both exact."""
+@pytest.mark.parametrize("budget", [0, compile_module.WRITTEN_OUT_WEIGHTS])
+def test_fused_neurons_in_straight_lines_and_in_loops(
+    activation: str, width: int, budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a graph of more weights than the budget a neuron with many is a loop: exact too."""
+    monkeypatch.setattr(compile_module, "WRITTEN_OUT_WEIGHTS", budget)
     values = [math.sin(k + 1.0) for k in range(width)]
     xs = [Value(v) for v in values]
     rows = [[Value(math.cos(j + k)) for k in range(width)] for j in range(3)]
@@ -187,7 +192,8 @@ def test_fused_neurons_in_straight_lines_and_in_loops(activation: str, width: in
         value, grads = compiled(values, [p.data for p in parameters])
         assert close(value, root.data)
         assert all(close(g, p.grad) for g, p in zip(grads, parameters))
-    assert ("sum(map(mul" in compile_graph(root, xs, parameters).source) == (width > 24)
+    looped = "sum(map(mul" in compile_graph(root, xs, parameters).source
+    assert looped == (width > compile_module.ROW_LENGTH and budget == 0)
 
 
 def test_a_relu_that_was_off_when_compiled_passes_gradient_when_on() -> None:
