@@ -54,6 +54,8 @@ fastest Python, about 4x a loop's speed per weight. Beyond it (a width-256 layer
 a neuron of more than ROW_LENGTH weights is written as one loop over a slice of the
 parameters, so the code grows with the neurons, not the weights."""
 ROW_LENGTH = 24
+SUM_TERMS = 64
+"""The terms of a written-out weighted sum per line (Python's compiler recurses per term)."""
 
 
 class CompileError(ValueError):
@@ -340,9 +342,15 @@ class _Writer:
         weights, xs, bias = node.inputs[:n], node.inputs[n : 2 * n], node.inputs[-1]
         z = self.names[node] if activation is None else self.z_name(node)
         start = self._row_start(weights)
-        if start is None:
-            terms = [f"{self.value(w)} * {self.value(x)}" for w, x in zip(weights, xs)]
-            self.forward.append(Line(f"{z} = {' + '.join([self.value(bias), *terms])}", k))
+        if start is None:  # b + w1 * x1 + w2 * x2 + ..., left to right, SUM_TERMS a line
+            terms = [
+                self.value(bias),
+                *(f"{self.value(w)} * {self.value(x)}" for w, x in zip(weights, xs)),
+            ]
+            for first in range(0, len(terms), SUM_TERMS):
+                chunk = terms[first : first + SUM_TERMS]
+                added = " + ".join(chunk if first == 0 else [z, *chunk])
+                self.forward.append(Line(f"{z} = {added}", k))
         else:
             row, weights_row = self.row_list(xs, k), self.slice(start, n)
             self.forward.append(

@@ -171,7 +171,7 @@ def test_compiled_gradients_pass_gradcheck(
 
 
 @pytest.mark.parametrize("activation", ["linear", "relu", "leaky_relu", "tanh", "sigmoid"])
-@pytest.mark.parametrize("width", [3, 40])
+@pytest.mark.parametrize("width", [3, 40, 300])
 @pytest.mark.parametrize("budget", [0, compile_module.WRITTEN_OUT_WEIGHTS])
 def test_fused_neurons_in_straight_lines_and_in_loops(
     activation: str, width: int, budget: int, monkeypatch: pytest.MonkeyPatch
