@@ -321,36 +321,58 @@ def add_grad_times_local_grads(nodes: Iterable[Value]) -> None:
                 child.grad += grad * local
 
 
+class GradientOverflowError(OverflowError):
+    """A gradient too large for a float, raised by ``backward()``.
+
+    ``node``: the node whose gradient overflowed, or whose gradient times a local
+    derivative did; ``input``: that input (None when a sum overflowed). The message
+    names nodes by label (the engine knows no other names); a layer above may word it
+    again with its own names for ``node`` and ``input`` (``autograd.show.names``).
+    """
+
+    def __init__(self, message: str, node: Value, input: Value | None = None) -> None:
+        super().__init__(message)
+        self.node, self.input = node, input
+
+
+def _called(node: Value) -> str:
+    """A node as the engine can name it: its label, or what it is."""
+    if node.label:
+        return node.label
+    return "an unlabelled node" if node.inputs else "a constant"
+
+
 def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
-    """Raise OverflowError at the first step of the pass whose gradient is not finite.
+    """Raise GradientOverflowError at the first step of the pass whose gradient is not finite.
 
     Replays the pass root first: the first product ``grad * local`` that is inf or
     nan names its node and input; a grad that is not finite although every product
     into it was is a sum that overflowed. Returns if every grad is finite (only
     the check's own sum overflowed).
     """
-    from autograd.show.names import node_names  # names reads value: imported only on failure
-
-    names = node_names(root)
     for node in reversed(computed):
         grad = node.grad
         if grad - grad != 0.0:
-            raise OverflowError(
-                f"backward: the gradient of {names[node]} ({node.op}) is {grad!r}: "
-                "the sum of its uses' contributions overflows a float"
+            raise GradientOverflowError(
+                f"backward: the gradient of {_called(node)} ({node.op}) is {grad!r}: "
+                "the sum of its uses' contributions overflows a float",
+                node,
             )
         if grad == 0.0:  # the pass skips it
             continue
         for child, local in zip(node.inputs, node.local_grads):
             if grad * local - grad * local != 0.0:
-                raise OverflowError(
-                    f"backward: the gradient overflows at {names[node]} ({node.op}): its "
+                raise GradientOverflowError(
+                    f"backward: the gradient overflows at {_called(node)} ({node.op}): its "
                     f"gradient {grad!r} times the local derivative {local!r} for its input "
-                    f"{names[child]} (value {child.data!r}) is {grad * local!r}"
+                    f"{_called(child)} (value {child.data!r}) is {grad * local!r}",
+                    node,
+                    child,
                 )
-    for leaf in names:
+    for leaf in topological_order(root):
         if not leaf.inputs and leaf.grad - leaf.grad != 0.0:
-            raise OverflowError(
-                f"backward: the gradient of {names[leaf]} is {leaf.grad!r}: the sum of its "
-                "uses' contributions (and of the grad it had before) overflows a float"
+            raise GradientOverflowError(
+                f"backward: the gradient of {_called(leaf)} is {leaf.grad!r}: the sum of its "
+                "uses' contributions (and of the grad it had before) overflows a float",
+                leaf,
             )

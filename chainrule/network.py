@@ -27,6 +27,7 @@ from pathlib import Path
 
 from autograd import Value, ops, topological_order, weighted_sum
 from autograd.compile import Compiled, compile_graph
+from autograd.descent import gradient_step
 from autograd.show.names import code_names
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
@@ -279,8 +280,8 @@ class BuiltNetwork:
         """The network after one step of gradient descent, p ← p − lr · ∂E/∂p (a new spec)."""
         layers = tuple(
             LayerSpec(
-                tuple(tuple(w.data - lr * w.grad for w in row) for row in rows),
-                tuple(b.data - lr * b.grad for b in biases),
+                tuple(tuple(gradient_step(w.data, w.grad, lr) for w in row) for row in rows),
+                tuple(gradient_step(b.data, b.grad, lr) for b in biases),
                 layer.activation,
             )
             for layer, rows, biases in zip(self.spec.layers, self.weights, self.biases)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autograd import checks
+from autograd.descent import gradient_step
 from autograd.graph import topological_order
 from autograd.ops import Op, short_number
 from autograd.show.draw import PARAMETER_LABEL
@@ -406,7 +407,9 @@ def _update_question(
         f"{quantity} = {name} − lr · ∂{root_name}/∂{name} = "
         f"{format_number(parameter.data)} − {lr:g} · {_factor(format_number(grad))}"
     )
-    return Question("update", quantity, f"{quantity} = ?", parameter.data - lr * grad, hint)
+    return Question(
+        "update", quantity, f"{quantity} = ?", gradient_step(parameter.data, grad, lr), hint
+    )
 
 
 def _factor(number: str) -> str:

@@ -424,7 +424,16 @@ class MLP(Module):
         """
         from nn.export import to_torch
 
-        return to_torch(self)
+        return to_torch(
+            [
+                (
+                    [[w.data for w in n.weights] for n in layer.neurons],
+                    [n.bias.data for n in layer.neurons],
+                    layer.activation,
+                )
+                for layer in self.layers
+            ]
+        )
 
     def __repr__(self) -> str:
         return (
