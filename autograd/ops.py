@@ -102,7 +102,9 @@ class Op:
 
     def local_formula(self, i: int, out: str, inputs: Sequence[str], *, code: bool = False) -> str:
         """d out / d (input i) written over the given names: as maths, or as Python
-        (``code=True``), e.g. ``a2 (1 − a2)`` / ``a2 * (1 - a2)`` for a sigmoid."""
+        (``code=True``), e.g. ``a2 (1 − a2)`` / ``a2 * (1 - a2)`` for a sigmoid. A fused
+        neuron (``w·x+b`` bound to an activation) writes act'(z) times the paired input,
+        reading its weighted sum as ``z`` where the activation's derivative needs it."""
         templates = self.derivative_code if code else self.derivative_text
         fields = {"out": out, "x": inputs[0] if inputs else "", "y": "", "paired": ""}
         if len(inputs) > 1:
@@ -124,7 +126,16 @@ class Op:
         return template.format(**fields)
 
     def forward_formula(self, out: str, inputs: Sequence[str]) -> str:
-        """The forward as a Python expression over the given names."""
+        """The forward as a Python expression over the given names (``out`` is unused but
+        by rows whose template names it). ``w·x+b`` adds left to right from the bias, as
+        the engine does, and a bound activation wraps it: ``act(b + w1 * x1 + ...)``."""
+        if self.arity == ANY:
+            half = (len(inputs) - 1) // 2
+            terms = [f"{w} * {x}" for w, x in zip(inputs[:half], inputs[half:-1])]
+            total = " + ".join([inputs[-1], *terms])
+            if isinstance(self.bound, Op):
+                return self.bound.forward_formula(out, [f"({total})"])
+            return total
         fields = {"x": inputs[0] if inputs else "", "y": inputs[1] if len(inputs) > 1 else ""}
         fields.update(self._argument_fields(code=True))
         return self.forward_code.format(out=out, **fields)

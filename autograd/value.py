@@ -64,13 +64,20 @@ def _node(data: float, row: Op, inputs: tuple[Value, ...], local_grads: tuple[fl
     return out
 
 
-def _apply(row: Op, x: Value, *argument: float) -> Value:
-    """``row`` applied to ``x`` (and the row's argument, if it takes one): a new node
-    holding the row's forward value and local derivative."""
+def _apply(row: Op, x: Value) -> Value:
+    """``row`` applied to ``x``: a new node holding the row's forward value and local
+    derivative."""
     a = x.data
-    out = row.forward(a, *argument)
-    bound = row.with_argument(*argument) if argument else row
-    return _node(out, bound, (x,), row.derivatives(out, a, *argument))
+    out = row.forward(a)
+    return _node(out, row, (x,), row.derivatives(out, a))
+
+
+def _apply_with(row: Op, x: Value, argument: float) -> Value:
+    """``row`` applied to ``x`` and its argument (an exponent, a slope): a node of the row
+    bound to that argument."""
+    a = x.data
+    out = row.forward(a, argument)
+    return _node(out, row.with_argument(argument), (x,), row.derivatives(out, a, argument))
 
 
 class Value:
@@ -184,7 +191,7 @@ class Value:
         """
         if isinstance(exponent, Value):
             return self._pow_value(exponent)
-        return _apply(POWER, self, _check_number(exponent, "**"))
+        return _apply_with(POWER, self, _check_number(exponent, "**"))
 
     def _pow_value(self, exponent: Value) -> Value:
         return _binary(POW, self, exponent)
@@ -222,7 +229,7 @@ class Value:
 
     def leaky_relu(self, slope: Number = ops.LEAKY_RELU_SLOPE) -> Value:
         """a for a > 0, else slope * a;  d/da = 1 for a > 0, else slope."""
-        return _apply(ops.LEAKY_RELU, self, _check_number(slope, "leaky_relu"))
+        return _apply_with(ops.LEAKY_RELU, self, _check_number(slope, "leaky_relu"))
 
     # -- the chain rule ----------------------------------------------------
     def backward(self, leaves_only: bool = False) -> None:
@@ -281,7 +288,7 @@ def _function_method(row: Op) -> Callable[..., Value]:
                 raise TypeError(f"{row.name}: takes no argument, got {argument!r}")
             return _apply(row, self)
         given = row.default if argument is None else argument
-        return _apply(row, self, _check_number(given, row.name))
+        return _apply_with(row, self, _check_number(given, row.name))
 
     method.__name__ = method.__qualname__ = row.name
     method.__doc__ = f"{row.formula or row.name};  d/da = {row.local_formula(0, 'out', ['a'])}."

@@ -19,11 +19,9 @@ from autograd import Value, draw_graph
 from chainrule.lessons.gradient_descent import XS
 from chainrule.questions import check_answer
 from nn import MLP, fit
-from tests.autograd import test_stepthrough
-from tests.test_notebooks import LESSONS, docs_build
+from tests.notebook_lessons import LESSONS, docs_build
 
 ROOT = Path(__file__).resolve().parents[1]
-browser = test_stepthrough.browser  # the suite's Chromium, as the step-through test launches it
 NAV = [
     "chainrule",
     "Playground",

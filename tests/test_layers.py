@@ -192,3 +192,16 @@ def test_the_engine_works_where_chainrule_was_installed_without_its_dependencies
     assert float(y) == pytest.approx(t)
     assert float(grad) == pytest.approx((1 - t * t) * (2 * 0.5 + 1))
     assert missing.strip() == "[]"
+
+
+def test_no_test_module_imports_another():
+    """Shared fixtures live in tests/conftest.py and shared helpers in modules not named
+    test_*: so each test file is collected with only what it imports itself."""
+    test_files = sorted((ROOT / "tests").rglob("test_*.py"))
+    test_modules = {".".join(p.relative_to(ROOT).with_suffix("").parts) for p in test_files}
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {target}"
+        for path in test_files
+        for target in sorted(imports(path, test_modules) & test_modules)
+    ]
+    assert test_files and wrong == []

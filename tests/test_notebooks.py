@@ -5,8 +5,6 @@ The notebooks run two at a time (one kernel each) while the tests read their res
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,29 +12,10 @@ import nbformat
 import pytest
 
 from chainrule.lessons.exercises import NO_ANSWER
+from tests.notebook_lessons import LESSONS, docs_build
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
-LESSONS = [
-    "01_gradient_descent",
-    "02_backpropagation",
-    "03_vanishing_gradient",
-    "04_activation_functions",
-    "05_moons",
-    "06_digits",
-]
-
-
-def load_build_module():
-    """docs/build.py, the site's builder: its ``execute`` runs a notebook as the site does."""
-    spec = importlib.util.spec_from_file_location("docs_build", ROOT / "docs" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-docs_build = load_build_module()
 
 
 @pytest.fixture(scope="module")

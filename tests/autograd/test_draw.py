@@ -15,10 +15,8 @@ from PIL import Image
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
 from autograd.show.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
 from chainrule.lessons.backprop import worked_example
-from tests.autograd.test_stepthrough import browser
 
 GOLDEN = Path(__file__).with_name("draw_golden.json")
-__all__ = ["browser"]  # the Chromium fixture, shared with test_stepthrough
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.MULTILINE)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, topological_order
 from nn import MLP, make_moons, max_margin_loss
-from tests.autograd.test_backward import (
+from tests.random_expressions import (
     BINARY,
     RANDOM_EXPRESSIONS,
     UNARY,

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,7 +14,6 @@ from html.parser import HTMLParser
 
 import pytest
 from PIL import Image, ImageChops
-from playwright.sync_api import sync_playwright
 
 from autograd import Value, topological_order
 from autograd.show.trace import backward_steps
@@ -28,25 +25,10 @@ from chainrule.stepthrough import (
     write_gif,
     write_html,
 )
+from tests.worked_example import B1, B2, LR, TARGET, W1, W2, X, course_example, labelled
 
-# The course's worked example: one input, two sigmoid neurons, E = 1/2 (T - a2)^2.
-X, W1, B1, W2, B2, TARGET, LR = 0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4
 SCRIPT_LABEL = "<script>alert(1)</script>"
 IMG_LABEL = '<img src=x onerror="alert(2)">'
-
-
-def labelled(value: Value, label: str) -> Value:
-    value.label = label
-    return value
-
-
-def course_example() -> tuple[Value, dict[str, Value]]:
-    """E of the worked example, built op by op, and its parameters by name."""
-    x = Value(X, "x")
-    params = {name: Value(v, name) for name, v in [("w1", W1), ("b1", B1), ("w2", W2), ("b2", B2)]}
-    a1 = labelled(labelled(params["w1"] * x + params["b1"], "z1").sigmoid(), "a1")
-    a2 = labelled(labelled(params["w2"] * a1 + params["b2"], "z2").sigmoid(), "a2")
-    return labelled(0.5 * (TARGET - a2) ** 2, "E"), params
 
 
 def shared_use_graph() -> tuple[Value, Value, Value]:
@@ -296,32 +278,6 @@ def test_html_caption_shows_the_chain_rule_arithmetic_of_its_step(tmp_path):
     # local derivative, contribution, gradient so far (z2 has one use: the contribution)
     expected = [local, upstream * local, upstream * local]
     assert cells == pytest.approx(expected, rel=1e-3)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER"):
-            pytest.fail("CHAINRULE_REQUIRE_BROWSER is set but chromium is not on the PATH")
-        pytest.skip(
-            "Chromium is not installed (apt-get install chromium, or `make test`); "
-            "set CHAINRULE_REQUIRE_BROWSER=1 to fail instead of skipping"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def test_html_page_steps_through_every_frame_in_headless_chromium(tmp_path, browser):

@@ -3,7 +3,6 @@ keyboard only, at a projector's 1280×800 and a phone's 390×844."""
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
@@ -11,42 +10,9 @@ import pytest
 from chainrule.lessons import backprop
 from chainrule.questions import check_answer
 from chainrule.stepthrough import step_through, write_html
-from tests.autograd.test_stepthrough import B1, B2, LR, TARGET, W1, W2, X, browser
-
-__all__ = ["browser"]  # the Chromium fixture, shared with test_stepthrough
+from tests.worked_example import LR, lesson_answers
 
 SIZES = [(1280, 800), (390, 844)]
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def lesson_answers() -> dict[str, float]:
-    """Every quantity of the worked example, by the lesson's names, with plain floats."""
-    z1 = W1 * X + B1
-    a1 = sigmoid(z1)
-    z2 = W2 * a1 + B2
-    a2 = sigmoid(z2)
-    d_a2 = a2 - TARGET
-    d_z2 = d_a2 * a2 * (1.0 - a2)
-    d_a1 = d_z2 * W2
-    d_z1 = d_a1 * a1 * (1.0 - a1)
-    grads = {"w2": d_z2 * a1, "b2": d_z2, "w1": d_z1 * X, "b1": d_z1}
-    values = {"w2": W2, "b2": B2, "w1": W1, "b1": B1}
-    return {
-        "z1": z1,
-        "a1": a1,
-        "z2": z2,
-        "a2": a2,
-        "E": 0.5 * (TARGET - a2) ** 2,
-        "∂E/∂a2": d_a2,
-        "∂E/∂z2": d_z2,
-        "∂E/∂a1": d_a1,
-        "∂E/∂z1": d_z1,
-        **{f"∂E/∂{name}": grad for name, grad in grads.items()},
-        **{f"new {name}": values[name] - LR * grad for name, grad in grads.items()},
-    }
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from PIL import Image
 from autograd import Value
 from autograd.show.draw import HIGHLIGHT_COLOUR
 from chainrule.stepthrough import frames, write_gif
-from tests.autograd.test_stepthrough import LR, course_example
-from tests.autograd.test_stepthrough_quiz import lesson_answers
+from tests.worked_example import LR, course_example, lesson_answers
 
 
 def test_update_frames_move_each_parameter_and_a_summary_lists_them_all():

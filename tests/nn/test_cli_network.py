@@ -7,8 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from chainrule.cli import main
-from tests.nn.test_network_file import NET_222, by_hand_222
-from tests.worked_example import lesson_answers
+from tests.worked_example import NET_222, by_hand_222, lesson_answers
 
 
 def run_json(capsys, *options):

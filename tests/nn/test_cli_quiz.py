@@ -11,8 +11,7 @@ from chainrule.cli import main
 from chainrule.lessons import backprop
 from chainrule.questions import graph_questions
 from chainrule.quiz import run_quiz
-from tests.nn.test_network_file import NET_222, by_hand_222
-from tests.worked_example import lesson_answers
+from tests.worked_example import NET_222, by_hand_222, lesson_answers
 
 
 def quiz(monkeypatch, capsys, lines, *options):

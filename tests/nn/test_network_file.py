@@ -1,7 +1,6 @@
 """Network files: checked field by field, named by place, numbers against plain floats."""
 
 import json
-import math
 
 import pytest
 from hypothesis import given, settings
@@ -18,42 +17,7 @@ from chainrule.network import (
 )
 from chainrule.questions import graph_questions
 from nn import MLP
-from tests.worked_example import sigmoid
-
-NET_222 = {
-    "inputs": [1.0, 0.5],
-    "layers": [
-        {"weights": [[0.1, -0.2], [0.4, 0.3]], "biases": [0.0, 0.1], "activation": "sigmoid"},
-        {"weights": [[0.5, -0.6], [0.7, 0.2]], "biases": [0.2, -0.1], "activation": "tanh"},
-    ],
-    "targets": [1.0, 0.0],
-    "lr": 0.5,
-}
-
-
-def by_hand_222(net):
-    """Forward and backward of a 2-2-2 sigmoid/tanh network in plain floats, with the deltas
-    of the textbook: δ2 = (a2 − T) · (1 − a2²), δ1 = (Σ_k w2[k,j] δ2[k]) · a1 (1 − a1)."""
-    x = net["inputs"]
-    (l1, l2), t = net["layers"], net["targets"]
-    z1 = [sum(w * xi for w, xi in zip(row, x)) + b for row, b in zip(l1["weights"], l1["biases"])]
-    a1 = [sigmoid(z) for z in z1]
-    z2 = [sum(w * ai for w, ai in zip(row, a1)) + b for row, b in zip(l2["weights"], l2["biases"])]
-    a2 = [math.tanh(z) for z in z2]
-    e = 0.5 * sum((tk - ak) ** 2 for tk, ak in zip(t, a2))
-    d2 = [(ak - tk) * (1 - ak**2) for ak, tk in zip(a2, t)]
-    d1 = [
-        sum(l2["weights"][k][j] * d2[k] for k in range(2)) * a1[j] * (1 - a1[j]) for j in range(2)
-    ]
-    grads = [
-        {"weights": [[d1[j] * x[i] for i in range(2)] for j in range(2)], "biases": d1},
-        {"weights": [[d2[k] * a1[j] for j in range(2)] for k in range(2)], "biases": d2},
-    ]
-    forward = {
-        "z1[1]": z1[0], "a1[1]": a1[0], "z1[2]": z1[1], "a1[2]": a1[1],
-        "z2[1]": z2[0], "a2[1]": a2[0], "z2[2]": z2[1], "a2[2]": a2[1], "E": e,
-    }  # fmt: skip
-    return forward, grads
+from tests.worked_example import NET_222, by_hand_222
 
 
 @pytest.mark.parametrize("fused", [False, True])
