@@ -203,6 +203,12 @@ def _add_backprop(commands: Any) -> None:
         '"gradients": {"layers": [{"weights": ..., "biases": ...}]}, "updated": <a network '
         'file>} and, with --steps, "E_history" (E after 0, 1, ..., N updates)',
     )
+    lesson.add_argument(
+        "--code",
+        action="store_true",
+        help="print the forward and backward pass as readable Python instead, one line per "
+        "node and per chain-rule step (the backward lines in the step-through's order)",
+    )
     quiz = lesson.add_argument_group("quiz")
     quiz.add_argument(
         "--quiz",
@@ -232,6 +238,9 @@ def run_backprop(args: argparse.Namespace) -> int:
     network = build_network(spec)
     if args.quiz:
         return _quiz(network, lr, args)
+    if args.code:
+        print(network.compiled().text(), end="")
+        return 0
     history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
     if args.json:
@@ -258,6 +267,8 @@ def _network_spec(args: argparse.Namespace) -> NetworkSpec:
         given.append("--activation")
     if args.quiz and (args.steps or args.json):
         raise UsageError("--quiz asks about one update: leave out --steps and --json")
+    if args.code and (args.quiz or args.steps or args.json):
+        raise UsageError("--code prints the code of one pass: leave out --quiz, --steps and --json")
     if not args.quiz and (args.local_derivatives or args.tolerance):
         raise UsageError("--local-derivatives and --tolerance are for --quiz")
     if args.network is not None:

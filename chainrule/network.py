@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import Value, ops, topological_order, weighted_sum
+from autograd.compile import Compiled, compile_graph
 from autograd.descent import gradient_step
+from autograd.show.names import code_names
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -239,6 +241,18 @@ class BuiltNetwork:
             for row, bias in zip(rows, biases)
             for parameter in (*row, bias)
         ]
+
+    def compiled(self) -> Compiled:
+        """The forward and backward pass written out as readable Python, one line per node
+        forward and per chain-rule step backward, in the step-through's order: inputs the
+        network's inputs and targets, parameters ``parameters()``."""
+        return compile_graph(
+            self.E,
+            [*self.inputs, *self.targets],
+            self.parameters(),
+            readable=True,
+            names=code_names(self.E),
+        )
 
     def forward(self) -> dict[str, float]:
         """Each named computed node -> its value, layer by layer (z then a), E last."""

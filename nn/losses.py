@@ -147,6 +147,51 @@ class Labels(enum.Enum):
 BatchLoss = Callable[[list[Any], list[Any], list[Value]], Value]
 """(outputs, targets, parameters) -> one Value, the loss of a batch."""
 
+SampleLoss = Callable[[Any, list[Value]], Value]
+"""(one sample's outputs, its target as Values) -> that sample's term of a batch loss."""
+
+
+def _numbers(target: Any, n_outputs: int) -> list[float]:
+    """A regression target (a number or a list of n_outputs numbers) as floats."""
+    values = _one_or_list(target, "fit", "each target")
+    if len(values) != n_outputs:
+        raise ValueError(f"fit: expected {n_outputs} target values, got {len(values)}")
+    return [checks.number(t, "fit", "each target") for t in values]
+
+
+def _sign(target: Any, n_outputs: int) -> list[float]:
+    """A label -1 or +1 as [float(label)]."""
+    checks.number(target, "max_margin_loss", "each label")
+    return [float(checks.one_of(target, "max_margin_loss", "each label", (-1, 1)))]
+
+
+def _one_hot(target: Any, n_outputs: int) -> list[float]:
+    """A class index as n_outputs floats, 1.0 at the index."""
+    index = checks.integer(target, "cross_entropy", "index", minimum=0, maximum=n_outputs - 1)
+    return [1.0 if j == index else 0.0 for j in range(n_outputs)]
+
+
+def _hinge(score: Value, target: list[Value]) -> Value:
+    """relu(1 - y s), one point's term of ``max_margin_loss``."""
+    return (1 - target[0] * score).relu()
+
+
+def _penalty(params: list[Value]) -> Value:
+    """``max_margin_loss``'s L2 penalty, 1e-4 sum p^2."""
+    return 1e-4 * weighted_sum(params, params, Value(0.0))
+
+
+def _cross_entropy_of_one_hot(logits: Any, target: list[Value]) -> Value:
+    """log sum_j e^(l_j) - sum_j t_j l_j: ``cross_entropy`` for a one-hot target t.
+
+    Not shifted by the largest logit: the compiled step runs ``cross_entropy`` itself
+    (shifted, stable) for a batch where e^l overflows or the sum underflows.
+    """
+    logits = logits if isinstance(logits, list) else [logits]
+    exps = [x.exp() for x in logits]
+    picked = _total([t * x for t, x in zip(target, logits)])
+    return _total(exps).log() - picked
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -162,6 +207,12 @@ class Loss:
     batch: BatchLoss
     labels: Labels | None
     raw_scores: bool = False
+    sample: SampleLoss | None = None
+    penalty: Callable[[list[Value]], Value] | None = None
+    """The batch loss as mean(sample(output, target values) over the batch) + penalty(parameters),
+    the form ``fit``'s compiled step writes out (see ``nn.compiled``); the target values are
+    ``target_values(target, n_outputs)``. None: the loss is not compiled."""
+    target_values: Callable[[Any, int], list[float]] | None = None
 
 
 LOSSES: dict[str, Loss] = {
@@ -171,6 +222,8 @@ LOSSES: dict[str, Loss] = {
             "mse",
             lambda outputs, targets, _: _mean([mse(o, t) for o, t in zip(outputs, targets)]),
             None,
+            sample=mse,
+            target_values=_numbers,
         ),
         Loss(
             "cross_entropy",
@@ -179,8 +232,17 @@ LOSSES: dict[str, Loss] = {
             ),
             Labels.CLASS,
             raw_scores=True,
+            sample=_cross_entropy_of_one_hot,
+            target_values=_one_hot,
         ),
-        Loss("max_margin", max_margin_loss, Labels.SIGN),
+        Loss(
+            "max_margin",
+            max_margin_loss,
+            Labels.SIGN,
+            sample=_hinge,
+            penalty=_penalty,
+            target_values=_sign,
+        ),
     )
 }
 """The losses ``fit(loss=...)`` takes by name; "max_margin" adds micrograd's 1e-4 L2 penalty."""

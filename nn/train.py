@@ -12,7 +12,8 @@ from typing import Any
 from autograd import Value, checks
 from nn.activations import StepActivationWarning, get_activation
 from nn.collector import paused_gc
-from nn.losses import LOSSES, BatchLoss, Labels
+from nn.compiled import CompiledStep, compiled_step
+from nn.losses import LOSSES, BatchLoss, Labels, Loss
 from nn.module import Layer, Module, Neuron
 from nn.optim import SGD
 
@@ -31,9 +32,9 @@ class History:
     accuracy: list[float] = field(default_factory=list)
 
 
-def _batch_loss(loss: str | LossFunction, model: Module) -> tuple[BatchLoss, Labels | None]:
+def _batch_loss(loss: str | LossFunction, model: Module) -> tuple[BatchLoss, Loss | None]:
     """The batch loss (outputs, targets, parameters) -> Value for a loss name or callable,
-    and the labels that loss fixes (None: the targets decide)."""
+    and the loss's entry in LOSSES (None for a callable)."""
     if callable(loss):
         return lambda outputs, targets, _: loss(outputs, targets), None
     checks.instance(loss, "fit", "loss", str)
@@ -45,7 +46,7 @@ def _batch_loss(loss: str | LossFunction, model: Module) -> tuple[BatchLoss, Lab
             f"fit: {entry.name} applies its own stable softmax and needs raw scores; "
             "use output_activation='linear' instead of 'softmax'"
         )
-    return entry.batch, entry.labels
+    return entry.batch, entry
 
 
 def _labels_of(targets: Sequence[object]) -> Labels | None:
@@ -61,16 +62,40 @@ def _labels_of(targets: Sequence[object]) -> Labels | None:
 
 
 def count_correct(outputs: list[Any], targets: list[Any], labels: Labels) -> int:
-    """How many outputs match their targets, by the rule of ``labels`` (see Labels)."""
+    """How many outputs match their targets, by the rule of ``labels`` (see Labels).
+
+    An output is a Value or a float (one output), or a list of them."""
     if labels is Labels.SIGN:
-        return sum(bool(o.data > 0.0) == bool(t > 0) for o, t in zip(outputs, targets))
+        scores = [o.data for o in outputs] if isinstance(outputs[0], Value) else outputs
+        return sum(bool(s > 0.0) == bool(t > 0) for s, t in zip(scores, targets))
     correct = 0
     for o, t in zip(outputs, targets):
-        if isinstance(o, Value):  # one output: a probability of class 1
-            correct += bool(o.data >= 0.5) == bool(t == 1)
+        if not isinstance(o, list):  # one output: a probability of class 1
+            correct += bool(_number(o) >= 0.5) == bool(t == 1)
         else:
-            correct += bool(max(range(len(o)), key=lambda j: o[j].data) == t)
+            correct += bool(max(range(len(o)), key=lambda j: _number(o[j])) == t)
     return correct
+
+
+def _number(output: Value | float) -> float:
+    return output.data if isinstance(output, Value) else output
+
+
+def _compiled(
+    model: Module,
+    entry: Loss | None,
+    optimizer: SGD,
+    inputs: list[Any],
+    targets: list[Any],
+) -> tuple[CompiledStep, list[list[float]]] | None:
+    """The compiled step and every sample's row, or None where the graph's step is needed
+    (a model or loss ``nn.compiled`` does not write out, or inputs or targets it cannot
+    read: the graph's step then says what is wrong with them)."""
+    try:
+        step = compiled_step(model, entry, optimizer, inputs[0], targets[0])
+        return None if step is None else (step, step.rows(inputs, targets))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
 
 
 def _warn_if_it_cannot_learn(model: Module) -> None:
@@ -107,6 +132,7 @@ def fit(
     batch_size: int | None = None,
     seed: int = 0,
     progress: bool = True,
+    compiled: bool = True,
 ) -> History:
     """Train ``model`` on inputs ``X`` and targets ``y`` by gradient descent.
 
@@ -130,6 +156,12 @@ def fit(
     Other targets (regression) record no accuracy. Returns a History; a
     ``tqdm.auto`` progress bar shows loss and accuracy unless ``progress=False``.
     Warns (StepActivationWarning) once if the model uses the "step" activation.
+
+    ``compiled=True`` (the default) runs each step as compiled Python where the model
+    and the loss allow it (``nn.compiled``: an MLP, Layer or Neuron and a loss by name):
+    the same losses and gradients, several times faster. A batch whose floats overflow
+    is run again on the graph, which says where. ``compiled=False`` builds every step's
+    graph and calls ``backward()``.
     """
     inputs, targets = checks.items(X, "fit", "X"), checks.items(y, "fit", "y")
     if len(inputs) != len(targets) or not inputs:
@@ -140,11 +172,12 @@ def fit(
     checks.integer(epochs, "fit", "epochs", minimum=1)
     if batch_size is not None:
         checks.integer(batch_size, "fit", "batch_size", minimum=1)
-    batch_loss, labels = _batch_loss(loss, model)
-    labels = labels or _labels_of(targets)
+    batch_loss, entry = _batch_loss(loss, model)
+    labels = (entry and entry.labels) or _labels_of(targets)
     if optimizer is None:
         optimizer = SGD(model.parameters(), checks.positive_number(lr, "fit", "lr"))
     _warn_if_it_cannot_learn(model)
+    step = _compiled(model, entry, optimizer, inputs, targets) if compiled else None
     shuffler = random.Random(seed)
     order = list(range(len(inputs)))
     history = History()
@@ -153,7 +186,9 @@ def fit(
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
         batches = _batches(order, batch_size, shuffler)
-        loss_sum, correct = _epoch(model, inputs, targets, batches, batch_loss, optimizer, labels)
+        loss_sum, correct = _epoch(
+            model, inputs, targets, batches, batch_loss, optimizer, labels, step
+        )
         history.loss.append(loss_sum / len(inputs))
         if labels is not None:
             history.accuracy.append(correct / len(inputs))
@@ -171,12 +206,25 @@ def _epoch(
     batch_loss: BatchLoss,
     optimizer: SGD,
     labels: Labels | None,
+    step: tuple[CompiledStep, list[list[float]]] | None = None,
 ) -> tuple[float, int]:
     """One pass over the batches, a step each: the sum of the samples' losses, and how many
-    samples were right (by ``labels``; 0 if None), from the forward passes before each step."""
+    samples were right (by ``labels``; 0 if None), from the forward passes before each step.
+    ``step``: the compiled step and every sample's row, or None (the graph's step)."""
     parameters = model.parameters()
     loss_sum, correct = 0.0, 0
     for batch in batches:
+        if step is not None:
+            compiled, rows = step
+            try:
+                loss, scores = compiled.step([rows[i] for i in batch], optimizer)
+            except (ArithmeticError, ValueError):
+                pass  # the graph's step below says where (or copes, as cross_entropy's shift)
+            else:
+                loss_sum += loss * len(batch)
+                if labels is not None:
+                    correct += count_correct(scores, [targets[i] for i in batch], labels)
+                continue
         with paused_gc():  # the graph has no cycles: reference counting frees it
             outputs = model.map([inputs[i] for i in batch])
             batch_targets = [targets[i] for i in batch]

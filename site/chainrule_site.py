@@ -28,10 +28,11 @@ from tqdm import tqdm
 
 from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
+from autograd.compile import compile_graph
 from autograd.descent import gradient_step
 from autograd.show.format import format_number
 from autograd.show.frames import Frame, frames
-from autograd.show.names import node_names
+from autograd.show.names import code_names, node_names
 from chainrule.lessons.backprop import sgd_update, worked_example
 from chainrule.questions import Question, graph_questions, parse_number
 from nn import (
@@ -309,8 +310,15 @@ def _report(
     parameters: Mapping[str, Value],
     updated: Mapping[str, float],
 ) -> dict[str, Any]:
+    code = compile_graph(
+        error, (), list(parameters.values()), readable=True, names=code_names(error)
+    )
     return {
         "E": error.data,
+        "code": [
+            {"text": line.text, "backward": line.backward, "node": line.node, "input": line.input}
+            for line in code.lines
+        ],
         "forward": [
             {"name": name, "formula": formula, "value": format_number(value)}
             for name, formula, value in forward

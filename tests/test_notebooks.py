@@ -90,3 +90,12 @@ def test_the_backpropagation_quiz_shows_inline(runs):
     (output,) = cell.outputs
     assert "application/vnd.jupyter.widget-view+json" in output.data
     assert output.data["text/plain"].splitlines()[:2] == ["z1 = ?", "a1 = ?"]
+
+
+def test_the_backpropagation_notebook_shows_the_example_as_code(runs):
+    """Backprop as code beside the hand derivation: the readable lines, and their numbers."""
+    notebook = runs["02_backpropagation"].result()
+    cell = next(c for c in notebook.cells if c.source.endswith("print(compiled.text())"))
+    printed = "".join(o.get("text", "") for o in cell.outputs)
+    assert "dE_dz2 = dE_da2 * a2 * (1.0 - a2)" in printed
+    assert printed.index("# forward") < printed.index("# backward")

@@ -74,6 +74,30 @@ def names_in_order(order: Sequence[Value]) -> dict[Value, str]:
     return names
 
 
+CODE_SPELLING = {
+    "·": "_",
+    f" {MINUS} ": "_minus_",
+    " + ": "_plus_",
+    "²": "_squared",
+    "[": "_",
+    ",": "_",
+    "]": "",
+    "(": "",
+    ")": "",
+}
+
+
+def code_names(root: Value) -> dict[Value, str]:
+    """Each node's name spelled as a Python identifier where it can be (``w1·x`` -> ``w1_x``,
+    ``w1[2,1]`` -> ``w1_2_1``), for ``compile_graph(names=...)``: only identifiers are used."""
+    spelled = {}
+    for node, name in node_names(root).items():
+        for text, code in CODE_SPELLING.items():
+            name = name.replace(text, code)
+        spelled[node] = name
+    return spelled
+
+
 def partial(of: str, wrt: str) -> str:
     """The symbol of d of / d wrt for two names: "∂E/∂a2", "∂E/∂(T − a2)"."""
     return f"∂{_bracketed(of)}/∂{_bracketed(wrt)}"

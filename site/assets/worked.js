@@ -34,6 +34,13 @@ function table(id, rows) {
   );
 }
 
+// One line of the code: it knows its node (and, backward, the input it adds to).
+function codeLine({ text, backward, node, input }) {
+  const attributes = { class: backward ? "code-line backward" : "code-line", "data-node": String(node) };
+  if (input !== null) attributes["data-input"] = String(input);
+  return element("span", `${text}\n`, attributes);
+}
+
 async function recompute(restart) {
   const answer = await ask("worked", { preset: $("preset").value, values: values() });
   showError($("error"), answer.error);
@@ -47,6 +54,7 @@ async function recompute(restart) {
   $("derivations").replaceChildren(
     ...answer.gradients.map(({ name, text }) => element("pre", text, { class: "derivation", "data-gradient": name })),
   );
+  $("code").replaceChildren(...answer.code.map(codeLine));
   plotLine($("error-plot"), history, { label: "E," });
   $("error-history").textContent = `E = ${answer.E_text}` + (history.length > 1 ? ` after ${history.length - 1} steps` : "");
 }

@@ -20,7 +20,7 @@ def main() -> None:
     for module, wheel in (("micrograd", "micrograd==0.1.0"), ("torch", "torch==2.13.0")):
         if importlib.util.find_spec(module) is None:
             parser.exit(1, f"The benchmarks compare with {module}: pip install {wheel}\n")
-    from tests.benchmarks import collector, engine, nn_training
+    from tests.benchmarks import collector, compiled, engine, nn_training
 
     repeats = 5 if args.quick else 20
     print(
@@ -29,6 +29,7 @@ def main() -> None:
     )
     engine.run(repeats, chain_steps=200_000 if args.quick else 1_000_000)
     nn_training.run(repeats)
+    compiled.run(repeats)
     collector.run(repeats, "torch not imported")
     from tests.benchmarks import scaling, torch_anchor  # imports torch
 

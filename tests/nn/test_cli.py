@@ -110,6 +110,8 @@ def test_graph_png_top_to_bottom_without_backward(tmp_path, capsys):
         (["graph", "x", "x=1", "x=2"], "variable 'x' is given twice"),
         (["graph", "x", "x=1", "-o", "out.txt"], "must end in one of .png, .svg, .pdf"),
         (["backprop", "--lr", "-1"], "expected a positive number"),
+        (["backprop", "--code", "--quiz"], "--code prints the code of one pass"),
+        (["backprop", "--code", "--json"], "--code prints the code of one pass"),
         (["backprop", "--format", "gif"], "invalid choice"),
         (["nonsense"], "invalid choice"),
         ([], "required"),
@@ -164,3 +166,22 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
 def test_graph_prints_the_gradient_of_a_name_python_normalises(tmp_path, capsys):
     assert main(["graph", "ﬁ * 2", "ﬁ=3", "-o", str(tmp_path / "g.svg"), "--backward"]) == 0
     assert capsys.readouterr().out.splitlines()[:2] == ["f = 6.0000", "∂f/∂fi = 2.0000"]
+
+
+def test_backprop_code_prints_the_example_as_python_that_computes_its_gradients(capsys):
+    """The printed lines, run with the lesson's numbers, give the closed forms' gradients."""
+    assert main(["backprop", "--code"]) == 0
+    out = capsys.readouterr().out
+    forward, backward = out.split("# backward")
+    assert "z1 = w1_x + b1" in forward and "dE_dz2 = dE_da2 * a2 * (1.0 - a2)" in backward
+    assert len(out.splitlines()) <= 30  # one screen
+    given = {"x": 0.1, "T": 0.25, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65}
+    namespace = {"math": math, **given}
+    exec(out, namespace)  # the command's own output: generated code only
+    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
+    a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
+    delta2 = (a2 - 0.25) * a2 * (1 - a2)
+    delta1 = delta2 * 0.45 * a1 * (1 - a1)
+    wanted = {"dE_dw2": delta2 * a1, "dE_db2": delta2, "dE_dw1": delta1 * 0.1, "dE_db1": delta1}
+    for name, value in wanted.items():
+        assert math.isclose(namespace[name], value, rel_tol=1e-12)

@@ -123,6 +123,23 @@ def test_worked_example_gives_the_courses_published_update():
     assert "(a2 − T) · a2 (1 − a2) · a1" in derivation
 
 
+def test_worked_example_as_code_runs_to_its_gradients_and_each_line_knows_its_node():
+    answer = request("worked", preset="lesson", values={})
+    lines = answer["code"]
+    texts = [line["text"] for line in lines]
+    assert "dE_dz2 = dE_da2 * a2 * (1.0 - a2)" in texts
+    backward = [line["backward"] for line in lines]
+    assert backward == sorted(backward) and backward[-1]  # forward lines, then backward
+    steps = [line["input"] for line in lines if line["backward"]]
+    assert steps[0] is None and None not in steps[1:]  # dE_dE = 1.0, then each edge's step
+    assert all(isinstance(line["node"], int) for line in lines)
+    namespace = {"math": math, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65}
+    exec("\n".join(texts), namespace)  # the page's own code: generated, no user text
+    grads = {g["name"]: g["grad"] for g in answer["gradients"]}
+    for name in ("w1", "b1", "w2", "b2"):
+        assert namespace[f"dE_d{name}"] == pytest.approx(grads[name], rel=1e-12)
+
+
 def test_worked_network_preset_is_the_plain_float_2_2_2_network():
     def sigma(z):
         return 1 / (1 + math.exp(-z))

@@ -314,6 +314,9 @@ def test_worked_example_steps_and_the_2_2_2_preset(visit):
         )
     history = json.loads(page.locator("#error-plot").get_attribute("data-values"))
     assert len(history) == 4 and all(a > b for a, b in itertools.pairwise(history))
+    code = page.locator("#code")  # the same as code: forward, then one line per step
+    assert "dE_dz2 = dE_da2 * a2 * (1.0 - a2)" in code.inner_text()
+    assert code.locator(".code-line.backward[data-input]").count() >= 10
     page.locator("#preset").select_option("network")
     page.wait_for_function(
         "document.getElementById('error-history').textContent.includes('0.2984')"
