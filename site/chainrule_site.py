@@ -30,7 +30,14 @@ from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
 from autograd.format import format_number
 from autograd.names import node_names
-from autograd.quiz import Question, graph_questions, parse_number
+from autograd.quiz import (
+    SIGNIFICANT_FIGURES,
+    Question,
+    check_answer,
+    graph_questions,
+    parse_number,
+    shown_value,
+)
 from autograd.stepthrough.frames import Frame, frames
 from nn import (
     MLP,
@@ -43,6 +50,7 @@ from nn import (
     paused_gc,
     squared_error,
 )
+from nn.lessons import gradient_descent
 from nn.lessons.backprop import sgd_update, worked_example
 
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
@@ -461,6 +469,142 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
     return {"low": low, "high": high, "scores": scores}
 
 
+# --- the labs: predict, try, be checked ----------------------------------------
+
+MAX_DESCENT_STEPS = 50
+MAX_POINTS = 10
+LAB_FIGURES = 2
+"""Significant figures for answers found by experiment (a threshold read off a slider)."""
+SLOPE_TOLERANCE = 0.01
+"""A slope by nudging is right within 1% of backprop's: ΔE/h differs from ∂E/∂p by O(h)."""
+
+
+def read_in(text: object, name: str, low: float, high: float) -> float:
+    """A number typed in a box that must lie in [low, high], else a one-line error naming it."""
+    number = read_number(text, name)
+    if not low <= number <= high:
+        raise ValueError(
+            f"{name}: expected a number from {low:g} to {high:g}, got {str(text).strip()}"
+        )
+    return number
+
+
+def read_list(text: object, name: str) -> list[float]:
+    """Numbers typed as "0.1, 0.2, 0.3": 1 to MAX_POINTS of them, each in [-10, 10]."""
+    parts = [part for part in str(text).split(",") if part.strip()]
+    if not 1 <= len(parts) <= MAX_POINTS:
+        raise ValueError(f"{name}: expected 1 to {MAX_POINTS} numbers separated by commas")
+    return [read_in(part, name, -10.0, 10.0) for part in parts]
+
+
+def verdict(text: str, expected: float, figures: int = SIGNIFICANT_FIGURES) -> dict[str, Any]:
+    """``check_answer``'s verdict on a lab's box, for the page."""
+    result = check_answer(str(text), expected, figures)
+    return {"status": result.status, "right": result.right, "message": result.message}
+
+
+def _data(xs: str, zs: str) -> tuple[list[float], list[float]]:
+    inputs, targets = read_list(xs, "x values"), read_list(zs, "z values")
+    if len(inputs) != len(targets):
+        raise ValueError(f"z values: expected {len(inputs)} numbers, one per x, got {len(targets)}")
+    if not any(inputs):
+        raise ValueError("x values: expected at least one x that is not 0")
+    return inputs, targets
+
+
+def _descent_settings(w0: str, alpha: str) -> tuple[float, float]:
+    rate = read_number(alpha, "α")
+    if rate <= 0.0:
+        raise ValueError(f"α: expected a positive number, got {str(alpha).strip()}")
+    rate = read_in(alpha, "α", 0.0, 100.0)
+    return read_in(w0, "w0", -100.0, 100.0), rate
+
+
+def descent(
+    w0: str = "0.2",
+    alpha: str = "0.4",
+    steps: str = "10",
+    xs: str = ", ".join(map(str, gradient_descent.XS)),
+    zs: str = ", ".join(map(str, gradient_descent.ZS)),
+) -> dict[str, Any]:
+    """Gradient descent on J(w) = Σ (z − w x)² (``gradient_descent.descend``): every w_k and
+    J(w_k), the slope there, J's curve around them, and the run's regime in words.
+
+    A diverging run stops before its numbers overflow a float; the page says at which step.
+    """
+    start, rate = _descent_settings(w0, alpha)
+    count = int(read_in(steps, "steps", 1, MAX_DESCENT_STEPS))
+    inputs, targets = _data(xs, zs)
+    shown = count
+    while True:  # a diverging run overflows J = Σ (z − w x)² ** 2 at some step: stop before
+        try:
+            run = gradient_descent.descend(inputs, targets, start, rate, shown)
+            break
+        except OverflowError:
+            shown -= 1
+    best = gradient_descent.optimal_weight(inputs, targets)
+    weights = [step.w for step in run]
+    low, high = min(*weights, best), max(*weights, best)
+    margin = 0.15 * (high - low) + 0.5
+    ticks = [low - margin + (high - low + 2 * margin) * i / 100 for i in range(101)]
+    kind = gradient_descent.regime(rate, inputs)
+    return {
+        "rows": [
+            {
+                "k": step.iteration,
+                "w": step.w,
+                "J": step.cost,
+                "gradient": step.gradient,
+                "texts": [format_number(step.w), format_number(step.cost)],
+            }
+            for step in run
+        ],
+        "curve": [[w, gradient_descent.cost(w, inputs, targets)] for w in ticks],
+        "points": [list(point) for point in zip(inputs, targets)],
+        "regime": kind,
+        "words": _regime_words(kind, run[-1].iteration, run[-1].w, best, shown < count),
+    }
+
+
+def _regime_words(kind: str, last: int, w: float, best: float, overflowed: bool) -> str:
+    target = f"w* = {shown_value(best, 4)}"
+    reached = f"w{last} = {shown_value(w, 4)}"
+    if overflowed:
+        reached += ", and the next step is too large for a float"
+    how = {
+        "crawls": f"Crawls: each step covers under a tenth of the way left to {target}",
+        "converges smoothly": f"Converges smoothly: w moves toward {target} without overshooting",
+        "zig-zags but converges": f"Zig-zags but converges: w jumps over {target}, shorter each time",
+        "diverges": f"Diverged by step {last}: w jumps over {target}, further each time",
+        "bounces forever": f"Bounces forever: w jumps over {target} and back, never closer",
+    }[kind]
+    return f"{how}; {reached}."
+
+
+def descent_predict(w0: str, alpha: str, regime: str, w1: str, xs: str, zs: str) -> dict[str, Any]:
+    """Check a prediction committed before a run: the regime named and the value of w1."""
+    start, rate = _descent_settings(w0, alpha)
+    inputs, targets = _data(xs, zs)
+    one_of(regime, "descent_predict", "regime", gradient_descent.REGIMES)
+    actual = gradient_descent.regime(rate, inputs)
+    first = gradient_descent.descend(inputs, targets, start, rate, 1)[1].w
+    return {
+        "regime": {
+            "right": regime == actual,
+            "message": f"right: it {actual}" if regime == actual else f"not {regime}: it {actual}",
+        },
+        "w1": verdict(w1, first),
+    }
+
+
+def descent_threshold(which: str, answer: str, xs: str, zs: str) -> dict[str, Any]:
+    """Check a learning rate found by experiment: α* = 1/S ("divergence"), where descent
+    starts to diverge, or 1/(2S) ("overshoot"), where it starts to zig-zag (S = Σ x²)."""
+    one_of(which, "descent_threshold", "which", ("divergence", "overshoot"))
+    critical = gradient_descent.critical_learning_rate(_data(xs, zs)[0])
+    return verdict(answer, critical if which == "divergence" else critical / 2, LAB_FIGURES)
+
+
 # --- the worker's entry point ------------------------------------------------
 
 REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -472,6 +616,9 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "train_start": train_start,
     "train_steps": train_steps,
     "train_grid": train_grid,
+    "descent": descent,
+    "descent_predict": descent_predict,
+    "descent_threshold": descent_threshold,
 }
 
 
