@@ -574,7 +574,7 @@ def _regime_words(kind: str, last: int, w: float, best: float, overflowed: bool)
     how = {
         "crawls": f"Crawls: each step covers under a tenth of the way left to {target}",
         "converges smoothly": f"Converges smoothly: w moves toward {target} without overshooting",
-        "zig-zags but converges": f"Zig-zags but converges: w jumps over {target}, shorter each time",
+        "zig-zags but converges": f"Zig-zags but converges: w jumps over {target}, less each time",
         "diverges": f"Diverged by step {last}: w jumps over {target}, further each time",
         "bounces forever": f"Bounces forever: w jumps over {target} and back, never closer",
     }[kind]
