@@ -524,8 +524,8 @@ def descent(
     w0: str = "0.2",
     alpha: str = "0.4",
     steps: str = "10",
-    xs: str = ", ".join(map(str, gradient_descent.XS)),
-    zs: str = ", ".join(map(str, gradient_descent.ZS)),
+    xs: str = ", ".join(f"{x:g}" for x in gradient_descent.XS),
+    zs: str = ", ".join(f"{z:g}" for z in gradient_descent.ZS),
 ) -> dict[str, Any]:
     """Gradient descent on J(w) = Σ (z − w x)² (``gradient_descent.descend``): every w_k and
     J(w_k), the slope there, J's curve around them, and the run's regime in words.
