@@ -50,7 +50,7 @@ from nn import (
     paused_gc,
     squared_error,
 )
-from nn.lessons import gradient_descent
+from nn.lessons import backprop, gradient_descent, vanishing
 from nn.lessons.backprop import sgd_update, worked_example
 
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
@@ -444,6 +444,9 @@ def train_steps(count: int) -> dict[str, Any]:
         "loss_text": format_number(history.loss[-1]),
         "norms": norms,
         "norm_texts": [format_number(norm) for norm in norms],
+        "ratio_text": (
+            f"output layer ÷ hidden layer 1 = {norms[-1] / norms[0]:.3g}" if norms[0] else ""
+        ),
         "notes": run.notes,
     }
 
@@ -533,7 +536,7 @@ def descent(
     A diverging run stops before its numbers overflow a float; the page says at which step.
     """
     start, rate = _descent_settings(w0, alpha)
-    count = int(read_in(steps, "steps", 1, MAX_DESCENT_STEPS))
+    count = read_whole(steps, "steps", 1, MAX_DESCENT_STEPS)
     inputs, targets = _data(xs, zs)
     shown = count
     while True:  # a diverging run overflows J = Σ (z − w x)² ** 2 at some step: stop before
@@ -605,6 +608,118 @@ def descent_threshold(which: str, answer: str, xs: str, zs: str) -> dict[str, An
     return verdict(answer, critical if which == "divergence" else critical / 2, LAB_FIGURES)
 
 
+MOVES = {
+    "further than w2": 1 / 3,
+    "about as far as w2": 3.0,
+    "about 10 times less": 30.0,
+    "about 100 times less": 300.0,
+    "1,000 times less or more": math.inf,
+}
+"""How far w1 moves compared with w2: each choice holds the ratios (w2's distance over
+w1's) below its bound and above the previous one's."""
+
+
+def who_learns(prediction: str, updates: str = "300") -> dict[str, Any]:
+    """Train the worked example ``updates`` times (``backprop.trained_parameters``): how far
+    each parameter moved, and whether the ``prediction`` (a key of MOVES) was right."""
+    one_of(prediction, "who_learns", "prediction", tuple(MOVES))
+    count = read_whole(updates, "updates", 1, 1000)
+    start = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+    trained = backprop.trained_parameters(count)
+    moved = {name: abs(trained[name] - start[name]) for name in start}
+    ratio = moved["w2"] / moved["w1"]
+    actual = next(choice for choice, bound in MOVES.items() if ratio < bound)
+    right = prediction == actual
+    return {
+        "moved": moved,
+        "texts": {name: shown_value(distance, 3) for name, distance in moved.items()},
+        "ratio": ratio,
+        "summary": f"w1 moved {shown_value(moved['w1'], 3)} and w2 {shown_value(moved['w2'], 3)} "
+        f"in {count} updates: w1 moved {ratio:,.0f} times less.",
+        "verdict": {
+            "right": right,
+            "message": f"right: {actual}" if right else f"not {prediction}: {actual}",
+        },
+    }
+
+
+def read_whole(text: object, name: str, low: int, high: int) -> int:
+    """A whole number typed in a box, in [low, high]."""
+    number = read_in(text, name, low, high)
+    if number != int(number):
+        raise ValueError(f"{name}: expected a whole number, got {str(text).strip()}")
+    return int(number)
+
+
+CHAIN_ACTIVATIONS = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
+"""The chain's activations and the largest their derivative can be."""
+
+
+def _chain(n: str, activation: str, x: str) -> tuple[Value, list[Value], Value]:
+    """x -> a1 = f(a0) -> ... -> an, each unit with weight 1 and bias 0; after backward."""
+    one_of(activation, "chain", "activation", tuple(CHAIN_ACTIVATIONS))
+    count = read_whole(n, "n", 2, 10)
+    start = Value(read_in(x, "x", -10.0, 10.0), label="x")
+    units, a = [], start
+    for _ in range(count):
+        a = getattr(a * 1.0 + 0.0, activation)()
+        units.append(a)
+    a.backward()
+    return start, units, a
+
+
+def chain(n: str, activation: str, x: str = "0.5") -> dict[str, Any]:
+    """A chain of n units: each unit's z, a = f(z) and f'(z), the factor backward multiplies."""
+    _, units, _ = _chain(n, activation, x)
+    return {
+        "rows": [
+            [
+                str(i),
+                format_number(a.inputs[0].data),
+                format_number(a.data),
+                format_number(a.local_grads[0]),
+            ]
+            for i, a in enumerate(units, start=1)
+        ]
+    }
+
+
+def chain_check(n: str, activation: str, x: str, quantity: str, answer: str) -> dict[str, Any]:
+    """Check the chain's "bound" (the largest f' to the n) or its "product" of f'(z) factors,
+    the gradient ∂an/∂x that ``backward()`` finds."""
+    one_of(quantity, "chain_check", "quantity", ("bound", "product"))
+    start, units, _ = _chain(n, activation, x)
+    expected = CHAIN_ACTIVATIONS[activation] ** len(units) if quantity == "bound" else start.grad
+    result = verdict(answer, expected)
+    if quantity == "product" and result["right"]:
+        result["message"] += f"; backward() gives ∂a{len(units)}/∂x = {shown_value(start.grad, 4)}"
+    return result
+
+
+EFFECT_BUDGET = 30
+EFFECT_LOSS = 0.9
+EFFECT_LR = 0.03
+
+
+def vanishing_effects(activation: str) -> dict[str, Any]:
+    """The lecture's three effects in a deep narrow network (``vanishing.training_curve``,
+    EFFECT_BUDGET updates at lr EFFECT_LR): how far each layer moved (lr · Σ its gradient
+    norms), the updates needed to bring the loss to EFFECT_LOSS, and the loss at the end."""
+    one_of(activation, "vanishing_effects", "activation", vanishing.COMPARED)
+    curve = vanishing.training_curve(activation, epochs=EFFECT_BUDGET, lr=EFFECT_LR)
+    layers = len(curve.grad_norms[0])
+    moved = [EFFECT_LR * sum(norms[layer] for norms in curve.grad_norms) for layer in range(layers)]
+    reached = next((k for k, value in enumerate(curve.loss) if value <= EFFECT_LOSS), None)
+    return {
+        "activation": activation,
+        "moved": moved,
+        "moved_texts": [f"{distance:.2g}" for distance in moved],
+        "updates": reached,
+        "updates_text": str(reached) if reached is not None else f"more than {EFFECT_BUDGET}",
+        "loss_text": format_number(curve.loss[-1]),
+    }
+
+
 # --- the worker's entry point ------------------------------------------------
 
 REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -619,6 +734,10 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "descent": descent,
     "descent_predict": descent_predict,
     "descent_threshold": descent_threshold,
+    "who_learns": who_learns,
+    "chain": chain,
+    "chain_check": chain_check,
+    "vanishing_effects": vanishing_effects,
 }
 
 

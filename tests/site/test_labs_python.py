@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nn import MLP, fit, make_moons
 from nn.lessons import gradient_descent
 from tests.site import load
 
@@ -141,3 +142,108 @@ def test_moving_a_data_point_moves_the_threshold():
     assert (
         request("descent_threshold", which="divergence", answer="1.8", **moved)["status"] == "wrong"
     )
+
+
+# --- who learns ------------------------------------------------------------------
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def plain_worked_example(updates: int) -> dict[str, float]:
+    """The lecture's network trained in plain floats with the hand-derived gradients."""
+    x, target, lr = 0.1, 0.25, 0.4
+    w1, b1, w2, b2 = 0.15, 0.4, 0.45, 0.65
+    for _ in range(updates):
+        a1 = sigmoid(w1 * x + b1)
+        a2 = sigmoid(w2 * a1 + b2)
+        delta2 = (a2 - target) * a2 * (1 - a2)
+        delta1 = delta2 * w2 * a1 * (1 - a1)
+        w1, b1, w2, b2 = (
+            w1 - lr * delta1 * x,
+            b1 - lr * delta1,
+            w2 - lr * delta2 * a1,
+            b2 - lr * delta2,
+        )
+    return {"w1": w1 - 0.15, "b1": b1 - 0.4, "w2": w2 - 0.45, "b2": b2 - 0.65}
+
+
+def test_w1_moves_about_1750_times_less_than_w2_in_300_updates():
+    moved = {name: abs(d) for name, d in plain_worked_example(300).items()}
+    answer = request("who_learns", prediction="1,000 times less or more", updates="300")
+    assert answer["moved"] == pytest.approx(moved, rel=1e-9)
+    assert f"{moved['w1']:.3g}" == "0.000504" and f"{moved['w2']:.3g}" == "0.884"
+    assert "w1 moved 0.000504 and w2 0.884" in answer["summary"]
+    assert 1700 < moved["w2"] / moved["w1"] < 1800 and answer["verdict"]["right"]
+    wrong = request("who_learns", prediction="about 10 times less", updates="300")["verdict"]
+    assert wrong == {"right": False, "message": "not about 10 times less: 1,000 times less or more"}
+
+
+def test_who_learns_asks_for_a_prediction_and_a_whole_number_of_updates():
+    assert "prediction" in request("who_learns", prediction="", updates="300")["error"]
+    assert request("who_learns", prediction="about as far as w2", updates="2.5") == {
+        "error": "updates: expected a whole number, got 2.5"
+    }
+
+
+def plain_chain(n: int, activation: str, x: float) -> float:
+    """∂an/∂x of a1 = f(x), a2 = f(a1), ...: the product of the f'(z) factors."""
+    derivative = {
+        "sigmoid": lambda z: sigmoid(z) * (1 - sigmoid(z)),
+        "tanh": lambda z: 1 - math.tanh(z) ** 2,
+        "relu": lambda z: float(z > 0),
+    }[activation]
+    function = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": lambda z: max(z, 0.0)}[activation]
+    product, a = 1.0, x
+    for _ in range(n):
+        product *= derivative(a)
+        a = function(a)
+    return product
+
+
+@pytest.mark.parametrize("n", range(2, 11))
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_a_chains_bound_and_product_are_checked(n, activation):
+    product = plain_chain(n, activation, 0.5)
+    bound = (0.25 if activation == "sigmoid" else 1.0) ** n
+    ask = {"n": str(n), "activation": activation, "x": "0.5"}
+    assert request("chain_check", **ask, quantity="bound", answer=f"{bound:.3g}")["right"]
+    assert not request("chain_check", **ask, quantity="bound", answer=f"{2 * bound:.3g}")["right"]
+    right = request("chain_check", **ask, quantity="product", answer=f"{product:.3g}")
+    assert right["right"] and "backward() gives" in right["message"]
+    wrong = request("chain_check", **ask, quantity="product", answer=f"{1.5 * product:.3g}")
+    assert wrong["status"] == "wrong" and "backward" not in wrong["message"]
+    assert product <= bound * (1 + 1e-12)
+    rows = request("chain", **ask)["rows"]
+    assert len(rows) == n and rows[0][1] == "0.5000"
+
+
+def test_the_three_effects_sigmoid_layers_far_from_the_output_barely_move():
+    sigmoid_run = request("vanishing_effects", activation="sigmoid")
+    relu_run = request("vanishing_effects", activation="relu")
+    assert sigmoid_run["moved"][0] < 1e-2 * sigmoid_run["moved"][-1]
+    assert relu_run["moved"][0] > 0.1 * relu_run["moved"][-1]
+    assert sigmoid_run["updates"] is None and relu_run["updates"] is not None
+
+
+def test_the_train_pages_vanishing_suggestion_shows_vanishing_at_its_defaults():
+    """seed 0, 10 steps, six hidden layers of 6 with the softmax output: sigmoid's output
+    layer's gradient norm is >= 100 times its first layer's, ReLU's <= 10 times."""
+    ratios = {}
+    for activation in ("sigmoid", "relu"):
+        request(
+            "train_start",
+            dataset="moons",
+            activation=activation,
+            output="softmax",
+            sizes="6,6,6,6,6,6",
+            lr="0.1",
+        )
+        norms = request("train_steps", count=10)["norms"]
+        X, labels = make_moons(100, seed=0)
+        model = MLP(2, [6] * 6 + [2], activation=activation, seed=0)
+        fit(model, X, labels, loss="cross_entropy", lr=0.1, epochs=10, progress=False)
+        assert norms == pytest.approx(model.grad_norms(), rel=1e-9)
+        ratios[activation] = norms[-1] / norms[0]
+    assert ratios["sigmoid"] >= 100 and ratios["relu"] <= 10
