@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tqdm import tqdm
 
@@ -40,17 +40,21 @@ from autograd.quiz import (
 )
 from autograd.stepthrough.frames import Frame, frames
 from nn import (
+    ACTIVATIONS,
     MLP,
     SGD,
+    Neuron,
     StepActivationWarning,
     fit,
     make_circles,
     make_moons,
     make_xor,
+    mse,
     paused_gc,
+    softmax,
     squared_error,
 )
-from nn.lessons import backprop, gradient_descent, vanishing
+from nn.lessons import activations, backprop, gradient_descent, vanishing
 from nn.lessons.backprop import sgd_update, worked_example
 
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
@@ -501,9 +505,10 @@ def read_list(text: object, name: str) -> list[float]:
 
 
 def verdict(text: str, expected: float, figures: int = SIGNIFICANT_FIGURES) -> dict[str, Any]:
-    """``check_answer``'s verdict on a lab's box, for the page."""
+    """``check_answer``'s verdict on a lab's box, for the page; an empty box reveals nothing."""
     result = check_answer(str(text), expected, figures)
-    return {"status": result.status, "right": result.right, "message": result.message}
+    message = "no answer yet" if result.status == "empty" else result.message  # not the value
+    return {"status": result.status, "right": result.right, "message": message}
 
 
 def _data(xs: str, zs: str) -> tuple[list[float], list[float]]:
@@ -720,6 +725,208 @@ def vanishing_effects(activation: str) -> dict[str, Any]:
     }
 
 
+SLOPE_PARAMETERS = ("w1", "b1", "w2", "b2", "w")
+"""The worked example's parameters, and "w", the weight of J(w) in lesson 1."""
+
+
+def _nudged(parameter: str, h: str, w0: str) -> tuple[Callable[[float], float], float, float]:
+    """The function of the parameter (E or J), the parameter's value, and the nudge h."""
+    one_of(parameter, "slopes", "parameter", SLOPE_PARAMETERS)
+    step = read_number(h, "h")
+    if not 1e-9 <= abs(step) <= 1.0:
+        raise ValueError(f"h: expected a nudge from 1e-9 to 1 (or minus that), got {h.strip()}")
+    if parameter == "w":
+        return gradient_descent.cost, read_in(w0, "w0", -100.0, 100.0), step
+    given = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+
+    def error(value: float) -> float:
+        numbers = {**given, parameter: value}
+        w1, b1, w2, b2 = (numbers[name] for name in ("w1", "b1", "w2", "b2"))
+        return backprop.worked_example(backprop.X, w1, b1, w2, b2, backprop.TARGET).E.data
+
+    return error, given[parameter], step
+
+
+def slopes(parameter: str, h: str = "0.001", w0: str = "0.2") -> dict[str, Any]:
+    """E (or J) at the parameter p and at p ± h, to 10 significant figures: enough to see
+    a change of 1e-6 that 4 figures would hide. For J(w), its curve around w0 too."""
+    function, value, step = _nudged(parameter, h, w0)
+    rows = [
+        (name, at, function(at))
+        for name, at in (("p − h", value - step), ("p", value), ("p + h", value + step))
+    ]
+    answer: dict[str, Any] = {
+        "rows": [[name, f"{at:.10g}", f"{result:.10g}"] for name, at, result in rows],
+        "values": [[at, result] for _, at, result in rows],
+    }
+    if parameter == "w":
+        ticks = [value - 1.5 + 3 * i / 100 for i in range(101)]
+        answer["curve"] = [[w, function(w)] for w in ticks]
+    return answer
+
+
+def slope_check(
+    parameter: str, h: str, answer: str, w0: str = "0.2", known: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Check a slope ΔE/h against backprop's ∂E/∂p (``backward()``), within SLOPE_TOLERANCE.
+
+    Once both w1 and w2 are right (``known`` lists those right before), the message says
+    how many times faster w2 learns than w1: the ratio of their gradients.
+    """
+    _nudged(parameter, h, w0)  # the same checks of the settings
+    gradients = _backprop_slopes(read_in(w0, "w0", -100.0, 100.0))
+    expected = gradients[parameter]
+    result = check_answer(str(answer), expected, LAB_FIGURES)
+    symbol = "dJ/dw" if parameter == "w" else f"∂E/∂{parameter}"
+    if result.answer is None:
+        return verdict(answer, expected, LAB_FIGURES)
+    if abs(result.answer - expected) > SLOPE_TOLERANCE * abs(expected):
+        return {
+            "status": "wrong",
+            "right": False,
+            "message": f"not {answer.strip()}: more than 1% away from the slope",
+        }
+    message = f"right: backward() gives {symbol} = {shown_value(expected, 4)}"
+    if {"w1", "w2"} <= {*known, parameter}:
+        ratio = gradients["w2"] / gradients["w1"]
+        message += f". ∂E/∂w2 is {ratio:.3g} times ∂E/∂w1: w1 learns about {ratio:.0f} times slower"
+    return {"status": "right", "right": True, "message": message, "slope": expected}
+
+
+def _backprop_slopes(w0: float) -> dict[str, float]:
+    """∂E/∂p of the worked example and dJ/dw at w0, each by ``backward()``."""
+    example = backprop.worked_example(
+        backprop.X, backprop.W1, backprop.B1, backprop.W2, backprop.B2, backprop.TARGET
+    )
+    w = Value(w0, label="w")
+    gradient_descent.cost(w).backward()
+    return {**{name: p.grad for name, p in example.parameters().items()}, "w": w.grad}
+
+
+LINEAR_PAIR = {"w1": 0.5, "b1": 1.0, "w2": -2.0, "b2": 0.25}
+"""Two stacked linear neurons, a2 = w2 (w1 x + b1) + b2, for the collapse task."""
+STEP_NEURON = {"x": 1.0, "w": 0.5, "b": -0.2, "T": 0.0}
+"""A binary-step neuron a = step(w x + b) with E = ½ (T − a)²: its ∂E/∂w is 0."""
+DEAD_BIAS = -1.0
+"""The hidden biases of the dead-unit network: units whose w·x stays below 1 never fire."""
+
+
+def derivative_at(name: str, z: str) -> dict[str, Any]:
+    """f'(z) for the probe (``activations.curve``, by ``backward()``), to 4 figures."""
+    one_of(name, "derivative_at", "name", ("sigmoid", "tanh"))
+    point = read_in(z, "z", -50.0, 50.0)
+    return {"text": f"{shown_value(activations.curve(name, [point]).derivatives[0], 4)}"}
+
+
+def cutoff_check(name: str, answer: str) -> dict[str, Any]:
+    """Check the |z| beyond which f'(z) < 0.01 (``activations.derivative_cutoff``)."""
+    one_of(name, "cutoff_check", "name", ("sigmoid", "tanh"))
+    return verdict(answer, activations.derivative_cutoff(name))
+
+
+def collapse_check(weight: str, bias: str) -> dict[str, Any]:
+    """Check the one weight W and bias B with W x + B = LINEAR_PAIR's two neurons, read off
+    their graph: W = ∂a2/∂x by ``backward()``, B = a2 at x = 0."""
+    x = Value(0.0, label="x")
+    first = Neuron(1, "linear", weights=[LINEAR_PAIR["w1"]], bias=LINEAR_PAIR["b1"])
+    second = Neuron(1, "linear", weights=[LINEAR_PAIR["w2"]], bias=LINEAR_PAIR["b2"])
+    output = second([first([x])])
+    output.backward()
+    return {"weight": verdict(weight, x.grad), "bias": verdict(bias, output.data)}
+
+
+def softmax_check(scores: str, answers: Sequence[str]) -> dict[str, Any]:
+    """Check each probability typed for the student's own ``scores`` (``nn.softmax``)."""
+    numbers = read_list(scores, "scores")
+    if not 2 <= len(numbers) <= 5:
+        raise ValueError(f"scores: expected 2 to 5 numbers, got {len(numbers)}")
+    probabilities = [p.data for p in softmax(numbers)]
+    typed = list(answers)[: len(numbers)] + [""] * (len(numbers) - len(answers))
+    return {"verdicts": [verdict(text, p) for text, p in zip(typed, probabilities)]}
+
+
+def step_check(answer: str) -> dict[str, Any]:
+    """Check a prediction of ∂E/∂w for STEP_NEURON; once answered, backward()'s value."""
+    leaves = {name: Value(number, label=name) for name, number in STEP_NEURON.items()}
+    output = ACTIVATIONS["step"].fn(leaves["w"] * leaves["x"] + leaves["b"])
+    squared_error(output, leaves["T"]).backward()
+    result = verdict(answer, leaves["w"].grad)
+    if result["status"] in ("right", "wrong"):
+        result["message"] += f"; backward() gives ∂E/∂w = {shown_value(leaves['w'].grad, 3)}"
+    return result
+
+
+def dead_units(activation: str) -> int:
+    """Hidden units of MLP(2, [8, 1], seed 0), biases DEAD_BIAS, that get no gradient at all
+    from the mean squared error on 50 two-moons points (targets ±1): dead units."""
+    one_of(activation, "dead_units", "activation", ("relu", "leaky_relu"))
+    X, labels = make_moons(50, seed=0)
+    model = MLP(2, [8, 1], activation=activation, seed=0)
+    hidden = model.layers[0].neurons
+    for neuron in hidden:
+        neuron.b.data = DEAD_BIAS
+    mse(
+        [cast(Value, model(point)) for point in X], [2.0 * label - 1 for label in labels]
+    ).backward()
+    return sum(all(p.grad == 0.0 for p in neuron.parameters()) for neuron in hidden)
+
+
+def dead_table() -> dict[str, Any]:
+    """Each hidden unit's largest pre-activation w·x + b over the points of ``dead_units``:
+    with ReLU a unit whose largest is at most 0 outputs 0 everywhere, and passes no gradient."""
+    X, _ = make_moons(50, seed=0)
+    hidden = MLP(2, [8, 1], activation="relu", seed=0).layers[0].neurons
+    largest = [
+        max(sum(w.data * x for w, x in zip(neuron.w, point)) + DEAD_BIAS for point in X)
+        for neuron in hidden
+    ]
+    return {"largest": [format_number(z) for z in largest]}
+
+
+def dead_check(activation: str, answer: str) -> dict[str, Any]:
+    """Check how many of the 8 hidden units are dead with ``activation``."""
+    return verdict(answer, float(dead_units(activation)))
+
+
+_sparse: Training | None = None
+
+
+def sparsity(steps: int = 0) -> dict[str, Any]:
+    """The ReLU moons network (Train's default, 2-16-16-1, seed 0): with ``steps`` = 0 a
+    fresh one, else that many more steps of ``train_steps``' kind. Returns the fraction of
+    hidden ReLU outputs over the data that are above 0: the active units."""
+    global _sparse, _training
+    steps = integer(steps, "sparsity", "steps", minimum=0, maximum=100)
+    if steps == 0 or _sparse is None:
+        train_start("moons", "relu", "score", "16, 16", "0.1")
+        _sparse = _training
+    assert _sparse is not None
+    _training, kept = _sparse, _training
+    try:
+        if steps:
+            train_steps(steps)
+    finally:
+        _training = kept
+    outputs = [value for point in _sparse.points for value in _hidden_outputs(point)]
+    active = sum(value > 0.0 for value in outputs) / len(outputs)
+    return {"steps": _sparse.steps, "active": active, "active_text": f"{100 * active:.0f}%"}
+
+
+def _hidden_outputs(point: Sequence[float]) -> list[float]:
+    assert _sparse is not None
+    inputs: Sequence[Value | float] = list(point)
+    outputs = []
+    for layer in _sparse.model.layers[:-1]:
+        inputs = cast(list[Value], layer(inputs))
+        outputs += [value.data for value in inputs]
+    return outputs
+
+
+def sparsity_check(answer: str) -> dict[str, Any]:
+    """Check the fraction of active hidden units of the fresh network, to 1 figure."""
+    return verdict(answer, sparsity(0)["active"], 1)
+
+
 # --- the worker's entry point ------------------------------------------------
 
 REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -738,6 +945,17 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "chain": chain,
     "chain_check": chain_check,
     "vanishing_effects": vanishing_effects,
+    "slopes": slopes,
+    "slope_check": slope_check,
+    "derivative_at": derivative_at,
+    "cutoff_check": cutoff_check,
+    "collapse_check": collapse_check,
+    "softmax_check": softmax_check,
+    "step_check": step_check,
+    "dead_check": dead_check,
+    "dead_table": dead_table,
+    "sparsity": sparsity,
+    "sparsity_check": sparsity_check,
 }
 
 

@@ -7,6 +7,7 @@ The built site, the server, the browser and the no-outside-request check are tes
 import json
 import math
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.site import test_site
@@ -44,10 +45,10 @@ def predict(page: Page, regime: str, w1: str) -> None:
 def test_gradient_descent_predict_then_step_and_be_told(visit):
     page = visit.open("gradient-descent.html")
     assert page.locator("#results").is_hidden()  # nothing shown before the prediction
-    assert page.get_by_role("button", name="Step").is_disabled()
+    assert page.get_by_role("button", name="Step", exact=True).is_disabled()
     w1 = plain_descent(0.2, 0.4, 1)[1]
     predict(page, "converges smoothly", f"{w1:.3g}")
-    step = page.get_by_role("button", name="Step")
+    step = page.get_by_role("button", name="Step", exact=True)
     step.wait_for(state="visible")
     page.wait_for_function("!document.getElementById('step').disabled")
     for _ in range(10):
@@ -216,3 +217,34 @@ def test_train_vanishing_suggestion_at_its_default_settings(visit):
         ratios[name] = float(text.split("= ")[1])
         page.close()
     assert ratios["sigmoid with six hidden layers of 6"] >= 100 and ratios["ReLU"] <= 10
+
+
+def test_slopes_nudge_w1_and_w2_then_j(visit):
+    page = visit.open("slopes.html")
+    rows = page.locator("#nudges tr").evaluate_all("rs => rs.map(r => r.cells[2].textContent)")
+    assert float(rows[2]) - float(rows[1]) == pytest.approx(1.02e-6, rel=0.01)
+    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
+    a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
+    delta2 = (a2 - 0.25) * a2 * (1 - a2)
+    slopes = {"w1": delta2 * 0.45 * a1 * (1 - a1) * 0.1, "w2": delta2 * a1}
+    box = page.get_by_label("ΔE / h =")
+    box.fill(f"{slopes['w1'] * 1.05:.4g}")  # 5% off: wrong
+    box.press("Enter")
+    wait_text(page, "#slope-feedback", "more than 1% away")
+    box.fill(f"{slopes['w1']:.4g}")
+    box.press("Enter")
+    wait_text(page, "#slope-feedback", "right")
+    page.get_by_label("Parameter p").select_option("w2")
+    page.wait_for_function("document.getElementById('slope-feedback').textContent === ''")
+    box.fill(f"{slopes['w2']:.4g}")
+    page.locator("[data-check=slope]").click()
+    wait_text(page, "#slope-feedback", "w1 learns about 56 times slower")
+    page.get_by_label("Parameter p").select_option("w")
+    page.locator("#cost-panel").wait_for()
+    page.get_by_label("ΔJ / h =").fill("-1.98")
+    page.get_by_label("ΔJ / h =").press("Enter")
+    wait_text(page, "#slope-feedback", "dJ/dw = -1.98")
+    page.get_by_label("Nudge h").fill("abc")
+    page.get_by_label("Nudge h").press("Tab")
+    wait_text(page, "#h-error", "h: expected a number, got 'abc'")
+    assert "parameter=w" in page.url

@@ -247,3 +247,132 @@ def test_the_train_pages_vanishing_suggestion_shows_vanishing_at_its_defaults():
         assert norms == pytest.approx(model.grad_norms(), rel=1e-9)
         ratios[activation] = norms[-1] / norms[0]
     assert ratios["sigmoid"] >= 100 and ratios["relu"] <= 10
+
+
+# --- slopes by nudging -------------------------------------------------------------
+
+
+def plain_error(w1=0.15, b1=0.4, w2=0.45, b2=0.65) -> float:
+    a2 = sigmoid(w2 * sigmoid(w1 * 0.1 + b1) + b2)
+    return 0.5 * (0.25 - a2) ** 2
+
+
+def plain_gradients() -> dict[str, float]:
+    """The worked example's gradients by the hand-derived chain rule."""
+    a1 = sigmoid(0.15 * 0.1 + 0.4)
+    a2 = sigmoid(0.45 * a1 + 0.65)
+    delta2 = (a2 - 0.25) * a2 * (1 - a2)
+    delta1 = delta2 * 0.45 * a1 * (1 - a1)
+    return {"w1": delta1 * 0.1, "b1": delta1, "w2": delta2 * a1, "b2": delta2}
+
+
+def test_nudging_w1_changes_e_by_about_1e_6_shown_to_10_figures():
+    rows = request("slopes", parameter="w1", h="0.001")["rows"]
+    shown = {name: float(e) for name, _, e in rows}
+    assert shown["p"] == pytest.approx(plain_error(), rel=1e-9)
+    change = plain_error(w1=0.151) - plain_error()
+    assert f"{change:.3g}" == "1.02e-06"
+    assert shown["p + h"] - shown["p"] == pytest.approx(change, rel=1e-3)
+    assert f"{shown['p']:.4g}" == f"{shown['p + h']:.4g}"  # 4 figures show nothing
+
+
+@pytest.mark.parametrize("parameter", ["w1", "b1", "w2", "b2"])
+def test_a_slope_is_right_within_one_percent_of_backprop(parameter):
+    gradient = plain_gradients()[parameter]
+    for factor, right in ((1.009, True), (0.991, True), (1.02, False), (0.97, False)):
+        answer = request(
+            "slope_check", parameter=parameter, h="0.001", answer=repr(gradient * factor)
+        )
+        assert answer["right"] is right, (factor, answer)
+
+
+def test_both_w1_and_w2_found_tells_how_much_slower_w1_learns():
+    gradients = plain_gradients()
+    ratio = gradients["w2"] / gradients["w1"]  # 55.9
+    answer = request(
+        "slope_check", parameter="w2", h="0.001", answer=repr(gradients["w2"]), known=["w1"]
+    )
+    assert f"w1 learns about {ratio:.0f} times slower" in answer["message"] and round(ratio) == 56
+    alone = request("slope_check", parameter="w2", h="0.001", answer=repr(gradients["w2"]))
+    assert "slower" not in alone["message"]
+
+
+def test_the_slope_of_j_at_w0_and_bad_nudges():
+    slope = -2 * sum(x * (z - 0.2 * x) for x, z in zip(XS, ZS))  # -1.98
+    assert request("slope_check", parameter="w", h="0.001", answer="-1.98", w0="0.2")["right"]
+    assert not request("slope_check", parameter="w", h="0.001", answer="1.98", w0="0.2")["right"]
+    rows = request("slopes", parameter="w", h="0.01", w0="0.2")["rows"]
+    assert (float(rows[2][2]) - float(rows[1][2])) / 0.01 == pytest.approx(slope, rel=1e-2)
+    for h, message in (
+        ("0", "h: expected a nudge"),
+        ("abc", "h: expected a number, got 'abc'"),
+        ("1e400", "h: expected a number, got '1e400'"),
+    ):
+        assert request("slopes", parameter="w1", h=h)["error"].startswith(message)
+
+
+# --- activations ---------------------------------------------------------------------
+
+
+def test_the_cutoffs_where_the_derivatives_fall_below_one_hundredth():
+    s = (1 + math.sqrt(1 - 4 * 0.01)) / 2  # σ(1 − σ) = 0.01, the larger root
+    sigmoid_cutoff = math.log(s / (1 - s))
+    tanh_cutoff = math.atanh(math.sqrt(1 - 0.01))  # 1 − tanh² = 0.01
+    assert f"{sigmoid_cutoff:.4g}" == "4.585" and f"{tanh_cutoff:.4g}" == "2.993"
+    assert request("cutoff_check", name="sigmoid", answer=f"{sigmoid_cutoff:.3g}")["right"]
+    assert request("cutoff_check", name="tanh", answer="2.993")["right"]
+    assert not request("cutoff_check", name="tanh", answer="4.585")["right"]
+    shown = request("derivative_at", name="sigmoid", z="4.6")["text"]
+    assert float(shown) == pytest.approx(sigmoid(4.6) * (1 - sigmoid(4.6)), rel=1e-3)
+    assert request("derivative_at", name="tanh", z="abc") == {
+        "error": "z: expected a number, got 'abc'"
+    }
+
+
+def test_two_linear_neurons_collapse_into_one():
+    w1, b1, w2, b2 = 0.5, 1.0, -2.0, 0.25
+    answer = request("collapse_check", weight=repr(w2 * w1), bias=repr(w2 * b1 + b2))
+    assert answer["weight"]["right"] and answer["bias"]["right"]
+    wrong = request("collapse_check", weight=repr(w1 * w2), bias=repr(b1 + b2))
+    assert wrong["weight"]["right"] and not wrong["bias"]["right"]
+
+
+def test_softmax_by_hand_on_the_students_scores():
+    scores = [2.0, 1.0, 0.1]
+    total = sum(math.exp(s) for s in scores)
+    typed = [f"{math.exp(s) / total:.3g}" for s in scores]
+    verdicts = request("softmax_check", scores="2, 1, 0.1", answers=typed)["verdicts"]
+    assert [v["right"] for v in verdicts] == [True, True, True]
+    partial = request("softmax_check", scores="2, 1, 0.1", answers=[typed[0], "0.5", ""])
+    assert [v["status"] for v in partial["verdicts"]] == ["right", "wrong", "empty"]
+    assert partial["verdicts"][2]["message"] == "no answer yet"  # the value is not given away
+    assert "scores: expected 2 to 5" in request("softmax_check", scores="1", answers=[])["error"]
+
+
+def test_the_binary_steps_gradient_is_zero():
+    assert request("step_check", answer="0")["right"]
+    wrong = request("step_check", answer="-0.5")
+    assert wrong["status"] == "wrong" and wrong["message"].endswith("∂E/∂w = 0")
+
+
+def test_dead_units_are_the_ones_whose_largest_pre_activation_is_not_positive():
+    largest = [float(z) for z in request("dead_table")["largest"]]
+    dead = sum(z <= 0 for z in largest)
+    assert dead == 5
+    assert request("dead_check", activation="relu", answer=str(dead))["right"]
+    assert not request("dead_check", activation="relu", answer="0")["right"]
+    assert request("dead_check", activation="leaky_relu", answer="0")["right"]
+
+
+def test_the_sparsity_meter_counts_active_hidden_relu_outputs():
+    X, _ = make_moons(100, seed=0)
+    model = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    outputs = []
+    for point in X:
+        hidden = model.layers[0](point)
+        outputs += [v.data for v in hidden] + [v.data for v in model.layers[1](hidden)]
+    active = sum(v > 0 for v in outputs) / len(outputs)
+    fresh = request("sparsity", steps=0)
+    assert fresh["active"] == pytest.approx(active, rel=1e-12) and fresh["steps"] == 0
+    assert request("sparsity", steps=10)["steps"] == 10
+    assert request("sparsity_check", answer=f"{active:.1g}")["right"]
