@@ -36,7 +36,8 @@ async function commit() {
   const choice = document.querySelector("input[name=regime]:checked");
   showMessage("predict", choice ? "" : "Choose what you expect to happen first.");
   if (!choice || !run) return;
-  const answer = await askShowingErrors("descent_predict", { ...settings(), regime: choice.value, w1: $("w1-guess").value }, FIELDS, $("error"));
+  const { w0, alpha, xs, zs } = settings();
+  const answer = await askShowingErrors("descent_predict", { w0, alpha, xs, zs, regime: choice.value, w1: $("w1-guess").value }, FIELDS, $("error"));
   if (!answer) return;
   const w1 = answer.w1;
   if (w1.status === "empty") return showMessage("w1-guess", "w1: type the w1 you expect first.");
