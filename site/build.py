@@ -43,7 +43,9 @@ NAVIGATION = (
     ("lessons/index.html", "Lessons"),
     ("reference/index.html", "Reference"),
 )
-SOURCES = ("autograd", "nn", "notebooks", "site", "package-lock.json", "pyproject.toml")
+SOURCES = (
+    "autograd", "nn", "chainrule", "notebooks", "site", "package-lock.json", "pyproject.toml"
+)
 """What the site is built from: when their digest changes, the site is stale."""
 
 

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
-from autograd.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
-from nn.lessons.backprop import worked_example
+from autograd.show.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
+from chainrule.lessons.backprop import worked_example
 from tests.autograd.test_stepthrough import browser
 
 GOLDEN = Path(__file__).with_name("draw_golden.json")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chainrule.lessons import gradient_descent
 from nn import MLP, fit, make_moons
-from nn.lessons import gradient_descent
 from tests.site import load
 
 site = load("chainrule_site")

@@ -24,7 +24,7 @@ import graphviz
 
 from autograd import checks
 from autograd.files import write_atomically
-from autograd.names import node_names
+from autograd.show.names import node_names
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -242,7 +242,7 @@ def draw_graph(
     """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
 
     Each Value is a record ``name | data | grad`` (numbers to 4 decimals), named
-    as ``autograd.names.node_names`` names it (a label, a number, an expression).
+    as ``autograd.show.names.node_names`` names it (a label, a number, an expression).
     Each op is a small node between its inputs and its result; each edge into
     it is labelled with the local derivative d(result)/d(input) when
     ``show_local_grads``. Nodes are named by their position in the topological
