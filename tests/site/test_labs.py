@@ -131,7 +131,9 @@ def test_gradient_descent_thresholds_and_dragging_a_point(visit):
     points = json.loads(canvas.get_attribute("data-points"))
     assert points[-1] == [0.5, 1.0]
     start = page.evaluate(
-        """() => { const c = document.getElementById('data-plot'), r = c.getBoundingClientRect();
+        """() => { const c = document.getElementById('data-plot');
+        c.scrollIntoView({block: 'center'});
+        const r = c.getBoundingClientRect();
         const s = r.width / c.width, x0 = -0.075, x1 = 0.575, y0 = -0.15, y1 = 1.15;
         const px = 52 + (0.5 - x0) / (x1 - x0) * (c.width - 66);
         const py = 14 + (1 - (1 - y0) / (y1 - y0)) * (c.height - 48);
@@ -141,8 +143,7 @@ def test_gradient_descent_thresholds_and_dragging_a_point(visit):
     page.mouse.down()
     page.mouse.move(start[0] + 40 * start[2], start[1], steps=4)
     page.mouse.up()
-    page.wait_for_function("!location.search.includes('xs=0.1%2C+0.2%2C+0.3%2C+0.4%2C+0.5')")
-    assert "xs=" in page.url
+    page.wait_for_function("location.search.includes('xs=')")  # the data differ from the default
     xs = [float(x) for x in page.locator("#xs").input_value().split(",")]
     assert xs[:4] == XS[:4] and xs[4] > 0.5
     box.fill(f"{1 / sum(x * x for x in xs):.2g}")
@@ -248,3 +249,62 @@ def test_slopes_nudge_w1_and_w2_then_j(visit):
     page.get_by_label("Nudge h").press("Tab")
     wait_text(page, "#h-error", "h: expected a number, got 'abc'")
     assert "parameter=w" in page.url
+
+
+def test_activations_every_task_right_and_wrong(visit):
+    page = visit.open("activations.html")
+    page.get_by_label("Probe at z =").fill("4.6")
+    page.get_by_role("button", name="Show σ′(z) and tanh′(z)").click()
+    s = 1 / (1 + math.exp(-4.6))
+    wait_text(page, "#probe-result", f"σ′ = {s * (1 - s):.4g}")
+    root = (1 + math.sqrt(1 - 0.04)) / 2  # σ(1 − σ) = 0.01
+    answers = {  # box: (wrong, right), every right one computed here in plain floats
+        "sigmoid-cutoff": ("2.993", f"{math.log(root / (1 - root)):.3g}"),
+        "tanh-cutoff": ("4.585", f"{math.atanh(math.sqrt(0.99)):.3g}"),
+        "step-grad": ("0.5", "0"),
+        "dead-leaky": ("5", "0"),
+    }
+    for box, (wrong, right) in answers.items():
+        for text, status in ((wrong, "wrong"), (right, "right")):
+            page.locator(f"#{box}").fill(text)
+            page.locator(f"#{box}").press("Enter")
+            page.wait_for_function(
+                "([b, s]) => document.getElementById(b + '-feedback').dataset.status === s",
+                arg=[box, status],
+            )
+    largest = page.locator("#dead-table tr td:nth-child(2)").all_inner_texts()
+    page.locator("#dead-relu").fill(str(sum(float(z) <= 0 for z in largest)))
+    page.locator("[data-check=dead-relu]").click()
+    wait_text(page, "#dead-relu-feedback", "right")
+    # Linear collapse: a2 = −2 (0.5 x + 1) + 0.25.
+    page.get_by_label("W =").fill("-1")
+    page.get_by_label("B =").fill("-1.75")
+    page.get_by_label("B =").press("Enter")
+    wait_text(page, "#collapse-w-feedback", "W: right: -1. B: right: -1.75.")
+    # Softmax on the student's own scores.
+    page.get_by_label("Your scores (2 to 5, commas)").fill("1, 3")
+    page.get_by_label("Your scores (2 to 5, commas)").press("Tab")
+    page.locator("#p2").wait_for()
+    assert page.locator("#p3").count() == 0
+    p1 = 1 / (1 + math.exp(2))
+    page.locator("#p1").fill(f"{p1:.3g}")
+    page.locator("#p2").fill("0.5")
+    page.get_by_role("button", name="Check my probabilities").click()
+    wait_text(page, "#softmax-feedback", "Not all right yet")
+    assert page.locator("#p1-feedback").get_attribute("data-status") == "right"
+    page.locator("#p2").fill(f"{1 - p1:.3g}")
+    page.get_by_role("button", name="Check my probabilities").click()
+    wait_text(page, "#softmax-feedback", "All right")
+    page.get_by_label("Your scores (2 to 5, commas)").fill("abc, 1")
+    page.get_by_role("button", name="Check my probabilities").click()
+    wait_text(page, "#scores-error", "scores: expected a number, got 'abc'")
+    # ReLU sparsity: the meter appears only once the student has answered.
+    assert page.locator("#meter-panel").is_hidden()
+    page.get_by_label("Fraction active (0 to 1) =").fill("0.9")
+    page.get_by_label("Fraction active (0 to 1) =").press("Enter")
+    wait_text(page, "#active-feedback", "not 0.9")
+    page.locator("#meter-panel").wait_for()
+    before = page.locator("#meter-text").inner_text()
+    assert before.endswith("%")
+    page.get_by_role("button", name="Train 10 steps").click()
+    wait_text(page, "#meter-steps", "10")

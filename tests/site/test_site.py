@@ -30,7 +30,7 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 SITE = CHECKOUT / "build" / "site"
 SCREENSHOTS = CHECKOUT / "build" / "site-screenshots"
 SIZES = {"projector": (1280, 800), "phone": (390, 844)}
-LABS = ("gradient-descent.html", "who-learns.html", "slopes.html")
+LABS = ("gradient-descent.html", "who-learns.html", "slopes.html", "activations.html")
 PYTHON_PAGES = ("playground.html", "worked.html", "train.html", *LABS)
 STATIC_PAGES = (
     "index.html",
