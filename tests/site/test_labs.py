@@ -277,9 +277,9 @@ def test_activations_every_task_right_and_wrong(visit):
     page.locator("[data-check=dead-relu]").click()
     wait_text(page, "#dead-relu-feedback", "right")
     # Linear collapse: a2 = −2 (0.5 x + 1) + 0.25.
-    page.get_by_label("W =").fill("-1")
-    page.get_by_label("B =").fill("-1.75")
-    page.get_by_label("B =").press("Enter")
+    page.get_by_label("W =", exact=True).fill("-1")
+    page.get_by_label("B =", exact=True).fill("-1.75")
+    page.get_by_label("B =", exact=True).press("Enter")
     wait_text(page, "#collapse-w-feedback", "W: right: -1. B: right: -1.75.")
     # Softmax on the student's own scores.
     page.get_by_label("Your scores (2 to 5, commas)").fill("1, 3")
