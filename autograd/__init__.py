@@ -46,9 +46,11 @@ _SHOWN = {
 
 
 def __getattr__(name: str) -> Any:
-    """A drawing-layer name, imported when first asked for (PEP 562)."""
+    """A drawing-layer name, imported when first asked for (PEP 562), then kept here."""
     if name in _SHOWN:
-        return getattr(importlib.import_module(f"autograd.show.{_SHOWN[name]}"), name)
+        value = getattr(importlib.import_module(f"autograd.show.{_SHOWN[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
 
