@@ -79,7 +79,7 @@ LABS = {
 
 
 def lab_links(lesson: str, to_site_root: str) -> str:
-    """ "Labs: ..." for a lesson with labs, as HTML links; "" for one without."""
+    """ "Try it in the browser: ..." with links to a lesson's labs; "" for one without labs."""
     links = [
         f'<a href="{to_site_root}{href}">{html.escape(title)} lab</a>'
         for href, title in LABS.get(lesson, ())
