@@ -66,6 +66,27 @@ class Lesson:
     page: str
 
 
+LABS = {
+    "01_gradient_descent": (
+        ("gradient-descent.html", "gradient descent"),
+        ("slopes.html", "slopes"),
+    ),
+    "02_backpropagation": (("slopes.html", "slopes"), ("who-learns.html", "who learns?")),
+    "03_vanishing_gradient": (("who-learns.html", "who learns?"),),
+    "04_activation_functions": (("activations.html", "activations"),),
+}
+"""The site's labs (pages where the student predicts, tries and is checked) of each lesson."""
+
+
+def lab_links(lesson: str, to_site_root: str) -> str:
+    """ "Try it in the browser: ..." with links to a lesson's labs; "" for one without labs."""
+    links = [
+        f'<a href="{to_site_root}{href}">{html.escape(title)} lab</a>'
+        for href, title in LABS.get(lesson, ())
+    ]
+    return f'<p class="lesson-labs">Try it in the browser: {", ".join(links)}.</p>' if links else ""
+
+
 def site_nav(to_site_root: str, current: str = "") -> str:
     """The bar on top of every page, with links relative to a page ``to_site_root`` deep."""
     links = [
@@ -151,7 +172,7 @@ def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
         extra_template_basedirs=[str(DOCS / "templates")], template_name="lesson"
     )
     page, _ = exporter.from_notebook_node(
-        notebook, resources={"site_nav": site_nav("../", "Lessons")}
+        notebook, resources={"site_nav": site_nav("../", "Lessons"), "labs": lab_links(name, "../")}
     )
     return Lesson(name, title, markdown2html_mistune(markdown_math_to_mathml(introduction)), page)
 
@@ -160,7 +181,8 @@ def lessons_index(lessons: list[Lesson]) -> str:
     """The lessons' contents page: each title, linked to its page and its notebook."""
     items = "".join(
         f'<li><a class="lesson-title" href="{lesson.name}.html">{html.escape(lesson.title)}</a>'
-        f' · <a href="{lesson.name}.ipynb" download>notebook</a>{lesson.summary}</li>'
+        f' · <a href="{lesson.name}.ipynb" download>notebook</a>{lesson.summary}'
+        f"{lab_links(lesson.name, '../')}</li>"
         for lesson in lessons
     )
     return f"""<!DOCTYPE html>

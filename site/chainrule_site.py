@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tqdm import tqdm
 
@@ -33,17 +33,29 @@ from autograd.descent import gradient_step
 from autograd.show.format import format_number
 from autograd.show.frames import Frame, frames
 from autograd.show.names import code_names, node_names
+from chainrule.lessons import activations, backprop, gradient_descent, vanishing
 from chainrule.lessons.backprop import sgd_update, worked_example
-from chainrule.questions import Question, graph_questions, parse_number
+from chainrule.questions import (
+    SIGNIFICANT_FIGURES,
+    Question,
+    check_answer,
+    graph_questions,
+    parse_number,
+    shown_value,
+)
 from nn import (
+    ACTIVATIONS,
     MLP,
     SGD,
+    Neuron,
     StepActivationWarning,
     fit,
     make_circles,
     make_moons,
     make_xor,
+    mse,
     paused_gc,
+    softmax,
     squared_error,
 )
 
@@ -445,6 +457,9 @@ def train_steps(count: int) -> dict[str, Any]:
         "loss_text": format_number(history.loss[-1]),
         "norms": norms,
         "norm_texts": [format_number(norm) for norm in norms],
+        "ratio_text": (
+            f"output layer ÷ hidden layer 1 = {norms[-1] / norms[0]:.3g}" if norms[0] else ""
+        ),
         "notes": run.notes,
     }
 
@@ -470,6 +485,457 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
     return {"low": low, "high": high, "scores": scores}
 
 
+# --- the labs: predict, try, be checked ----------------------------------------
+
+MAX_DESCENT_STEPS = 50
+MAX_POINTS = 10
+LAB_FIGURES = 2
+"""Significant figures for answers found by experiment (a threshold read off a slider)."""
+SLOPE_TOLERANCE = 0.01
+"""A slope by nudging is right within 1% of backprop's: ΔE/h differs from ∂E/∂p by O(h)."""
+
+
+def read_in(text: object, name: str, low: float, high: float) -> float:
+    """A number typed in a box that must lie in [low, high], else a one-line error naming it."""
+    number = read_number(text, name)
+    if not low <= number <= high:
+        raise ValueError(
+            f"{name}: expected a number from {low:g} to {high:g}, got {str(text).strip()}"
+        )
+    return number
+
+
+def read_list(text: object, name: str) -> list[float]:
+    """Numbers typed as "0.1, 0.2, 0.3": 1 to MAX_POINTS of them, each in [-10, 10]."""
+    parts = [part for part in str(text).split(",") if part.strip()]
+    if not 1 <= len(parts) <= MAX_POINTS:
+        raise ValueError(f"{name}: expected 1 to {MAX_POINTS} numbers separated by commas")
+    return [read_in(part, name, -10.0, 10.0) for part in parts]
+
+
+def verdict(text: str, expected: float, figures: int = SIGNIFICANT_FIGURES) -> dict[str, Any]:
+    """``check_answer``'s verdict on a lab's box, for the page; an empty box reveals nothing."""
+    result = check_answer(str(text), expected, figures)
+    message = "no answer yet" if result.status == "empty" else result.message  # not the value
+    return {"status": result.status, "right": result.right, "message": message}
+
+
+def _data(xs: str, zs: str) -> tuple[list[float], list[float]]:
+    inputs, targets = read_list(xs, "x values"), read_list(zs, "z values")
+    if len(inputs) != len(targets):
+        raise ValueError(f"z values: expected {len(inputs)} numbers, one per x, got {len(targets)}")
+    if not any(inputs):
+        raise ValueError("x values: expected at least one x that is not 0")
+    return inputs, targets
+
+
+def _descent_settings(w0: str, alpha: str) -> tuple[float, float]:
+    rate = read_number(alpha, "α")
+    if rate <= 0.0:
+        raise ValueError(f"α: expected a positive number, got {str(alpha).strip()}")
+    rate = read_in(alpha, "α", 0.0, 100.0)
+    return read_in(w0, "w0", -100.0, 100.0), rate
+
+
+def descent(
+    w0: str = "0.2",
+    alpha: str = "0.4",
+    steps: str = "10",
+    xs: str = ", ".join(f"{x:g}" for x in gradient_descent.XS),
+    zs: str = ", ".join(f"{z:g}" for z in gradient_descent.ZS),
+) -> dict[str, Any]:
+    """Gradient descent on J(w) = Σ (z − w x)² (``gradient_descent.descend``): every w_k and
+    J(w_k), the slope there, J's curve around them, and the run's regime in words.
+
+    A diverging run stops before its numbers overflow a float; the page says at which step.
+    """
+    start, rate = _descent_settings(w0, alpha)
+    count = read_whole(steps, "steps", 1, MAX_DESCENT_STEPS)
+    inputs, targets = _data(xs, zs)
+    shown = count
+    while True:  # a diverging run overflows J = Σ (z − w x)² ** 2 at some step: stop before
+        try:
+            run = gradient_descent.descend(inputs, targets, start, rate, shown)
+            break
+        except OverflowError:
+            shown -= 1
+    best = gradient_descent.optimal_weight(inputs, targets)
+    weights = [step.w for step in run]
+    low, high = min(*weights, best), max(*weights, best)
+    margin = 0.15 * (high - low) + 0.5
+    ticks = [low - margin + (high - low + 2 * margin) * i / 100 for i in range(101)]
+    kind = gradient_descent.regime(rate, inputs)
+    return {
+        "rows": [
+            {
+                "k": step.iteration,
+                "w": step.w,
+                "J": step.cost,
+                "gradient": step.gradient,
+                "texts": [format_number(step.w), format_number(step.cost)],
+            }
+            for step in run
+        ],
+        "curve": [[w, gradient_descent.cost(w, inputs, targets)] for w in ticks],
+        "points": [list(point) for point in zip(inputs, targets)],
+        "regime": kind,
+        "words": _regime_words(kind, run[-1].iteration, run[-1].w, best, shown < count),
+    }
+
+
+def _regime_words(kind: str, last: int, w: float, best: float, overflowed: bool) -> str:
+    target = f"w* = {shown_value(best, 4)}"
+    reached = f"w{last} = {shown_value(w, 4)}"
+    if overflowed:
+        reached += ", and the next step is too large for a float"
+    how = {
+        "crawls": f"Crawls: each step covers under a tenth of the way left to {target}",
+        "converges smoothly": f"Converges smoothly: w moves toward {target} without overshooting",
+        "zig-zags but converges": f"Zig-zags but converges: w jumps over {target}, less each time",
+        "diverges": f"Diverged by step {last}: w jumps over {target}, further each time",
+        "bounces forever": f"Bounces forever: w jumps over {target} and back, never closer",
+    }[kind]
+    return f"{how}; {reached}."
+
+
+def descent_predict(w0: str, alpha: str, regime: str, w1: str, xs: str, zs: str) -> dict[str, Any]:
+    """Check a prediction committed before a run: the regime named and the value of w1."""
+    start, rate = _descent_settings(w0, alpha)
+    inputs, targets = _data(xs, zs)
+    one_of(regime, "descent_predict", "regime", gradient_descent.REGIMES)
+    actual = gradient_descent.regime(rate, inputs)
+    first = gradient_descent.descend(inputs, targets, start, rate, 1)[1].w
+    return {
+        "regime": {
+            "right": regime == actual,
+            "message": f"right: it {actual}" if regime == actual else f"not {regime}: it {actual}",
+        },
+        "w1": verdict(w1, first),
+    }
+
+
+def descent_threshold(which: str, answer: str, xs: str, zs: str) -> dict[str, Any]:
+    """Check a learning rate found by experiment: α* = 1/S ("divergence"), where descent
+    starts to diverge, or 1/(2S) ("overshoot"), where it starts to zig-zag (S = Σ x²)."""
+    one_of(which, "descent_threshold", "which", ("divergence", "overshoot"))
+    critical = gradient_descent.critical_learning_rate(_data(xs, zs)[0])
+    return verdict(answer, critical if which == "divergence" else critical / 2, LAB_FIGURES)
+
+
+MOVES = {
+    "further than w2": 1 / 3,
+    "about as far as w2": 3.0,
+    "about 10 times less": 30.0,
+    "about 100 times less": 300.0,
+    "1,000 times less or more": math.inf,
+}
+"""How far w1 moves compared with w2: each choice holds the ratios (w2's distance over
+w1's) below its bound and above the previous one's."""
+
+
+def who_learns(prediction: str, updates: str = "300") -> dict[str, Any]:
+    """Train the worked example ``updates`` times (``backprop.trained_parameters``): how far
+    each parameter moved, and whether the ``prediction`` (a key of MOVES) was right."""
+    one_of(prediction, "who_learns", "prediction", tuple(MOVES))
+    count = read_whole(updates, "updates", 1, 1000)
+    start = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+    trained = backprop.trained_parameters(count)
+    moved = {name: abs(trained[name] - start[name]) for name in start}
+    ratio = moved["w2"] / moved["w1"]
+    actual = next(choice for choice, bound in MOVES.items() if ratio < bound)
+    right = prediction == actual
+    return {
+        "moved": moved,
+        "texts": {name: shown_value(distance, 3) for name, distance in moved.items()},
+        "ratio": ratio,
+        "summary": f"w1 moved {shown_value(moved['w1'], 3)} and w2 {shown_value(moved['w2'], 3)} "
+        f"in {count} updates: w1 moved {ratio:,.0f} times less.",
+        "verdict": {
+            "right": right,
+            "message": f"right: {actual}" if right else f"not {prediction}: {actual}",
+        },
+    }
+
+
+def read_whole(text: object, name: str, low: int, high: int) -> int:
+    """A whole number typed in a box, in [low, high]."""
+    number = read_in(text, name, low, high)
+    if number != int(number):
+        raise ValueError(f"{name}: expected a whole number, got {str(text).strip()}")
+    return int(number)
+
+
+CHAIN_ACTIVATIONS = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
+"""The chain's activations and the largest their derivative can be."""
+
+
+def _chain(n: str, activation: str, x: str) -> tuple[Value, list[Value], Value]:
+    """x -> a1 = f(a0) -> ... -> an, each unit with weight 1 and bias 0; after backward."""
+    one_of(activation, "chain", "activation", tuple(CHAIN_ACTIVATIONS))
+    count = read_whole(n, "n", 2, 10)
+    start = Value(read_in(x, "x", -10.0, 10.0), label="x")
+    units, a = [], start
+    for _ in range(count):
+        a = getattr(a * 1.0 + 0.0, activation)()
+        units.append(a)
+    a.backward()
+    return start, units, a
+
+
+def chain(n: str, activation: str, x: str = "0.5") -> dict[str, Any]:
+    """A chain of n units: each unit's z, a = f(z) and f'(z), the factor backward multiplies."""
+    _, units, _ = _chain(n, activation, x)
+    return {
+        "rows": [
+            [
+                str(i),
+                format_number(a.inputs[0].data),
+                format_number(a.data),
+                format_number(a.local_grads[0]),
+            ]
+            for i, a in enumerate(units, start=1)
+        ]
+    }
+
+
+def chain_check(n: str, activation: str, x: str, quantity: str, answer: str) -> dict[str, Any]:
+    """Check the chain's "bound" (the largest f' to the n) or its "product" of f'(z) factors,
+    the gradient ∂an/∂x that ``backward()`` finds."""
+    one_of(quantity, "chain_check", "quantity", ("bound", "product"))
+    start, units, _ = _chain(n, activation, x)
+    expected = CHAIN_ACTIVATIONS[activation] ** len(units) if quantity == "bound" else start.grad
+    result = verdict(answer, expected)
+    if quantity == "product" and result["right"]:
+        result["message"] += f"; backward() gives ∂a{len(units)}/∂x = {shown_value(start.grad, 4)}"
+    return result
+
+
+EFFECT_BUDGET = 30
+EFFECT_LOSS = 0.9
+EFFECT_LR = 0.03
+
+
+def vanishing_effects(activation: str) -> dict[str, Any]:
+    """The lecture's three effects in a deep narrow network (``vanishing.training_curve``,
+    EFFECT_BUDGET updates at lr EFFECT_LR): how far each layer moved (lr · Σ its gradient
+    norms), the updates needed to bring the loss to EFFECT_LOSS, and the loss at the end."""
+    one_of(activation, "vanishing_effects", "activation", vanishing.COMPARED)
+    curve = vanishing.training_curve(activation, epochs=EFFECT_BUDGET, lr=EFFECT_LR)
+    layers = len(curve.grad_norms[0])
+    moved = [EFFECT_LR * sum(norms[layer] for norms in curve.grad_norms) for layer in range(layers)]
+    reached = next((k for k, value in enumerate(curve.loss) if value <= EFFECT_LOSS), None)
+    return {
+        "activation": activation,
+        "moved": moved,
+        "moved_texts": [f"{distance:.2g}" for distance in moved],
+        "updates": reached,
+        "updates_text": str(reached) if reached is not None else f"more than {EFFECT_BUDGET}",
+        "loss_text": format_number(curve.loss[-1]),
+    }
+
+
+SLOPE_PARAMETERS = ("w1", "b1", "w2", "b2", "w")
+"""The worked example's parameters, and "w", the weight of J(w) in lesson 1."""
+
+
+def _nudged(parameter: str, h: str, w0: str) -> tuple[Callable[[float], float], float, float]:
+    """The function of the parameter (E or J), the parameter's value, and the nudge h."""
+    one_of(parameter, "slopes", "parameter", SLOPE_PARAMETERS)
+    step = read_number(h, "h")
+    if not 1e-9 <= abs(step) <= 1.0:
+        raise ValueError(f"h: expected a nudge from 1e-9 to 1 (or minus that), got {h.strip()}")
+    if parameter == "w":
+        return gradient_descent.cost, read_in(w0, "w0", -100.0, 100.0), step
+    given = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+
+    def error(value: float) -> float:
+        numbers = {**given, parameter: value}
+        w1, b1, w2, b2 = (numbers[name] for name in ("w1", "b1", "w2", "b2"))
+        return backprop.worked_example(backprop.X, w1, b1, w2, b2, backprop.TARGET).E.data
+
+    return error, given[parameter], step
+
+
+def slopes(parameter: str, h: str = "0.001", w0: str = "0.2") -> dict[str, Any]:
+    """E (or J) at the parameter p and at p ± h, to 10 significant figures: enough to see
+    a change of 1e-6 that 4 figures would hide. For J(w), its curve around w0 too."""
+    function, value, step = _nudged(parameter, h, w0)
+    rows = [
+        (name, at, function(at))
+        for name, at in (("p − h", value - step), ("p", value), ("p + h", value + step))
+    ]
+    answer: dict[str, Any] = {
+        "rows": [[name, f"{at:.10g}", f"{result:.10g}"] for name, at, result in rows],
+        "values": [[at, result] for _, at, result in rows],
+    }
+    if parameter == "w":
+        ticks = [value - 1.5 + 3 * i / 100 for i in range(101)]
+        answer["curve"] = [[w, function(w)] for w in ticks]
+    return answer
+
+
+def slope_check(
+    parameter: str, h: str, answer: str, w0: str = "0.2", known: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Check a slope ΔE/h against backprop's ∂E/∂p (``backward()``), within SLOPE_TOLERANCE.
+
+    Once both w1 and w2 are right (``known`` lists those right before), the message says
+    how many times faster w2 learns than w1: the ratio of their gradients.
+    """
+    _nudged(parameter, h, w0)  # the same checks of the settings
+    gradients = _backprop_slopes(read_in(w0, "w0", -100.0, 100.0))
+    expected = gradients[parameter]
+    result = check_answer(str(answer), expected, LAB_FIGURES)
+    symbol = "dJ/dw" if parameter == "w" else f"∂E/∂{parameter}"
+    if result.answer is None:
+        return verdict(answer, expected, LAB_FIGURES)
+    if abs(result.answer - expected) > SLOPE_TOLERANCE * abs(expected):
+        return {
+            "status": "wrong",
+            "right": False,
+            "message": f"not {answer.strip()}: more than 1% away from the slope",
+        }
+    message = f"right: backward() gives {symbol} = {shown_value(expected, 4)}"
+    if {"w1", "w2"} <= {*known, parameter}:
+        ratio = gradients["w2"] / gradients["w1"]
+        message += f". ∂E/∂w2 is {ratio:.3g} times ∂E/∂w1: w1 learns about {ratio:.0f} times slower"
+    return {"status": "right", "right": True, "message": message, "slope": expected}
+
+
+def _backprop_slopes(w0: float) -> dict[str, float]:
+    """∂E/∂p of the worked example and dJ/dw at w0, each by ``backward()``."""
+    example = backprop.worked_example(
+        backprop.X, backprop.W1, backprop.B1, backprop.W2, backprop.B2, backprop.TARGET
+    )
+    w = Value(w0, label="w")
+    gradient_descent.cost(w).backward()
+    return {**{name: p.grad for name, p in example.parameters().items()}, "w": w.grad}
+
+
+LINEAR_PAIR = {"w1": 0.5, "b1": 1.0, "w2": -2.0, "b2": 0.25}
+"""Two stacked linear neurons, a2 = w2 (w1 x + b1) + b2, for the collapse task."""
+STEP_NEURON = {"x": 1.0, "w": 0.5, "b": -0.2, "T": 0.0}
+"""A binary-step neuron a = step(w x + b) with E = ½ (T − a)²: its ∂E/∂w is 0."""
+DEAD_BIAS = -1.0
+"""The hidden biases of the dead-unit network: units whose w·x stays below 1 never fire."""
+
+
+def derivative_at(name: str, z: str) -> dict[str, Any]:
+    """f'(z) for the probe (``activations.curve``, by ``backward()``), to 4 figures."""
+    one_of(name, "derivative_at", "name", ("sigmoid", "tanh"))
+    point = read_in(z, "z", -50.0, 50.0)
+    return {"text": f"{shown_value(activations.curve(name, [point]).derivatives[0], 4)}"}
+
+
+def cutoff_check(name: str, answer: str) -> dict[str, Any]:
+    """Check the |z| beyond which f'(z) < 0.01 (``activations.derivative_cutoff``)."""
+    one_of(name, "cutoff_check", "name", ("sigmoid", "tanh"))
+    return verdict(answer, activations.derivative_cutoff(name))
+
+
+def collapse_check(weight: str, bias: str) -> dict[str, Any]:
+    """Check the one weight W and bias B with W x + B = LINEAR_PAIR's two neurons, read off
+    their graph: W = ∂a2/∂x by ``backward()``, B = a2 at x = 0."""
+    x = Value(0.0, label="x")
+    first = Neuron(1, "linear", weights=[LINEAR_PAIR["w1"]], bias=LINEAR_PAIR["b1"])
+    second = Neuron(1, "linear", weights=[LINEAR_PAIR["w2"]], bias=LINEAR_PAIR["b2"])
+    output = second([first([x])])
+    output.backward()
+    return {"weight": verdict(weight, x.grad), "bias": verdict(bias, output.data)}
+
+
+def softmax_check(scores: str, answers: Sequence[str]) -> dict[str, Any]:
+    """Check each probability typed for the student's own ``scores`` (``nn.softmax``)."""
+    numbers = read_list(scores, "scores")
+    if not 2 <= len(numbers) <= 5:
+        raise ValueError(f"scores: expected 2 to 5 numbers, got {len(numbers)}")
+    probabilities = [p.data for p in softmax(numbers)]
+    typed = list(answers)[: len(numbers)] + [""] * (len(numbers) - len(answers))
+    return {"verdicts": [verdict(text, p) for text, p in zip(typed, probabilities)]}
+
+
+def step_check(answer: str) -> dict[str, Any]:
+    """Check a prediction of ∂E/∂w for STEP_NEURON; once answered, backward()'s value."""
+    leaves = {name: Value(number, label=name) for name, number in STEP_NEURON.items()}
+    output = ACTIVATIONS["step"].fn(leaves["w"] * leaves["x"] + leaves["b"])
+    squared_error(output, leaves["T"]).backward()
+    result = verdict(answer, leaves["w"].grad)
+    if result["status"] in ("right", "wrong"):
+        result["message"] += f"; backward() gives ∂E/∂w = {shown_value(leaves['w'].grad, 3)}"
+    return result
+
+
+def dead_units(activation: str) -> int:
+    """Hidden units of MLP(2, [8, 1], seed 0), biases DEAD_BIAS, that get no gradient at all
+    from the mean squared error on 50 two-moons points (targets ±1): dead units."""
+    one_of(activation, "dead_units", "activation", ("relu", "leaky_relu"))
+    X, labels = make_moons(50, seed=0)
+    model = MLP(2, [8, 1], activation=activation, seed=0)
+    hidden = model.layers[0].neurons
+    for neuron in hidden:
+        neuron.b.data = DEAD_BIAS
+    mse(
+        [cast(Value, model(point)) for point in X], [2.0 * label - 1 for label in labels]
+    ).backward()
+    return sum(all(p.grad == 0.0 for p in neuron.parameters()) for neuron in hidden)
+
+
+def dead_table() -> dict[str, Any]:
+    """Each hidden unit's largest pre-activation w·x + b over the points of ``dead_units``:
+    with ReLU a unit whose largest is at most 0 outputs 0 everywhere, and passes no gradient."""
+    X, _ = make_moons(50, seed=0)
+    hidden = MLP(2, [8, 1], activation="relu", seed=0).layers[0].neurons
+    largest = [
+        max(sum(w.data * x for w, x in zip(neuron.w, point)) + DEAD_BIAS for point in X)
+        for neuron in hidden
+    ]
+    return {"largest": [format_number(z) for z in largest]}
+
+
+def dead_check(activation: str, answer: str) -> dict[str, Any]:
+    """Check how many of the 8 hidden units are dead with ``activation``."""
+    return verdict(answer, float(dead_units(activation)))
+
+
+_sparse: Training | None = None
+
+
+def sparsity(steps: int = 0) -> dict[str, Any]:
+    """The ReLU moons network (Train's default, 2-16-16-1, seed 0): with ``steps`` = 0 a
+    fresh one, else that many more steps of ``train_steps``' kind. Returns the fraction of
+    hidden ReLU outputs over the data that are above 0: the active units."""
+    global _sparse, _training
+    steps = integer(steps, "sparsity", "steps", minimum=0, maximum=100)
+    if steps == 0 or _sparse is None:
+        train_start("moons", "relu", "score", "16, 16", "0.1")
+        _sparse = _training
+    assert _sparse is not None
+    _training, kept = _sparse, _training
+    try:
+        if steps:
+            train_steps(steps)
+    finally:
+        _training = kept
+    outputs = [value for point in _sparse.points for value in _hidden_outputs(point)]
+    active = sum(value > 0.0 for value in outputs) / len(outputs)
+    return {"steps": _sparse.steps, "active": active, "active_text": f"{100 * active:.0f}%"}
+
+
+def _hidden_outputs(point: Sequence[float]) -> list[float]:
+    assert _sparse is not None
+    inputs: Sequence[Value | float] = list(point)
+    outputs = []
+    for layer in _sparse.model.layers[:-1]:
+        inputs = cast(list[Value], layer(inputs))
+        outputs += [value.data for value in inputs]
+    return outputs
+
+
+def sparsity_check(answer: str) -> dict[str, Any]:
+    """Check the fraction of active hidden units of the fresh network, to 1 figure."""
+    return verdict(answer, sparsity(0)["active"], 1)
+
+
 # --- the worker's entry point ------------------------------------------------
 
 REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -481,6 +947,24 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "train_start": train_start,
     "train_steps": train_steps,
     "train_grid": train_grid,
+    "descent": descent,
+    "descent_predict": descent_predict,
+    "descent_threshold": descent_threshold,
+    "who_learns": who_learns,
+    "chain": chain,
+    "chain_check": chain_check,
+    "vanishing_effects": vanishing_effects,
+    "slopes": slopes,
+    "slope_check": slope_check,
+    "derivative_at": derivative_at,
+    "cutoff_check": cutoff_check,
+    "collapse_check": collapse_check,
+    "softmax_check": softmax_check,
+    "step_check": step_check,
+    "dead_check": dead_check,
+    "dead_table": dead_table,
+    "sparsity": sparsity,
+    "sparsity_check": sparsity_check,
 }
 
 

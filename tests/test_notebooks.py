@@ -46,6 +46,25 @@ def test_the_notebook_is_shipped_clean(name):
     assert "What you will learn" in first.source
 
 
+def test_backpropagation_asks_before_it_answers_and_gradient_descent_draws_the_lines():
+    cells = nbformat.read(NOTEBOOK_DIR / "02_backpropagation.ipynb", as_version=4).cells
+    sources = [cell.source for cell in cells]
+    turn = next(i for i, s in enumerate(sources) if s.startswith("## Your turn"))
+    assert "example.quiz(" in sources[turn + 1]
+    answers = [  # code printing the forward values, the gradients or the update
+        i
+        for i, cell in enumerate(cells)
+        if cell.cell_type == "code"
+        and any(w in cell.source for w in ("by_hand", "Table(", "draw_graph("))
+    ]
+    assert turn < min(answers)  # no gradient, no update printed before the student's turn
+    assert not any("v<i>" in s for s in sources)  # unlabelled nodes are not called that
+    descent = "".join(
+        c.source for c in nbformat.read(NOTEBOOK_DIR / "01_gradient_descent.ipynb", 4).cells
+    )
+    assert "plot_data_lines(steps," in descent and "plot_data_lines(runs[1.5]," in descent
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_the_notebook_runs_with_plots_and_no_warnings(runs, name):
     notebook = runs[name].result()
@@ -86,7 +105,7 @@ def test_drawings_show_inline_scaled_to_the_cell_width(runs, name):
 
 def test_the_backpropagation_quiz_shows_inline(runs):
     notebook = runs["02_backpropagation"].result()
-    cell = next(c for c in notebook.cells if c.source.startswith("example.quiz("))
+    cell = next(c for c in notebook.cells if "example.quiz(" in c.source)
     (output,) = cell.outputs
     assert "application/vnd.jupyter.widget-view+json" in output.data
     assert output.data["text/plain"].splitlines()[:2] == ["z1 = ?", "a1 = ?"]

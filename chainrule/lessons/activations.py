@@ -111,3 +111,23 @@ def train_threshold_neuron(
             error.backward()
             optimizer.step()
     return errors
+
+
+def derivative_cutoff(name: str, level: float = 0.01) -> float:
+    """The |z| beyond which f'(z) < ``level``, for an f whose derivative falls as |z| grows
+    from a peak at 0 (sigmoid, tanh), found by bisection on ``curve(name, [z]).derivatives``.
+
+    sigmoid: sigma(z) (1 - sigma(z)) = 0.01 at |z| = 4.585; tanh: 1 - tanh(z)^2 = 0.01 at 2.993.
+    """
+    checks.one_of(name, "derivative_cutoff", "name", ("sigmoid", "tanh"))
+    checks.positive_number(level, "derivative_cutoff", "level")
+    low, high = 0.0, 50.0
+    if curve(name, [low]).derivatives[0] <= level:
+        raise ValueError(f"derivative_cutoff: {name}'(0) is already below {level!r}")
+    for _ in range(100):
+        middle = (low + high) / 2
+        if curve(name, [middle]).derivatives[0] < level:
+            high = middle
+        else:
+            low = middle
+    return high

@@ -164,12 +164,26 @@ def train_worked_example(iterations: int, lr: float = LEARNING_RATE) -> list[flo
 
     With the course's numbers E falls at every step as a2 approaches T.
     """
-    checks.integer(iterations, "train_worked_example", "iterations", minimum=1)
-    w1, b1, w2, b2 = W1, B1, W2, B2
+    return _train(iterations, lr, "train_worked_example")[0]
+
+
+def trained_parameters(iterations: int, lr: float = LEARNING_RATE) -> dict[str, float]:
+    """The parameters after ``iterations`` steps of ``train_worked_example``, by name.
+
+    After 300 steps at lr 0.4, w2 has moved about 1,750 times as far as w1:
+    ∂E/∂w1 carries the extra factors w2 · σ'(z1) · x that ∂E/∂w2 does not.
+    """
+    return _train(iterations, lr, "trained_parameters")[1]
+
+
+def _train(iterations: int, lr: float, caller: str) -> tuple[list[float], dict[str, float]]:
+    checks.integer(iterations, caller, "iterations", minimum=1)
+    parameters = {"w1": W1, "b1": B1, "w2": W2, "b2": B2}
     errors = []
     for _ in range(iterations):
+        w1, b1, w2, b2 = (parameters[name] for name in ("w1", "b1", "w2", "b2"))
         example = worked_example(X, w1, b1, w2, b2, TARGET)
         errors.append(example.E.data)
         updated = sgd_update(example, lr)
-        w1, b1, w2, b2 = updated["w1"], updated["b1"], updated["w2"], updated["b2"]
-    return errors
+        parameters = {name: updated[name] for name in parameters}
+    return errors, parameters

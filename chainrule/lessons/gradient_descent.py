@@ -150,3 +150,32 @@ def _sum_of_squares(xs: Sequence[float], caller: str) -> float:
     if total == 0.0:
         raise ValueError(f"{caller}: expected xs to hold a nonzero input, got {list(xs)!r}")
     return total
+
+
+CRAWL_FACTOR = 0.9
+"""A run "crawls" when each step keeps more than this share of the distance to w*."""
+REGIMES = ("crawls", "converges smoothly", "zig-zags but converges", "diverges")
+"""What a run of gradient descent on J does, as the lesson names it, slowest first."""
+
+
+def step_factor(lr: float, xs: Sequence[float] = XS) -> float:
+    """1 - 2 lr S: each step multiplies the distance w_k - w* by this constant."""
+    checks.positive_number(lr, "step_factor", "lr")
+    return 1.0 - 2.0 * lr * _sum_of_squares(xs, "step_factor")
+
+
+def regime(lr: float, xs: Sequence[float] = XS) -> str:
+    """What descent with ``lr`` does, read from the sign and size of f = 1 - 2 lr S.
+
+    f > CRAWL_FACTOR: "crawls"; 0 <= f <= CRAWL_FACTOR: "converges smoothly";
+    -1 < f < 0: "zig-zags but converges"; f < -1: "diverges". At f = -1 exactly
+    (lr = 1/S) the weight bounces between two values forever: "bounces forever".
+    """
+    factor = step_factor(lr, xs)
+    if factor > CRAWL_FACTOR:
+        return REGIMES[0]
+    if factor >= 0.0:
+        return REGIMES[1]
+    if factor > -1.0:
+        return REGIMES[2]
+    return REGIMES[3] if factor < -1.0 else "bounces forever"

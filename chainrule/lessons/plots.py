@@ -48,6 +48,22 @@ def plot_descent(
     return figure
 
 
+def plot_data_lines(
+    steps: Sequence[Step], xs: Sequence[float], zs: Sequence[float], title: str = ""
+) -> Figure:
+    """The data points and the model's line z = w_k x at each iteration, lightest first."""
+    figure, (ax,) = _figure(1, 1)
+    ends = [min(0.0, *xs), max(xs)]
+    for step in steps:
+        shade = 0.25 + 0.75 * step.iteration / max(len(steps) - 1, 1)
+        ax.plot(ends, [step.w * x for x in ends], "-", color=(0.9, 0.35, 0.05, shade))
+    ax.plot(xs, zs, "o", color="C0", label="data (x, z)", zorder=3)
+    ax.plot([], [], "-", color=(0.9, 0.35, 0.05), label=f"z = w_k x, k = 0..{len(steps) - 1}")
+    ax.set(xlabel="x", ylabel="z", title=title)
+    ax.legend()
+    return figure
+
+
 def plot_learning_rates(
     runs: Mapping[float, Sequence[Step]], xs: Sequence[float], zs: Sequence[float]
 ) -> Figure:

@@ -31,10 +31,11 @@ async function restart() {
   $("step-count").textContent = "0";
   $("loss").textContent = $("accuracy").textContent = "–";
   $("norms").replaceChildren();
+  $("norm-ratio").textContent = "";
   $("notes").hidden = true;
   plotLine($("loss-plot"), losses, { label: "loss," });
   if (data) await drawBoundary();
-  for (const id of ["run", "step20"]) $(id).disabled = !data;
+  for (const id of ["run", "step10", "step20"]) $(id).disabled = !data;
   $("run").textContent = "Train";
 }
 
@@ -56,6 +57,7 @@ async function steps(count) {
     $("accuracy").textContent = answer.accuracy.length ? `${Math.round(100 * answer.accuracy.at(-1))}%` : "–";
     plotLine($("loss-plot"), losses, { label: "loss," });
     drawNorms(answer.norms, answer.norm_texts);
+    $("norm-ratio").textContent = answer.ratio_text;
     $("notes").hidden = !answer.notes.length;
     $("notes").textContent = answer.notes.join(" ");
     if (answer.step % GRID_EVERY === 0 || !running) await drawBoundary();
@@ -118,15 +120,24 @@ $("run").addEventListener("click", () => {
   $("run").textContent = running ? "Pause" : "Train";
   if (running) loop();
 });
-$("step20").addEventListener("click", async () => {
-  await pause();
-  await steps(20);
-});
+for (const count of [10, 20]) {
+  $(`step${count}`).addEventListener("click", async () => {
+    await pause();
+    await steps(count);
+  });
+}
 $("restart").addEventListener("click", restart);
 for (const id of ["dataset", "activation", "output", "sizes", "lr"]) $(id).addEventListener("change", restart);
 
+/** Settings from the URL (train.html?activation=sigmoid&sizes=6,6,6&output=softmax). */
+function readSettings() {
+  const query = new URLSearchParams(location.search);
+  for (const id of ["dataset", "activation", "output", "sizes", "lr"]) if (query.has(id)) $(id).value = query.get(id);
+}
+
 async function start() {
   loadingBanner();
+  readSettings();
   try {
     await restart();
   } catch (error) {

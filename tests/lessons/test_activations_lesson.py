@@ -9,6 +9,7 @@ import pytest
 from chainrule.lessons.activations import (
     THRESHOLD,
     curve,
+    derivative_cutoff,
     softmax_jacobian,
     table,
     threshold_task,
@@ -140,3 +141,11 @@ def test_bad_arguments_are_clear_errors():
         ValueError, match=r"^curve: expected activation to be one of .* got 'swish'"
     ):
         curve("swish", [0.0])
+
+
+def test_the_derivative_cutoffs_match_their_closed_forms():
+    s = (1 + math.sqrt(1 - 0.04)) / 2  # sigma (1 - sigma) = 0.01
+    assert derivative_cutoff("sigmoid") == pytest.approx(math.log(s / (1 - s)), rel=1e-12)
+    assert derivative_cutoff("tanh") == pytest.approx(math.atanh(math.sqrt(0.99)), rel=1e-12)
+    with pytest.raises(ValueError, match="already below"):
+        derivative_cutoff("sigmoid", level=0.3)

@@ -167,3 +167,19 @@ def test_the_same_numbers_as_nn_neurons():
     assert error.data == pytest.approx(example.E.data, rel=1e-12)
     assert second.weights[0].grad == pytest.approx(example.w2.grad, rel=1e-12)
     assert first.bias.grad == pytest.approx(example.b1.grad, rel=1e-12)
+
+
+def test_trained_parameters_w1_moves_about_1750_times_less_than_w2():
+    def sigma(z):
+        return 1 / (1 + math.exp(-z))
+
+    w1, b1, w2, b2 = 0.15, 0.4, 0.45, 0.65  # plain floats, the gradients by hand
+    for _ in range(300):
+        a1 = sigma(w1 * 0.1 + b1)
+        a2 = sigma(w2 * a1 + b2)
+        d2 = (a2 - 0.25) * a2 * (1 - a2)
+        d1 = d2 * w2 * a1 * (1 - a1)
+        w1, b1, w2, b2 = w1 - 0.4 * d1 * 0.1, b1 - 0.4 * d1, w2 - 0.4 * d2 * a1, b2 - 0.4 * d2
+    trained = backprop.trained_parameters(300)
+    assert trained == pytest.approx({"w1": w1, "b1": b1, "w2": w2, "b2": b2}, rel=1e-12)
+    assert f"{0.15 - w1:.3g}" == "0.000504" and f"{0.45 - w2:.3g}" == "0.884"

@@ -16,6 +16,8 @@ from chainrule.lessons.gradient_descent import (
     descend_with_values,
     gradient,
     optimal_weight,
+    regime,
+    step_factor,
 )
 
 
@@ -137,3 +139,24 @@ def test_bad_data_is_a_clear_error():
 def test_data_of_the_wrong_type_is_a_type_error_naming_the_function(call, message):
     with pytest.raises(TypeError, match="^" + re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize(
+    ("lr", "expected"),
+    [
+        (0.02, "crawls"),  # 1 - 2(0.02)(0.55) = 0.978
+        (0.4, "converges smoothly"),  # 0.56
+        (1 / 1.1, "converges smoothly"),  # 0: one step to w*
+        (1.5, "zig-zags but converges"),  # -0.65
+        (2.0, "diverges"),  # -1.2
+        (1 / 0.55, "bounces forever"),  # -1
+    ],
+)
+def test_the_regime_is_read_from_one_minus_2_lr_s(lr, expected):
+    assert step_factor(lr) == pytest.approx(1 - 2 * lr * 0.55, abs=1e-15)
+    assert regime(lr) == expected
+
+
+def test_the_regime_wants_a_positive_rate():
+    with pytest.raises(ValueError, match=r"^step_factor: expected lr"):
+        regime(-0.1)

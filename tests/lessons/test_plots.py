@@ -14,6 +14,7 @@ from chainrule.lessons.plots import (
     plot_activations,
     plot_confusion_matrix,
     plot_curves,
+    plot_data_lines,
     plot_decision_boundary,
     plot_descent,
     plot_digits,
@@ -78,6 +79,19 @@ def test_plot_descent_draws_the_path_over_the_cost_curve():
     assert min(curve_line.get_ydata()) < steps[-1].cost  # the curve reaches below the path
     assert list(w_axes.lines[0].get_ydata()) == [s.w for s in steps]
     assert w_axes.lines[1].get_ydata()[0] == optimal_weight(XS, ZS)
+    assert png_bytes(figure).startswith(b"\x89PNG")
+
+
+def test_plot_data_lines_draws_the_data_and_the_line_of_each_iteration():
+    steps = descend(lr=1.5, steps=4)  # zig-zags: w over and under 2 in turn
+    figure = plot_data_lines(steps, XS, ZS, title="lr = 1.5")
+    (ax,) = figure.axes
+    *lines, data, _legend_entry = ax.lines
+    assert [tuple(p) for p in data.get_xydata()] == [(x, 2 * x) for x in XS]
+    for line, step in zip(lines, steps, strict=True):
+        (x0, z0), (x1, z1) = line.get_xydata()
+        assert (z1 - z0) / (x1 - x0) == pytest.approx(step.w, rel=1e-12)  # slope w_k
+    assert [s.w > 2 for s in steps[1:]] == [True, False, True, False]
     assert png_bytes(figure).startswith(b"\x89PNG")
 
 

@@ -2,9 +2,9 @@
 
 Prints the size of build/site, how long the first page (a shared playground link, cold
 cache) takes to be usable in headless Chromium from 127.0.0.1, how long a new formula's
-graph takes after that (timed inside the page), and a training step of the 2-16-16-1 MLP
+graph takes after that (timed inside the page), a training step of the 2-16-16-1 MLP
 on 100 points in the worker (the page's round trip), beside the same request in CPython
-in this process.
+in this process, and how long the home page and each lab take to be usable (cold cache).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import statistics
 import threading
 import time
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.site import load
-from tests.site.test_site import SHARED, SITE, QuietHandler
+from tests.site.test_site import LABS, SHARED, SITE, QuietHandler
 
 RUNS = 3
 NEW_FORMULA = """() => new Promise((resolve) => {
@@ -44,6 +44,22 @@ def cpython_step_ms(steps: int = 20) -> float:
     started = time.perf_counter()
     site.train_steps(steps)
     return 1000 * (time.perf_counter() - started) / steps
+
+
+def cold_usable(browser: Browser, url: str, python: bool = True) -> float:
+    """Seconds from opening ``url`` in a fresh context (cold cache) to usable: Python ready,
+    or for a page without Python its load event."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    if python:
+        page.wait_for_selector("body[data-ready]", timeout=300_000)
+    else:
+        page.wait_for_load_state("load")
+    seconds = time.perf_counter() - started
+    context.close()
+    return seconds
 
 
 def main() -> None:
@@ -74,6 +90,8 @@ def main() -> None:
             step.append(float(page.evaluate("document.body.dataset.stepMs")))
             cpython.append(cpython_step_ms())
             context.close()
+        labs = {path: [cold_usable(browser, base + path) for _ in range(RUNS)] for path in LABS}
+        home = [cold_usable(browser, base + "index.html", python=False) for _ in range(RUNS)]
         browser.close()
     server.shutdown()
 
@@ -85,6 +103,9 @@ def main() -> None:
     show("new formula's graph", graph, "ms")
     show("training step in the browser", step, "ms")
     show("same step in CPython here", cpython, "ms")
+    show("home page loaded (cold)", home, "s")
+    for path, times in labs.items():
+        show(f"{path} usable (cold)", times, "s")
     ratios = [s / c for s, c in zip(step, cpython)]
     print(f"browser / CPython: {statistics.median(ratios):.2f}x")
 

@@ -30,7 +30,8 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 SITE = CHECKOUT / "build" / "site"
 SCREENSHOTS = CHECKOUT / "build" / "site-screenshots"
 SIZES = {"projector": (1280, 800), "phone": (390, 844)}
-PYTHON_PAGES = ("playground.html", "worked.html", "train.html")
+LABS = ("gradient-descent.html", "who-learns.html", "slopes.html", "activations.html")
+PYTHON_PAGES = ("playground.html", "worked.html", "train.html", *LABS)
 STATIC_PAGES = (
     "index.html",
     "lessons/index.html",
@@ -188,7 +189,7 @@ def wrapped_derivations(page: Page) -> list[str]:
 def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_url, size):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     visit = Visit(browser, base_url, SIZES[size])
-    for path in (SHARED, "worked.html", "train.html", *STATIC_PAGES):
+    for path in (SHARED, "worked.html", "train.html", *LABS, *STATIC_PAGES):
         page = visit.open(path)
         assert page.locator("header.site-header nav a").count() == 6  # one navigation
         assert page.locator(".error:visible").count() == 0
