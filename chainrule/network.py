@@ -25,7 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograd import Value, topological_order, weighted_sum
+from autograd import Value, checks, topological_order, weighted_sum
+from autograd.files import HugeInt, read_json
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -41,6 +42,10 @@ DERIVATIVE_FORMULAS = {
     "linear": "1",
 }
 """∂a/∂z for each activation, over the names of a and z."""
+
+
+MAX_BYTES = 2**20
+"""The largest network file read: a small network's numbers fit many times over."""
 
 
 class NetworkFileError(ValueError):
@@ -103,21 +108,15 @@ def lesson_network(
 def load_network(path: Path) -> NetworkSpec:
     """Read and check a network file; any problem is a NetworkFileError naming the field."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = read_json(path, MAX_BYTES)
+    except OSError as error:
         raise NetworkFileError(f"cannot read network file {str(path)!r}: {error}") from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, NetworkFileError) as error:
-        raise NetworkFileError(f"{path}: not valid JSON: {error}") from None
+    except ValueError as error:
+        raise NetworkFileError(f"{path}: {error}") from None
     try:
         return parse_network(data)
     except NetworkFileError as error:
         raise NetworkFileError(f"{path}: {error}") from None
-
-
-def _no_constant(name: str) -> float:
-    raise NetworkFileError(f"{name} is not a number a network can use")
 
 
 def parse_network(data: object) -> NetworkSpec:
@@ -151,6 +150,8 @@ def parse_network(data: object) -> NetworkSpec:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, HugeInt):  # "an int of 400 digits", not the digits
+        return repr(value)
     text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
     return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
 
@@ -174,7 +175,9 @@ def _object(
     unknown = [name for name in data if name not in (*required, *optional)]
     if unknown:
         allowed = ", ".join(repr(name) for name in (*required, *optional))
-        raise NetworkFileError(f"{where} has an unknown field {unknown[0]!r} (known: {allowed})")
+        raise NetworkFileError(
+            f"{where} has an unknown field {checks.shown(unknown[0])} (known: {allowed})"
+        )
     return data
 
 
@@ -187,7 +190,10 @@ def _list(value: object, where: str) -> list[object]:
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NetworkFileError(f"expected {where} to be a number, got {_shown(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the largest float
+        number = math.inf
     if not math.isfinite(number):
         raise NetworkFileError(f"expected {where} to be a finite number, got {_shown(value)}")
     return number

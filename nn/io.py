@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from itertools import pairwise
 from pathlib import Path
 
 from autograd import checks
-from autograd.files import write_atomically
+from autograd.files import read_json, write_atomically
 from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1
 ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation", "fused")
 MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
+MAX_BYTES = 64 * 2**20  # a model of two million parameters; more is not a saved model
 
 
 class ModelFileError(ValueError):
@@ -49,7 +49,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
-    path = Path(path)
+    path = checks.file_path(path, "save", "path")
     parameters = {}
     for name, p in model.named_parameters():
         if p.data - p.data != 0.0:  # inf or nan
@@ -80,28 +80,21 @@ def load(path: str | os.PathLike[str]) -> MLP:
     truncated, or whose parameters do not match its architecture raises a
     ModelFileError (a ValueError) naming the path and the problem.
     """
-    path = Path(path)
+    path = checks.file_path(path, "load", "path")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ModelFileError(path, "not a text file, so not a saved model") from None
-    except json.JSONDecodeError as error:
-        raise ModelFileError(path, f"not valid JSON, perhaps truncated ({error})") from None
-    except ValueError:  # json's int() of a number with more digits than Python converts
-        raise ModelFileError(
-            path, f"a number has more than {sys.get_int_max_str_digits()} digits"
-        ) from None
-    except RecursionError:
-        raise ModelFileError(path, "nested too deeply to be a saved model") from None
+        document = read_json(path, MAX_BYTES)
+    except ValueError as error:
+        raise ModelFileError(path, str(error)) from None
     if _nesting(document) > MAX_NESTING:  # checked first: the messages below show values
         raise ModelFileError(path, f"nested more than {MAX_NESTING} levels deep")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ModelFileError(path, f"format is {checks.shown(found)}, expected {FORMAT!r}")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # 1.0 and true are not the int 1
         raise ModelFileError(
             path,
-            f"version is {checks.shown(document.get('version'))}, this chainrule reads {VERSION}",
+            f"version is {checks.shown(version)}, this chainrule reads {VERSION}",
         )
     parameters = document.get("parameters")
     model = _model_from(path, document.get("architecture"), parameters)
@@ -146,8 +139,12 @@ def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
             path,
             f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
         )
+    if not isinstance(parameters, dict):  # before building: the sizes alone can cost minutes
+        raise ModelFileError(
+            path, f"parameters must be an object of name: number, got {checks.shown(parameters)}"
+        )
     declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
-    if declared is not None and isinstance(parameters, dict) and declared != len(parameters):
+    if declared is not None and declared != len(parameters):
         # Checked before building: a few bytes can declare billions of parameters.
         raise ModelFileError(
             path,

@@ -139,7 +139,10 @@ def layer0(**changes):
             'expected inputs to be a non-empty list, got "1, 2"',
         ),
         (json.dumps({**NET_222, "lr": -1}), "expected lr to be a number > 0, got -1.0"),
-        ('{"inputs": [Infinity]}', "Infinity is not a number a network can use"),
+        (
+            '{"inputs": [Infinity], "layers": [], "targets": []}',
+            "expected inputs[0] to be a finite number, got Infinity",
+        ),
     ],
 )
 def test_bad_network_file_is_one_line_exit_2(capsys, tmp_path, text, message):
