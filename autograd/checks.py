@@ -132,7 +132,7 @@ def text(value: object, op: str, name: str) -> str:
 def file_path(value: object, op: str, name: str) -> Path:
     """``value`` (a str or os.PathLike naming a file) as a Path; "" or a folder-only path such
     as "." is a ValueError, another type a TypeError."""
-    path = Path(instance(value, op, name, (str, os.PathLike)))  # type: ignore[misc]
+    path = Path(instance(value, op, name, (str, os.PathLike)))
     if not str(value) or not path.name:
         raise ValueError(f"{op}: expected {name} to name a file, got {shown(value)}")
     return path

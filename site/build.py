@@ -44,7 +44,13 @@ NAVIGATION = (
     ("reference/index.html", "Reference"),
 )
 SOURCES = (
-    "autograd", "nn", "chainrule", "notebooks", "site", "package-lock.json", "pyproject.toml"
+    "autograd",
+    "nn",
+    "chainrule",
+    "notebooks",
+    "site",
+    "package-lock.json",
+    "pyproject.toml",
 )
 """What the site is built from: when their digest changes, the site is stale."""
 

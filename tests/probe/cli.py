@@ -11,7 +11,7 @@ SCRIPT = Path(sys.executable).parent / "chainrule"
 
 
 def chainrule(*argv: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run `chainrule argv...` in ``cwd``; a run past LIMIT_SECONDS fails the test (TimeoutExpired)."""
+    """Run `chainrule argv...` in ``cwd``; past LIMIT_SECONDS the test fails (TimeoutExpired)."""
     return subprocess.run(
         [str(SCRIPT), *argv],
         capture_output=True,
