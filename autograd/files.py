@@ -17,8 +17,10 @@ import math
 import os
 import re
 import secrets
+import shutil
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from autograd import checks
@@ -85,6 +87,23 @@ def _abandoned(middle: str, entry: os.DirEntry[str]) -> bool:
         return not _process_alive(int(own.group(1)))
     unnamed = UNNAMED_TEMPORARY.fullmatch(middle) is not None
     return unnamed and time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+
+
+@contextlib.contextmanager
+def temporary_folder(folder: Path, prefix: str) -> Iterator[Path]:
+    """A new folder ``<prefix>.<pid>.<random>.tmp`` inside ``folder``, removed with all it holds
+    on leaving, however that happens. The folders of that name whose process is gone (killed
+    with -9, where nothing could remove them) are removed first."""
+    for entry in folder.iterdir():
+        own = re.fullmatch(re.escape(prefix) + r"\.([0-9]{1,10})\.[0-9a-f]{1,32}\.tmp", entry.name)
+        if own and entry.is_dir() and not entry.is_symlink() and not _process_alive(int(own[1])):
+            shutil.rmtree(entry, ignore_errors=True)
+    made = folder / f"{prefix}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    made.mkdir()
+    try:
+        yield made
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def _process_alive(pid: int) -> bool:

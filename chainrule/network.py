@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -383,12 +383,20 @@ def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fu
     return z
 
 
-def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltNetwork]:
+def train(
+    spec: NetworkSpec,
+    steps: int,
+    lr: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[float], BuiltNetwork]:
     """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
-    updates, and the network built from the last update (its E is the last of them)."""
+    updates, and the network built from the last update (its E is the last of them).
+    ``progress(k, steps)`` is called after every 100th update."""
     network = build_network(spec)
     history = [network.E.data]
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         network = build_network(network.updated(lr))
         history.append(network.E.data)
+        if progress and step % 100 == 0:
+            progress(step, steps)
     return history, network

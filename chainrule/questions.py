@@ -25,6 +25,7 @@ from autograd.show.trace import backward_steps
 from autograd.value import Value
 
 SIGNIFICANT_FIGURES = 3
+MAX_SIGNIFICANT_FIGURES = 15  # a float holds 15 decimal figures exactly; 17 would fail 0.415
 
 Status = Literal["right", "wrong", "empty", "invalid"]
 
@@ -92,7 +93,13 @@ def check_answer(
 ) -> Verdict:
     """Check the text a student typed against ``expected``; see the module docstring."""
     checks.instance(text, "check_answer", "text", str)
-    figures = checks.integer(significant_figures, "check_answer", "significant_figures", minimum=1)
+    figures = checks.integer(
+        significant_figures,
+        "check_answer",
+        "significant_figures",
+        minimum=1,
+        maximum=MAX_SIGNIFICANT_FIGURES,
+    )
     expected = checks.number(expected, "check_answer", "expected")
     shown = shown_value(expected, figures)
     if not text.strip():

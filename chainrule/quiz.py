@@ -58,12 +58,16 @@ def run_quiz(
 
     Each question is one line ending in ``= ?``, flushed before the answer is read;
     ``interactive`` (a terminal) keeps the cursor on that line, otherwise (a pipe)
-    the line ends there. ``q``, or the end of the input, quits.
+    the line ends there. ``q``, the end of the input, or Ctrl-C quits.
     """
     right = first_try = asked = 0
     quit_ = False
     for question in questions:
-        outcome = _ask(question, answers, out, significant_figures, interactive)
+        try:
+            outcome = _ask(question, answers, out, significant_figures, interactive)
+        except KeyboardInterrupt:  # Ctrl-C ends the quiz like q, with the score so far
+            print(file=out)
+            outcome = None
         if outcome is None:
             quit_ = True
             break
