@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from autograd import GraphvizNotInstalled, Value, draw_graph, topological_order
+from autograd import GraphvizNotInstalled, Value, checks, draw_graph, topological_order
 from autograd.expression import parse_expression
 from autograd.show.explain import explain
 from autograd.show.format import format_number, text_table
@@ -492,9 +492,9 @@ def _variables(assignments: Sequence[str]) -> dict[str, float]:
         except ValueError:
             value = math.nan
         if not equals or not name.isidentifier() or not math.isfinite(value):
-            raise UsageError(f"expected NAME=NUMBER (e.g. x=1.5), got {assignment!r}")
+            raise UsageError(f"expected NAME=NUMBER (e.g. x=1.5), got {checks.shown(assignment)}")
         if name in variables:
-            raise UsageError(f"variable {name!r} is given twice")
+            raise UsageError(f"variable {checks.shown(name)} is given twice")
         variables[name] = value
     return variables
 
@@ -510,7 +510,7 @@ def _argument_type(
         except ValueError:
             value = math.nan
         if not accepts(value):
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {checks.shown(text)}")
         return value
 
     return checked
