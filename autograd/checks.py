@@ -26,7 +26,11 @@ MAX_SHOWN = 60  # characters of a bad value shown in a message
 
 def shown(value: object) -> str:
     """``repr(value)``, cut to MAX_SHOWN characters (a 400-digit int stays readable)."""
-    text = repr(value)
+    return excerpt(repr(value))
+
+
+def excerpt(text: str) -> str:
+    """``text`` as is up to MAX_SHOWN characters, else its start and end marked as cut."""
     if len(text) <= MAX_SHOWN:
         return text
     return f"{text[: MAX_SHOWN - 20]}...{text[-10:]} ({len(text)} characters)"

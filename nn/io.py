@@ -158,6 +158,11 @@ def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
         raise ModelFileError(path, f"bad architecture: {error}") from None
 
 
+def _listed(names: list[str]) -> str:
+    """The first three names, each cut to a short marked excerpt."""
+    return f"[{', '.join(checks.shown(name) for name in names[:3])}]"
+
+
 def _set_parameters(path: Path, model: MLP, saved: object) -> None:
     if not isinstance(saved, dict):
         raise ModelFileError(
@@ -171,7 +176,7 @@ def _set_parameters(path: Path, model: MLP, saved: object) -> None:
         raise ModelFileError(
             path,
             f"parameters do not match the architecture: {len(missing)} missing "
-            f"{missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}",
+            f"{_listed(missing)}, {len(unexpected)} unexpected {_listed(unexpected)}",
         )
     for name, parameter in named:
         value = saved[name]
