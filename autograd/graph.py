@@ -11,6 +11,8 @@ from itertools import compress, filterfalse
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
+from autograd import checks
+
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -38,6 +40,8 @@ def topological_order(
     neither listed nor walked through: ``stop_at=layer_inputs`` lists only what
     was built from them (a module's own nodes).
     """
+    if type(getattr(root, "inputs", None)) is not tuple:  # not a Value: say so here, at once
+        _refuse_root(root)
     # Depth-first, listing a node once all its inputs are listed (post-order).
     # An entered node stays on the stack under a None that means "inputs done,
     # list it"; its inputs go on top. One pass with a set of entered nodes: on a
@@ -70,3 +74,9 @@ def topological_order(
                 children = filter(_inputs, children)
             stack.extend(filterfalse(is_entered, children))
     return cast("list[Value]", order)
+
+
+def _refuse_root(root: object) -> None:
+    from autograd.value import Value  # here: value.py imports this module
+
+    checks.instance(root, "topological_order", "root", Value)

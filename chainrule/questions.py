@@ -196,6 +196,7 @@ def graph_questions(
         "∂a2/∂z2": "a2 (1 − a2)"), used in hints instead of the generated ones.
     The graph itself is not changed: no ``.grad`` is read or set.
     """
+    checks.instance(root, "graph_questions", "root", Value)
     names = dict(node_names(root) if names is None else names)
     order = topological_order(root)
     if parameters is None:

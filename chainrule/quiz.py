@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from autograd import Value
+from autograd import Value, checks
 from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Question,
@@ -112,6 +112,7 @@ def quiz(root: Value, *, significant_figures: int = SIGNIFICANT_FIGURES, **optio
 
     ``options`` are those of ``graph_questions`` (names, parameters, lr, formulas, ...).
     """
+    checks.instance(root, "quiz", "root", Value)
     return Quiz(graph_questions(root, **options), significant_figures)
 
 

@@ -252,6 +252,7 @@ def step_through(
     ``progress(k, n)`` is called as the k-th of n drawings is done. In Jupyter,
     ``step_through(loss)`` as a cell's last line shows the page.
     """
+    checks.instance(root, "step_through", "root", Value)
     title = checks.text(title, "step_through", "title")
     figures = checks.integer(
         significant_figures,
@@ -306,6 +307,8 @@ def write_html(
 ) -> Path:
     """Write ``step_through(root, title, ...)`` to ``path`` as one offline HTML page (the
     same options); return the path."""
+    checks.instance(root, "write_html", "root", Value)
+    path = checks.file_path(path, "write_html", "path")
     title = checks.text(title, "write_html", "title")
     page = step_through(
         root,

@@ -131,6 +131,10 @@ def fit(
     ``tqdm.auto`` progress bar shows loss and accuracy unless ``progress=False``.
     Warns (StepActivationWarning) once if the model uses the "step" activation.
     """
+    checks.instance(model, "fit", "model", Module)
+    if optimizer is not None:
+        checks.instance(optimizer, "fit", "optimizer", SGD)
+    checks.flag(progress, "fit", "progress")
     inputs, targets = checks.items(X, "fit", "X"), checks.items(y, "fit", "y")
     if len(inputs) != len(targets) or not inputs:
         raise ValueError(

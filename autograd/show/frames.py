@@ -280,7 +280,9 @@ def write_frames(
     earlier run removed, so the folder holds exactly this backward pass -- or, if
     rendering fails (no `dot`, a full disk), still the earlier frames, untouched.
     """
+    checks.instance(root, "write_frames", "root", Value)
     checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
+    checks.instance(folder, "write_frames", "folder", (str, os.PathLike))
     graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -317,6 +319,8 @@ def write_gif(
     turn, so memory holds one decoded frame, never all of them. ``progress(k, n)``
     is called after frame k of n is drawn (and again as it is encoded).
     """
+    checks.instance(root, "write_gif", "root", Value)
+    path = checks.file_path(path, "write_gif", "path")
     duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
     from PIL import GifImagePlugin, Image  # here: the rest of chainrule runs without Pillow
 
