@@ -121,3 +121,9 @@ def test_each_public_function_names_itself_for_every_wrong_argument(name, tmp_pa
 def test_the_probe_s_examples(call, words):
     with pytest.raises((TypeError, ValueError), match=words.replace("(", r"\(")):
         call()
+
+
+@pytest.mark.parametrize("figures", [0, 16, 17, 101, 10**9])
+def test_a_page_never_checks_to_more_figures_than_a_float_holds(figures):
+    with pytest.raises(ValueError, match="step_through: expected significant_figures"):
+        step_through(Value(2.0, label="x") * 3, significant_figures=figures)
