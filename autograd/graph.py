@@ -76,6 +76,25 @@ def topological_order(
     return cast("list[Value]", order)
 
 
+def count_nodes(root: Value, limit: int, *, computed_weight: int = 1, leaf_weight: int = 1) -> int:
+    """The nodes of ``root``'s graph counted, each computed node as ``computed_weight`` and
+    each leaf as ``leaf_weight``, stopping as soon as the count passes ``limit``: a refusal
+    ("more than limit") costs O(limit), however large the graph."""
+    if type(getattr(root, "inputs", None)) is not tuple:
+        _refuse_root(root)
+    seen: set[object] = {root}
+    stack = [root]
+    count = 0
+    while stack and count <= limit:
+        node = stack.pop()
+        count += computed_weight if node.inputs else leaf_weight
+        for child in node.inputs:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return count
+
+
 def _refuse_root(root: object) -> None:
     from autograd.value import Value  # here: value.py imports this module
 

@@ -24,7 +24,7 @@ import graphviz
 
 from autograd import checks
 from autograd.files import write_atomically
-from autograd.graph import topological_order
+from autograd.graph import count_nodes, topological_order
 from autograd.show.names import names_in_order
 from autograd.value import Value
 
@@ -336,9 +336,15 @@ def _plan(
     root: Value, clusters: Mapping[str, Iterable[Value]], max_nodes: int, collapse: bool | None
 ) -> _Plan:
     """Name the nodes, assign clusters, decide what collapses; refuse a drawing too large."""
+    # Counted first, stopping once past max_nodes (a computed node is a record and an op node):
+    # a refusal costs O(max_nodes), however large the graph.
+    if (
+        not clusters
+        and not collapse
+        and count_nodes(root, max_nodes, computed_weight=2) > max_nodes
+    ):
+        _refuse_size(None, max_nodes, collapse=False)
     order = topological_order(root)
-    if not clusters and not collapse and _node_count(order, {}) > max_nodes:
-        _refuse_size(_node_count(order, {}), max_nodes, collapse=False)  # counted before naming
     names = names_in_order(order)
     membership = _cluster_membership(clusters, names)
     if collapse is None:
@@ -357,16 +363,18 @@ def _plan(
     return _Plan(order, names, ids, list(clusters), membership, collapsed, shown_clusters)
 
 
-def _refuse_size(drawn: int, max_nodes: int, collapse: bool) -> NoReturn:
+def _refuse_size(drawn: int | None, max_nodes: int, collapse: bool) -> NoReturn:
+    """``drawn`` nodes, or None when counting stopped once there were more than max_nodes."""
     way_out = (
         "draw a smaller graph (one example, one neuron) or raise max_nodes"
         if collapse
         else "draw a smaller graph (one example, one neuron), pass clusters=model.clusters() "
         "and collapse=True for one box per neuron, or raise max_nodes"
     )
+    size = f"{drawn} nodes (values and ops), more than" if drawn else "more than"
     raise ValueError(
-        f"draw_graph: the drawing would have {drawn} nodes (values and ops), more than "
-        f"max_nodes={max_nodes}, and Graphviz would take very long to lay it out; {way_out}"
+        f"draw_graph: the drawing would have {size} max_nodes={max_nodes}, and Graphviz "
+        f"would take very long to lay it out; {way_out}"
     )
 
 

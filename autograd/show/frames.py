@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from autograd import checks
 from autograd.files import temporary_folder, write_atomically
-from autograd.graph import topological_order
+from autograd.graph import count_nodes
 from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
 from autograd.show.format import format_number
 from autograd.show.names import node_names, partial
@@ -179,10 +179,11 @@ def frames(
     max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
     rate = None if lr is None else checks.positive_number(lr, "frames", "lr")
     checks.instance(root, "frames", "root", Value)
-    # Counted first, from the graph alone: a step per computed node, a frame per step and one.
-    step_count = sum(1 for node in topological_order(root) if node.inputs)
+    # Counted first, from the graph alone (a step per computed node, a frame per step and
+    # one), stopping as soon as there are too many: a refusal costs O(max_frames).
+    step_count = count_nodes(root, max_frames - 1, leaf_weight=0)
     if step_count + 1 > max_frames:
-        _refuse_frames(step_count, step_count + 1, max_frames)
+        _refuse_frames(None, max_frames)
     steps = backward_steps(root)
     last_index = len(steps)
     per_frame = known_grads_per_frame(root, steps)
@@ -190,7 +191,7 @@ def frames(
     updates = [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)
     count = last_index + 1 + (len(updates) + 1 if updates else 0)
     if count > max_frames:
-        _refuse_frames(last_index, count, max_frames)
+        _refuse_frames(count, max_frames)
     names = node_names(root)
     result = []
     for index, (step, known) in enumerate(zip([None, *steps], per_frame)):
@@ -223,11 +224,13 @@ def frames(
     return result
 
 
-def _refuse_frames(steps: int, count: int, max_frames: int) -> NoReturn:
+def _refuse_frames(count: int | None, max_frames: int) -> NoReturn:
+    """``count`` frames, or None when counting stopped once there were more than max_frames."""
+    size = f"{count} frames, more than" if count else "more than"
     raise ValueError(
-        f"frames: the backward pass has {steps} steps, which makes at least {count} frames, "
-        f"more than max_frames={max_frames}; step through a smaller graph (one neuron, or a "
-        f"tiny network) or raise max_frames"
+        f"frames: the backward pass needs {size} max_frames={max_frames} (one per step, one "
+        f"for the forward pass and, with lr, one per parameter update); step through a "
+        f"smaller graph (one neuron, or a tiny network) or raise max_frames"
     )
 
 
