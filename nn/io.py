@@ -25,7 +25,10 @@ from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1
-ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation", "fused")
+ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation")
+BUILDING_KEYS = ("fused",)
+"""Keys older files saved in the architecture: how the model was built, not what it is.
+Read (checked) and set aside: ``load(path, fused=...)`` chooses how to build."""
 MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
 MAX_BYTES = 64 * 2**20  # a model of two million parameters; more is not a saved model
 
@@ -73,8 +76,8 @@ def write_text_atomically(path: Path, text: str) -> Path:
     return write_atomically(path, text.encode("utf-8"))
 
 
-def load(path: str | os.PathLike[str]) -> MLP:
-    """The MLP saved at ``path``.
+def load(path: str | os.PathLike[str], *, fused: bool = True) -> MLP:
+    """The MLP saved at ``path``, built ``fused`` (one node per neuron) or op by op.
 
     A missing file raises FileNotFoundError; a file that is not this format, is
     truncated, or whose parameters do not match its architecture raises a
@@ -97,7 +100,7 @@ def load(path: str | os.PathLike[str]) -> MLP:
             f"version is {checks.shown(version)}, this chainrule reads {VERSION}",
         )
     parameters = document.get("parameters")
-    model = _model_from(path, document.get("architecture"), parameters)
+    model = _model_from(path, document.get("architecture"), parameters, fused)
     _set_parameters(path, model, parameters)
     return model
 
@@ -127,14 +130,16 @@ def _parameter_count(n_inputs: object, layer_sizes: object) -> int | None:
     return sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
 
 
-def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
-    if not isinstance(architecture, dict) or sorted(architecture) != sorted(ARCHITECTURE_KEYS):
+def _model_from(path: Path, architecture: object, parameters: object, fused: bool) -> MLP:
+    if not isinstance(architecture, dict) or sorted(
+        set(architecture) - set(BUILDING_KEYS)
+    ) != sorted(ARCHITECTURE_KEYS):
         raise ModelFileError(
             path,
             f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, "
             f"got {checks.shown(architecture)}",
         )
-    if not isinstance(architecture["fused"], bool):
+    if not isinstance(architecture.get("fused", True), bool):  # an older file's
         raise ModelFileError(
             path,
             f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
@@ -143,6 +148,7 @@ def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
         raise ModelFileError(
             path, f"parameters must be an object of name: number, got {checks.shown(parameters)}"
         )
+    architecture = {key: architecture[key] for key in ARCHITECTURE_KEYS}
     declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
     if declared is not None and declared != len(parameters):
         # Checked before building: a few bytes can declare billions of parameters.
@@ -153,7 +159,7 @@ def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
         )
     try:
         # seed=0 only fills the parameters until the saved values replace them.
-        return MLP(**architecture, seed=0)
+        return MLP(**architecture, fused=fused, seed=0)
     except (TypeError, ValueError) as error:
         raise ModelFileError(path, f"bad architecture: {error}") from None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from autograd import checks
+from autograd.descent import gradient_step
 from autograd.files import temporary_folder, write_atomically
 from autograd.graph import count_nodes
 from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
@@ -73,7 +74,7 @@ class Update:
 
     @property
     def new(self) -> float:
-        return self.old - self.lr * self.grad
+        return gradient_step(self.old, self.grad, self.lr)
 
 
 def parameter_updates(

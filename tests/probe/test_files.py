@@ -190,11 +190,12 @@ def test_a_model_file_of_many_layers_is_refused_before_building(tmp_path, parame
     assert result.stdout.startswith("refused ") and "parameters" in result.stdout, result
 
 
-@pytest.mark.parametrize("duplicate", ["lr", "format", "fused"])
+@pytest.mark.parametrize("duplicate", ["lr", "format", "activation"])
 def test_a_model_file_with_a_key_twice_is_refused(tmp_path, duplicate):
     text = json.dumps(_model_document())
-    if duplicate == "fused":
-        text = text.replace('"fused": true', '"fused": true, "fused": false')
+    if duplicate == "activation":  # inside the architecture
+        text = text.replace('"activation": "relu"', '"activation": "relu", "activation": "tanh"')
+        assert "tanh" in text
     elif duplicate == "format":
         text = text.replace('"version": 1', '"version": 1, "format": "chainrule.mlp"')
     else:
