@@ -93,11 +93,17 @@ def _abandoned(middle: str, entry: os.DirEntry[str]) -> bool:
 def temporary_folder(folder: Path, prefix: str) -> Iterator[Path]:
     """A new folder ``<prefix>.<pid>.<random>.tmp`` inside ``folder``, removed with all it holds
     on leaving, however that happens. The folders of that name whose process is gone (killed
-    with -9, where nothing could remove them) are removed first."""
+    with -9, where nothing could remove them) are removed first, and so are those an earlier
+    version named ``<prefix>-<8 characters>`` (as tempfile does) once an hour old."""
     for entry in folder.iterdir():
         own = re.fullmatch(re.escape(prefix) + r"\.([0-9]{1,10})\.[0-9a-f]{1,32}\.tmp", entry.name)
-        if own and entry.is_dir() and not entry.is_symlink() and not _process_alive(int(own[1])):
-            shutil.rmtree(entry, ignore_errors=True)
+        unnamed = re.fullmatch(re.escape(prefix) + "-" + UNNAMED_TEMPORARY.pattern, entry.name)
+        if not (own or unnamed) or not entry.is_dir() or entry.is_symlink():
+            continue
+        with contextlib.suppress(OSError):
+            old = time.time() - entry.stat().st_mtime > STALE_AFTER
+            if (own and not _process_alive(int(own[1]))) or (unnamed and old):
+                shutil.rmtree(entry, ignore_errors=True)
     made = folder / f"{prefix}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     made.mkdir()
     try:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -159,6 +160,7 @@ def _dead_pid() -> int:
 def test_write_frames_removes_the_folders_killed_runs_left_and_no_other(tmp_path):
     dead = _dead_pid()
     left = [tmp_path / f".frames.{dead}.{token}.tmp" for token in ("0a1b2c3d4e5f", "abc")]
+    left.append(tmp_path / ".frames-a1b2c3d4")  # an earlier version's, two hours old
     kept = [
         tmp_path / f".frames.{os.getppid()}.0a1b2c3d4e5f.tmp",  # a live process's
         tmp_path / ".frames-k3j_9x2q",  # not named as ours
@@ -167,6 +169,8 @@ def test_write_frames_removes_the_folders_killed_runs_left_and_no_other(tmp_path
     for folder in left + kept:
         folder.mkdir()
         (folder / "frame_000.png").write_bytes(b"half")
+    two_hours_ago = time.time() - 7200
+    os.utime(tmp_path / ".frames-a1b2c3d4", (two_hours_ago, two_hours_ago))
     root, _ = _chain(2)
     written = write_frames(root, tmp_path, "svg")
     assert [p.name for p in written] == ["frame_000.svg", "frame_001.svg", "frame_002.svg"]
