@@ -13,8 +13,10 @@ number, although Python treats it as one: ``lr=True`` is a mistake, not 1.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection, Iterable
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -24,7 +26,11 @@ MAX_SHOWN = 60  # characters of a bad value shown in a message
 
 def shown(value: object) -> str:
     """``repr(value)``, cut to MAX_SHOWN characters (a 400-digit int stays readable)."""
-    text = repr(value)
+    return excerpt(repr(value))
+
+
+def excerpt(text: str) -> str:
+    """``text`` as is up to MAX_SHOWN characters, else its start and end marked as cut."""
     if len(text) <= MAX_SHOWN:
         return text
     return f"{text[: MAX_SHOWN - 20]}...{text[-10:]} ({len(text)} characters)"
@@ -125,6 +131,22 @@ def text(value: object, op: str, name: str) -> str:
             f"(the character {bad!r} at {error.start} is a lone surrogate)"
         ) from None
     return checked
+
+
+def file_path(value: object, op: str, name: str) -> Path:
+    """``value`` (a str or os.PathLike naming a file) as a Path; "" or a folder-only path such
+    as "." is a ValueError, another type a TypeError."""
+    path = Path(instance(value, op, name, (str, os.PathLike)))
+    if not str(value) or not path.name:
+        raise ValueError(f"{op}: expected {name} to name a file, got {shown(value)}")
+    return path
+
+
+def flag(value: object, op: str, name: str) -> bool:
+    """``value`` if it is True or False: 'yes', 'no', 0 and 1 are not read as truth values."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{op}: expected {name} to be True or False, {_got(value)}")
+    return value
 
 
 def _range(minimum: float | None, maximum: float | None, exclusive: bool = False) -> str:

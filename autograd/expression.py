@@ -111,6 +111,8 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
     """
     checks.instance(text, OP, "the expression", str)
     checks.instance(variables, OP, "variables", Mapping)
+    if len(text) <= MAX_LENGTH:  # UTF-8 only: a lone surrogate is refused, not a crash
+        checks.text(text, OP, "the expression")
     if len(text) > MAX_LENGTH:
         raise _error(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
     leaves = _leaves(variables)
@@ -143,8 +145,8 @@ def _leaves(variables: Mapping[str, float]) -> dict[str, Value]:
         normal = _variable_name(name)
         if normal in leaves:
             raise _error(
-                f"variable names {given[normal]!r} and {name!r} are the same name {normal!r} "
-                "once normalised (NFKC, as Python reads names)"
+                f"variable names {checks.shown(given[normal])} and {checks.shown(name)} are the "
+                f"same name {checks.shown(normal)} once normalised (NFKC, as Python reads names)"
             )
         given[normal] = name
         leaves[normal] = _variable(name, normal, number)
@@ -157,7 +159,8 @@ def _variable_name(name: object) -> str:
     normal = unicodedata.normalize("NFKC", name)
     if not normal.isidentifier() or normal in FUNCTIONS:
         raise _error(
-            f"expected variable name {name!r} to be an identifier other than {', '.join(FUNCTIONS)}"
+            f"expected variable name {checks.shown(name)} to be an identifier other than "
+            f"{', '.join(FUNCTIONS)}"
         )
     return normal
 
@@ -165,7 +168,7 @@ def _variable_name(name: object) -> str:
 def _variable(name: str, normal: str, number: object) -> Value:
     """The leaf Value of the variable ``name`` (``normal`` in NFKC form), labelled ``normal``."""
     try:
-        data = checks.number(number, OP, f"variable {name!r}")
+        data = checks.number(number, OP, f"variable {checks.shown(name)}")
     except ValueError as error:  # a wrong value (nan, inf): an ExpressionError like the rest
         raise ExpressionError(str(error)) from None
     return Value(data, label=normal)
@@ -245,8 +248,8 @@ def _combine(node: ast.expr, operands: list[Value], leaves: dict[str, Value]) ->
         return Value(_number(node))
     if isinstance(node, ast.Name):
         if node.id not in leaves:
-            given = ", ".join(leaves) or "none"
-            raise _error(f"unknown name {node.id!r} (variables given: {given})")
+            given = checks.excerpt(", ".join(leaves) or "none")
+            raise _error(f"unknown name {checks.shown(node.id)} (variables given: {given})")
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
         return -operands[0] if isinstance(node.op, ast.USub) else operands[0]

@@ -39,7 +39,10 @@ def gradcheck(
     or ValueError naming gradcheck otherwise).
     """
     eps = checks.positive_number(eps, "gradcheck", "eps")
-    points = [checks.number(x, "gradcheck", f"inputs[{i}]") for i, x in enumerate(inputs)]
+    if not callable(f):
+        raise TypeError(f"gradcheck: expected f to be a function of Values, got {checks.shown(f)}")
+    numbers = checks.items(inputs, "gradcheck", "inputs", "a list of numbers")
+    points = [checks.number(x, "gradcheck", f"inputs[{i}]") for i, x in enumerate(numbers)]
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(points)]
     _result_of(f, leaves).backward()
     analytic = tuple(leaf.grad for leaf in leaves)

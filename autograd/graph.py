@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import compress, filterfalse
 from operator import attrgetter
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, NoReturn, Protocol, TypeVar, cast
+
+from autograd import checks
 
 
 class Node(Protocol):
@@ -47,6 +49,8 @@ def topological_order(
     neither listed nor walked through: ``stop_at=layer_inputs`` lists only what
     was built from them (a module's own nodes).
     """
+    if type(getattr(root, "inputs", None)) is not tuple:  # not a Value: say so here, at once
+        _refuse_root(root, "topological_order")
     # Depth-first, listing a node once all its inputs are listed (post-order).
     # An entered node stays on the stack under a None that means "inputs done,
     # list it"; its inputs go on top. One pass with a set of entered nodes: on a
@@ -79,3 +83,28 @@ def topological_order(
                 children = filter(_inputs, children)
             stack.extend(filterfalse(is_entered, children))
     return cast("list[N]", order)
+
+
+def count_nodes(root: Node, limit: int, *, computed_weight: int = 1, leaf_weight: int = 1) -> int:
+    """The nodes of ``root``'s graph counted, each computed node as ``computed_weight`` and
+    each leaf as ``leaf_weight``, stopping as soon as the count passes ``limit``: a refusal
+    ("more than limit") costs O(limit), however large the graph."""
+    if type(getattr(root, "inputs", None)) is not tuple:
+        _refuse_root(root, "count_nodes")
+    seen: set[object] = {root}
+    stack = [root]
+    count = 0
+    while stack and count <= limit:
+        node = stack.pop()
+        count += computed_weight if node.inputs else leaf_weight
+        for child in node.inputs:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return count
+
+
+def _refuse_root(root: object, op: str) -> NoReturn:
+    raise TypeError(
+        f"{op}: expected root to be a Value, got {checks.shown(root)} ({type(root).__name__})"
+    )

@@ -254,6 +254,8 @@ class Value:
         it overflowed; the grads are left as the pass computed them. The check is
         one sum over the grads after the pass; the node is looked for only then.
         """
+        if leaves_only is not False and leaves_only is not True:  # 'yes' is no truth value
+            checks.flag(leaves_only, "backward", "leaves_only")
         if not self.inputs:  # a leaf: d(self)/d(self) = 1, accumulated like any leaf's grad
             self.grad += 1.0
             return

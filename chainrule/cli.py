@@ -13,18 +13,20 @@ outside an op's domain) prints one line on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import math
 import os
 import sys
+import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from autograd import Value, topological_order
+from autograd import Value, checks, topological_order
 from autograd.descent import gradient_step
 from autograd.expression import parse_expression
 from autograd.show.draw import GraphvizNotInstalled, draw_graph
@@ -42,13 +44,15 @@ from chainrule.network import (
     load_network,
     train,
 )
-from chainrule.questions import SIGNIFICANT_FIGURES, graph_questions
+from chainrule.questions import MAX_SIGNIFICANT_FIGURES, SIGNIFICANT_FIGURES, graph_questions
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
 RENDER_ERROR = 1
+MAX_STEPS = 10_000  # --steps: a lesson's training run; a million updates is a typo
+INCOMPLETE = "INCOMPLETE.txt"  # in --output-dir while a run writes its files
 
 
 class UsageError(ValueError):
@@ -192,9 +196,10 @@ def _add_backprop(commands: Any) -> None:
     )
     lesson.add_argument(
         "--steps",
-        type=_positive_integer,
+        type=_whole_number(MAX_STEPS),
         metavar="N",
-        help="repeat the update N times, print E after each and write E.svg, a plot of E",
+        help=f"repeat the update N times (N <= {MAX_STEPS}), print E after each and write E.svg, "
+        "a plot of E",
     )
     lesson.add_argument(
         "--json",
@@ -223,10 +228,10 @@ def _add_backprop(commands: Any) -> None:
     )
     quiz.add_argument(
         "--tolerance",
-        type=_positive_integer,
+        type=_whole_number(MAX_SIGNIFICANT_FIGURES),
         metavar="FIGURES",
-        help=f"with --quiz, the significant figures an answer must match "
-        f"(default: {SIGNIFICANT_FIGURES})",
+        help=f"with --quiz, the significant figures an answer must match, 1 to "
+        f"{MAX_SIGNIFICANT_FIGURES} (default: {SIGNIFICANT_FIGURES})",
     )
     lesson.set_defaults(run=run_backprop)
 
@@ -235,13 +240,15 @@ def run_backprop(args: argparse.Namespace) -> int:
     """`chainrule backprop`: the lesson with its pictures, the quiz, or the JSON record."""
     spec = _network_spec(args)
     lr = args.lr or spec.lr or backprop.LEARNING_RATE
-    network = build_network(spec)
+    with _naming_the_numbers(args):
+        network = build_network(spec)
     if args.quiz:
         return _quiz(network, lr, args)
     if args.code:
         print(network.compiled().text(), end="")
         return 0
-    history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
+    with _naming_the_numbers(args), Progress("training") as progress:
+        history, trained = train(spec, args.steps, lr, progress) if args.steps else ([], None)
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
     if args.json:
         record = _record(network, updated, history)
@@ -249,14 +256,49 @@ def run_backprop(args: argparse.Namespace) -> int:
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
     _print_lesson(network, lr, title)
-    written = _write_pictures(network, args.output_dir, args.format, lr)
-    if history:
-        written.append(_print_training(history, lr, args.output_dir))
+    with _one_set_of_files(args.output_dir):
+        written = _write_pictures(network, args.output_dir, args.format, lr)
+        if history:
+            written.append(_print_training(history, lr, args.output_dir))
     print(_heading("Files"))
     width = max(len(str(path)) for path, _ in written)
     for path, what in written:
         print(f"{str(path).ljust(width)}  {what}")
     return 0
+
+
+@contextlib.contextmanager
+def _naming_the_numbers(args: argparse.Namespace) -> Iterator[None]:
+    """A number that overflows (``--w1 1e308 --x 10``) is reported with the options or the
+    file that gave the numbers."""
+    try:
+        yield
+    except (ArithmeticError, ValueError) as error:
+        if args.network is not None:
+            raise UsageError(f"{args.network}: {error}") from None
+        given = [
+            f"--{name} {getattr(args, name):g}"
+            for name, _, _ in LESSON_NUMBERS
+            if getattr(args, name) is not None
+        ]
+        if args.lr is not None:
+            given.append(f"--lr {args.lr:g}")
+        raise UsageError(f"{error}, with {', '.join(given) or 'the default numbers'}") from None
+
+
+@contextlib.contextmanager
+def _one_set_of_files(folder: Path) -> Iterator[None]:
+    """While a run writes its files into ``folder``, ``folder/INCOMPLETE.txt`` says so: a run
+    stopped midway (killed, Ctrl-C) leaves it, marking the folder as possibly holding two
+    runs' files; the next complete run removes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(
+        folder / INCOMPLETE,
+        "A run of `chainrule backprop` was stopped while it wrote the files in this folder:\n"
+        "they may come from two different runs. Run it again to write one complete set.\n",
+    )
+    yield
+    (folder / INCOMPLETE).unlink()
 
 
 def _network_spec(args: argparse.Namespace) -> NetworkSpec:
@@ -349,6 +391,25 @@ def _write_pictures(
     clusters = network.clusters()
     params = network.parameters()
     root = network.E
+    with Progress("drawing the animation") as gif_progress:
+        gif = write_gif(
+            root,
+            folder / "backprop.gif",
+            lr=lr,
+            clusters=clusters,
+            parameters=params,
+            progress=gif_progress,
+        )
+    with Progress("drawing the page") as page_progress:
+        page = write_html(
+            root,
+            folder / "backprop.html",
+            lr=lr,
+            formulas=network.formulas(),
+            clusters=clusters,
+            parameters=params,
+            progress=page_progress,
+        )
     forward = draw_graph(
         root,
         show_grads=False,
@@ -370,21 +431,8 @@ def _write_pictures(
             backward.write_image(folder / f"backward.{image_format}"),
             "the graph after backward: gradients and local derivatives",
         ),
-        (
-            write_gif(root, folder / "backprop.gif", lr=lr, clusters=clusters, parameters=params),
-            "the backward pass and the update as an animation, one frame per step",
-        ),
-        (
-            write_html(
-                root,
-                folder / "backprop.html",
-                lr=lr,
-                formulas=network.formulas(),
-                clusters=clusters,
-                parameters=params,
-            ),
-            "the same steps as one offline page, with a quiz (open it in a browser)",
-        ),
+        (gif, "the backward pass and the update as an animation, one frame per step"),
+        (page, "the same steps as one offline page, with a quiz (open it in a browser)"),
     ]
 
 
@@ -460,9 +508,9 @@ def _variables(assignments: Sequence[str]) -> dict[str, float]:
         except ValueError:
             value = math.nan
         if not equals or not name.isidentifier() or not math.isfinite(value):
-            raise UsageError(f"expected NAME=NUMBER (e.g. x=1.5), got {assignment!r}")
+            raise UsageError(f"expected NAME=NUMBER (e.g. x=1.5), got {checks.shown(assignment)}")
         if name in variables:
-            raise UsageError(f"variable {name!r} is given twice")
+            raise UsageError(f"variable {checks.shown(name)} is given twice")
         variables[name] = value
     return variables
 
@@ -478,7 +526,7 @@ def _argument_type(
         except ValueError:
             value = math.nan
         if not accepts(value):
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {checks.shown(text)}")
         return value
 
     return checked
@@ -488,7 +536,41 @@ _finite_number = _argument_type(float, math.isfinite, "a finite number")
 _positive_number = _argument_type(
     float, lambda value: math.isfinite(value) and value > 0.0, "a positive number"
 )
-_positive_integer = _argument_type(int, lambda value: value >= 1, "a whole number >= 1")
+
+
+def _whole_number(maximum: int) -> Callable[[str], Any]:
+    """An argparse type: a whole number from 1 to ``maximum`` (its digits counted first)."""
+    checked = _argument_type(
+        lambda text: int(text) if len(text.strip()) <= 20 else math.inf,
+        lambda value: 1 <= value <= maximum,
+        f"a whole number from 1 to {maximum}",
+    )
+    return checked
+
+
+class Progress:
+    """A progress line on stderr, ``what: k of n``, for work that has taken over a second.
+
+    Called as ``progress(k, n)``; used as a context manager, it ends its line when done.
+    """
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.last = self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started >= 1.0 and (now - self.last >= 0.5 or done == total):
+            print(f"\r{self.what}: {done} of {total}", end="", file=sys.stderr, flush=True)
+            self.last, self.shown = now, True
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.shown:
+            print(file=sys.stderr, flush=True)
 
 
 def _heading(text: str) -> str:

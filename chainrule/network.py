@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograd import Value, ops, topological_order, weighted_sum
+from autograd import Value, checks, ops, topological_order, weighted_sum
 from autograd.compile import Compiled, compile_graph
 from autograd.descent import gradient_step
+from autograd.files import HugeInt, read_json
 from autograd.show.names import code_names
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
@@ -46,6 +47,10 @@ def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
     if row is None:
         return f"{activation}({z})", COMPOSED_DERIVATIVES[activation]
     return f"{row.symbol}({z})", row.local_formula(0, a, [z])
+
+
+MAX_BYTES = 2**20
+"""The largest network file read: a small network's numbers fit many times over."""
 
 
 class NetworkFileError(ValueError):
@@ -108,21 +113,15 @@ def lesson_network(
 def load_network(path: Path) -> NetworkSpec:
     """Read and check a network file; any problem is a NetworkFileError naming the field."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = read_json(path, MAX_BYTES)
+    except OSError as error:
         raise NetworkFileError(f"cannot read network file {str(path)!r}: {error}") from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, NetworkFileError) as error:
-        raise NetworkFileError(f"{path}: not valid JSON: {error}") from None
+    except ValueError as error:
+        raise NetworkFileError(f"{path}: {error}") from None
     try:
         return parse_network(data)
     except NetworkFileError as error:
         raise NetworkFileError(f"{path}: {error}") from None
-
-
-def _no_constant(name: str) -> float:
-    raise NetworkFileError(f"{name} is not a number a network can use")
 
 
 def parse_network(data: object) -> NetworkSpec:
@@ -156,6 +155,8 @@ def parse_network(data: object) -> NetworkSpec:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, HugeInt):  # "an int of 400 digits", not the digits
+        return repr(value)
     text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
     return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
 
@@ -179,7 +180,9 @@ def _object(
     unknown = [name for name in data if name not in (*required, *optional)]
     if unknown:
         allowed = ", ".join(repr(name) for name in (*required, *optional))
-        raise NetworkFileError(f"{where} has an unknown field {unknown[0]!r} (known: {allowed})")
+        raise NetworkFileError(
+            f"{where} has an unknown field {checks.shown(unknown[0])} (known: {allowed})"
+        )
     return data
 
 
@@ -192,7 +195,10 @@ def _list(value: object, where: str) -> list[object]:
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NetworkFileError(f"expected {where} to be a number, got {_shown(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the largest float
+        number = math.inf
     if not math.isfinite(number):
         raise NetworkFileError(f"expected {where} to be a finite number, got {_shown(value)}")
     return number
@@ -393,12 +399,20 @@ def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fu
     return z
 
 
-def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltNetwork]:
+def train(
+    spec: NetworkSpec,
+    steps: int,
+    lr: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[float], BuiltNetwork]:
     """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
-    updates, and the network built from the last update (its E is the last of them)."""
+    updates, and the network built from the last update (its E is the last of them).
+    ``progress(k, steps)`` is called after every 100th update."""
     network = build_network(spec)
     history = [network.E.data]
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         network = build_network(network.updated(lr))
         history.append(network.E.data)
+        if progress and step % 100 == 0:
+            progress(step, steps)
     return history, network

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Union
 
 from autograd import checks
 from autograd.descent import gradient_step
@@ -27,6 +27,7 @@ from autograd.show.trace import backward_steps
 from autograd.value import Value
 
 SIGNIFICANT_FIGURES = 3
+MAX_SIGNIFICANT_FIGURES = 15  # a float holds 15 decimal figures exactly; 17 would fail 0.415
 
 Status = Literal["right", "wrong", "empty", "invalid"]
 
@@ -94,7 +95,13 @@ def check_answer(
 ) -> Verdict:
     """Check the text a student typed against ``expected``; see the module docstring."""
     checks.instance(text, "check_answer", "text", str)
-    figures = checks.integer(significant_figures, "check_answer", "significant_figures", minimum=1)
+    figures = checks.integer(
+        significant_figures,
+        "check_answer",
+        "significant_figures",
+        minimum=1,
+        maximum=MAX_SIGNIFICANT_FIGURES,
+    )
     expected = checks.number(expected, "check_answer", "expected")
     shown = shown_value(expected, figures)
     if not text.strip():
@@ -191,6 +198,7 @@ def graph_questions(
         "∂a2/∂z2": "a2 (1 − a2)"), used in hints instead of the generated ones.
     The graph itself is not changed: no ``.grad`` is read or set.
     """
+    checks.instance(root, "graph_questions", "root", Value)
     names = dict(node_names(root) if names is None else names)
     order = topological_order(root)
     if parameters is None:
@@ -267,26 +275,41 @@ def _terms(root: Value, asked: set[Value], names: Mapping[Value, str]) -> dict[V
         if upstream is not root and upstream not in asked:
             continue
         # Depth first over the edges, first inputs first: paths are listed in input order.
-        stack: list[tuple[Value, float, list[str]]] = [
-            (child, local, [_local_formula(upstream, i, names)])
+        # A path is a linked trail of (node, input position) edges, extended in O(1); its
+        # formula is written only when it reaches an asked node (a long chain of unasked
+        # nodes would otherwise be copied at every step: n² on a chain of n).
+        stack: list[tuple[Value, float, _Trail]] = [
+            (child, local, (None, (upstream, i)))
             for i, (child, local) in reversed(
                 list(enumerate(zip(upstream.inputs, upstream.local_grads)))
             )
         ]
         while stack:
-            node, product, path = stack.pop()
+            node, product, trail = stack.pop()
             if node in asked:
                 term = terms.setdefault(node, {}).setdefault(upstream, _Term(upstream, 0.0, []))
                 term.local += product
-                term.formulas.append(_product(path))
+                term.formulas.append(_product(_trail_formulas(trail, names)))
             elif node.op:
                 stack += [
-                    (child, product * local, [*path, _local_formula(node, i, names)])
+                    (child, product * local, (trail, (node, i)))
                     for i, (child, local) in reversed(
                         list(enumerate(zip(node.inputs, node.local_grads)))
                     )
                 ]
     return {node: list(by_upstream.values()) for node, by_upstream in terms.items()}
+
+
+_Trail = Union[tuple["_Trail", tuple[Value, int]], None]  # noqa: UP007 - a runtime alias
+
+
+def _trail_formulas(trail: _Trail, names: Mapping[Value, str]) -> list[str]:
+    """The local formulas along ``trail``, from its first edge to its last."""
+    edges = []
+    while trail is not None:
+        trail, edge = trail
+        edges.append(edge)
+    return [_local_formula(node, i, names) for node, i in reversed(edges)]
 
 
 def _shown_name(node: Value, names: Mapping[Value, str]) -> str:

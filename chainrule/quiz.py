@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from autograd import Value
+from autograd import Value, checks
 from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Question,
@@ -58,12 +58,16 @@ def run_quiz(
 
     Each question is one line ending in ``= ?``, flushed before the answer is read;
     ``interactive`` (a terminal) keeps the cursor on that line, otherwise (a pipe)
-    the line ends there. ``q``, or the end of the input, quits.
+    the line ends there. ``q``, the end of the input, or Ctrl-C quits.
     """
     right = first_try = asked = 0
     quit_ = False
     for question in questions:
-        outcome = _ask(question, answers, out, significant_figures, interactive)
+        try:
+            outcome = _ask(question, answers, out, significant_figures, interactive)
+        except KeyboardInterrupt:  # Ctrl-C ends the quiz like q, with the score so far
+            print(file=out)
+            outcome = None
         if outcome is None:
             quit_ = True
             break
@@ -108,6 +112,7 @@ def quiz(root: Value, *, significant_figures: int = SIGNIFICANT_FIGURES, **optio
 
     ``options`` are those of ``graph_questions`` (names, parameters, lr, formulas, ...).
     """
+    checks.instance(root, "quiz", "root", Value)
     return Quiz(graph_questions(root, **options), significant_figures)
 
 

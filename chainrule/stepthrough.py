@@ -38,15 +38,23 @@ from autograd.show.draw import DrawOptions, svg_element
 from autograd.show.format import format_number
 from autograd.show.frames import (
     Frame,
+    Progress,
     frame_graphs,
     frames,
     known_grads_per_frame,
+    render_all,
     write_frames,
     write_gif,
 )
 from autograd.show.names import node_names, partial
 from autograd.value import Value
-from chainrule.questions import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
+from chainrule.questions import (
+    MAX_SIGNIFICANT_FIGURES,
+    SIGNIFICANT_FIGURES,
+    Question,
+    graph_questions,
+    round_significant,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
@@ -228,6 +236,7 @@ def step_through(
     questions: Sequence[Question] | None = None,
     significant_figures: int = SIGNIFICANT_FIGURES,
     quiz: bool = False,
+    progress: Progress | None = None,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> StepThroughPage:
     """The step-through of ``root``'s backward pass as one offline HTML page.
@@ -239,25 +248,34 @@ def step_through(
     ``questions`` (default ``graph_questions(root, lr=lr, formulas=formulas)``:
     the forward values, each gradient as its step completes it, and with ``lr``
     the updated parameters), checked in the page by ``check_answer``'s rule to
-    ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call.
-    In Jupyter, ``step_through(loss)`` as a cell's last line shows the page.
+    ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call;
+    ``progress(k, n)`` is called as the k-th of n drawings is done. In Jupyter,
+    ``step_through(loss)`` as a cell's last line shows the page.
     """
+    checks.instance(root, "step_through", "root", Value)
     title = checks.text(title, "step_through", "title")
-    figures = checks.integer(significant_figures, "step_through", "significant_figures", minimum=1)
+    figures = checks.integer(
+        significant_figures,
+        "step_through",
+        "significant_figures",
+        minimum=1,
+        maximum=MAX_SIGNIFICANT_FIGURES,
+    )
     checks.instance(quiz, "step_through", "quiz", bool)
     page_frames = frames(root, lr=lr, **draw_kwargs)
     names = node_names(root)
     if questions is None:
         parameters = draw_kwargs.get("parameters")
         questions = graph_questions(root, names, lr=lr, formulas=formulas, parameters=parameters)
+    svgs = render_all([frame.graph for frame in page_frames], "svg", progress)
     sections = "\n".join(
         f'<section class="frame" id="frame-{frame.index}" '
         f'data-position="{escape(frame_position(frame, page_frames))}">\n'
         f'<div class="caption">\n{caption_html(root, frame, names)}\n</div>\n'
         f'<figure class="drawing">\n'
-        f"{inline_svg(frame.graph.pipe(format='svg', encoding='utf-8'), f'f{frame.index}-')}\n"
+        f"{inline_svg(svg.decode('utf-8'), f'f{frame.index}-')}\n"
         f"</figure>\n</section>"
-        for frame in page_frames
+        for frame, svg in zip(page_frames, svgs)
     )
     embedded = page_questions(questions, page_frames, names, root, figures)
     template = Template(files(__package__).joinpath("stepthrough.html").read_text(encoding="utf-8"))
@@ -284,10 +302,13 @@ def write_html(
     questions: Sequence[Question] | None = None,
     significant_figures: int = SIGNIFICANT_FIGURES,
     quiz: bool = False,
+    progress: Progress | None = None,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write ``step_through(root, title, ...)`` to ``path`` as one offline HTML page (the
     same options); return the path."""
+    checks.instance(root, "write_html", "root", Value)
+    path = checks.file_path(path, "write_html", "path")
     title = checks.text(title, "write_html", "title")
     page = step_through(
         root,
@@ -297,6 +318,7 @@ def write_html(
         questions=questions,
         significant_figures=significant_figures,
         quiz=quiz,
+        progress=progress,
         **draw_kwargs,
     )
     return page.save(path)

@@ -68,7 +68,8 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
     overflow, e.g. for x = 1000. Returns a new list of Values.
     """
     xs = [
-        x if isinstance(x, Value) else Value(x) for x in checks.items(values, "softmax", "values")
+        x if isinstance(x, Value) else Value(checks.number(x, "softmax", f"values[{i}]"))
+        for i, x in enumerate(checks.items(values, "softmax", "values"))
     ]
     if not xs:
         raise ValueError("softmax: expected at least one value, got an empty list")

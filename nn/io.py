@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from itertools import pairwise
 from pathlib import Path
 
 from autograd import checks
-from autograd.files import write_atomically
+from autograd.files import read_json, write_atomically
 from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
@@ -31,6 +30,7 @@ BUILDING_KEYS = ("fused",)
 """Keys older files saved in the architecture: how the model was built, not what it is.
 Read (checked) and set aside: ``load(path, fused=...)`` chooses how to build."""
 MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
+MAX_BYTES = 64 * 2**20  # a model of two million parameters; more is not a saved model
 
 
 class ModelFileError(ValueError):
@@ -52,7 +52,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
-    path = Path(path)
+    path = checks.file_path(path, "save", "path")
     parameters = {}
     for name, p in model.named_parameters():
         if p.data - p.data != 0.0:  # inf or nan
@@ -83,28 +83,21 @@ def load(path: str | os.PathLike[str], *, fused: bool = True) -> MLP:
     truncated, or whose parameters do not match its architecture raises a
     ModelFileError (a ValueError) naming the path and the problem.
     """
-    path = Path(path)
+    path = checks.file_path(path, "load", "path")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ModelFileError(path, "not a text file, so not a saved model") from None
-    except json.JSONDecodeError as error:
-        raise ModelFileError(path, f"not valid JSON, perhaps truncated ({error})") from None
-    except ValueError:  # json's int() of a number with more digits than Python converts
-        raise ModelFileError(
-            path, f"a number has more than {sys.get_int_max_str_digits()} digits"
-        ) from None
-    except RecursionError:
-        raise ModelFileError(path, "nested too deeply to be a saved model") from None
+        document = read_json(path, MAX_BYTES)
+    except ValueError as error:
+        raise ModelFileError(path, str(error)) from None
     if _nesting(document) > MAX_NESTING:  # checked first: the messages below show values
         raise ModelFileError(path, f"nested more than {MAX_NESTING} levels deep")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ModelFileError(path, f"format is {checks.shown(found)}, expected {FORMAT!r}")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # 1.0 and true are not the int 1
         raise ModelFileError(
             path,
-            f"version is {checks.shown(document.get('version'))}, this chainrule reads {VERSION}",
+            f"version is {checks.shown(version)}, this chainrule reads {VERSION}",
         )
     parameters = document.get("parameters")
     model = _model_from(path, document.get("architecture"), parameters, fused)
@@ -151,9 +144,13 @@ def _model_from(path: Path, architecture: object, parameters: object, fused: boo
             path,
             f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
         )
+    if not isinstance(parameters, dict):  # before building: the sizes alone can cost minutes
+        raise ModelFileError(
+            path, f"parameters must be an object of name: number, got {checks.shown(parameters)}"
+        )
     architecture = {key: architecture[key] for key in ARCHITECTURE_KEYS}
     declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
-    if declared is not None and isinstance(parameters, dict) and declared != len(parameters):
+    if declared is not None and declared != len(parameters):
         # Checked before building: a few bytes can declare billions of parameters.
         raise ModelFileError(
             path,
@@ -165,6 +162,11 @@ def _model_from(path: Path, architecture: object, parameters: object, fused: boo
         return MLP(**architecture, fused=fused, seed=0)
     except (TypeError, ValueError) as error:
         raise ModelFileError(path, f"bad architecture: {error}") from None
+
+
+def _listed(names: list[str]) -> str:
+    """The first three names, each cut to a short marked excerpt."""
+    return f"[{', '.join(checks.shown(name) for name in names[:3])}]"
 
 
 def _set_parameters(path: Path, model: MLP, saved: object) -> None:
@@ -180,7 +182,7 @@ def _set_parameters(path: Path, model: MLP, saved: object) -> None:
         raise ModelFileError(
             path,
             f"parameters do not match the architecture: {len(missing)} missing "
-            f"{missing[:3]}, {len(unexpected)} unexpected {unexpected[:3]}",
+            f"{_listed(missing)}, {len(unexpected)} unexpected {_listed(unexpected)}",
         )
     for name, parameter in named:
         value = saved[name]

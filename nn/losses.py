@@ -83,8 +83,8 @@ def cross_entropy(logits: Sequence[Value], index: int) -> Value:
     with m = max l (stable log-softmax: no overflow, no log(0)). Returns a Value >= 0.
     """
     logits = [
-        x if isinstance(x, Value) else Value(x)
-        for x in checks.items(logits, "cross_entropy", "logits")
+        x if isinstance(x, Value) else Value(checks.number(x, "cross_entropy", f"logits[{i}]"))
+        for i, x in enumerate(checks.items(logits, "cross_entropy", "logits"))
     ]
     if not logits:
         raise ValueError("cross_entropy: expected at least one logit, got an empty list")

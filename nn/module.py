@@ -178,7 +178,7 @@ class Neuron(Module):
         self.weights = [_parameter(w, f"w{i}", name) for i, w in enumerate(weights, 1)]
         self.bias = _parameter(0.0 if bias is None else bias, "b", name)
         self.activation = kind.name
-        self.fused = fused
+        self.fused = checks.flag(fused, name, "fused")
         self.name = name
         self._activate: Callable[[Value], Value] = kind.fn
         self._last_call: tuple[Inputs, Value] | None = None
@@ -258,6 +258,7 @@ class Layer(Module):
     ) -> None:
         owner = name or "Layer"
         self.n_inputs = checks.integer(n_inputs, owner, "n_inputs", minimum=1)
+        checks.flag(fused, owner, "fused")
         checks.integer(n_outputs, owner, "n_outputs", minimum=1)
         _check_parameter_count([n_inputs, n_outputs], owner)
         kind = get_activation(activation, owner)
@@ -288,6 +289,7 @@ class Layer(Module):
 
     def map(self, batch: Sequence[Inputs]) -> list[list[Value]]:
         """``[layer(xs) for xs in batch]``, reading each weight once for the whole batch."""
+        batch = checks.items(batch, f"{self.name or 'Layer'}.map", "batch", "a list of inputs")
         for xs in batch:
             _check_inputs(xs, self.n_inputs, self.name or "Layer")
         return self._map_checked(batch)
@@ -348,6 +350,7 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         self.n_inputs = checks.integer(n_inputs, "MLP", "n_inputs", minimum=1)
+        checks.flag(fused, "MLP", "fused")
         sizes = [
             checks.integer(size, "MLP", "each layer size", minimum=1)
             for size in checks.items(layer_sizes, "MLP", "layer_sizes")
@@ -386,6 +389,7 @@ class MLP(Module):
 
     def map(self, batch: Sequence[Inputs]) -> list[Value | list[Value]]:
         """``[model(xs) for xs in batch]``, each layer reading its weights once for the batch."""
+        batch = checks.items(batch, "MLP.map", "batch", "a list of inputs")
         for xs in batch:
             _check_inputs(xs, self.n_inputs, "MLP")
         rows = self.layers[0]._map_checked(batch)

@@ -163,6 +163,10 @@ def fit(
     is run again on the graph, which says where. ``compiled=False`` builds every step's
     graph and calls ``backward()``.
     """
+    checks.instance(model, "fit", "model", Module)
+    if optimizer is not None:
+        checks.instance(optimizer, "fit", "optimizer", SGD)
+    checks.flag(progress, "fit", "progress")
     inputs, targets = checks.items(X, "fit", "X"), checks.items(y, "fit", "y")
     if len(inputs) != len(targets) or not inputs:
         raise ValueError(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any, cast
 from tqdm import tqdm
 
 from autograd import Value, draw_graph, explain, parse_expression
-from autograd.checks import integer, one_of
+from autograd.checks import instance, integer, one_of, shown
 from autograd.compile import compile_graph
 from autograd.descent import gradient_step
 from autograd.show.format import format_number
@@ -62,6 +63,13 @@ from nn import (
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
 
 USER_ERRORS = (ValueError, TypeError, ZeroDivisionError, OverflowError)
+MAX_FORMULA_LENGTH = 400
+MAX_OPERATIONS = 100
+MAX_VARIABLES = 20
+"""What the Playground takes: checked by counting characters before the formula is parsed, so
+that the browser refuses at once what it cannot do quickly (300 variables took over a minute)
+or at all (an 850-term sum overflows Pyodide's stack inside Python's parser). Every level of
+nesting costs an operator, a bracket or at least a character, so these bound the depth too."""
 TRIES = 3
 """Wrong answers before the quiz reveals the value (issue 9's rule)."""
 ROOT_NAME = "f"
@@ -125,9 +133,15 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
     """
     global _playground
     one_of(rankdir, "playground", "rankdir", ("LR", "TB"))
-    numbers = {
-        name: read_number(values.get(name, "1"), name) for name in formula_variables(formula)
-    }
+    _check_size(instance(formula, "playground", "formula", str))
+    instance(values, "playground", "values", Mapping)
+    variables = formula_variables(formula)
+    if len(variables) > MAX_VARIABLES:
+        raise ValueError(
+            f"playground: the formula has {len(variables)} variables; the Playground takes up "
+            f"to {MAX_VARIABLES}"
+        )
+    numbers = {name: read_number(values.get(name, "1"), name) for name in variables}
     root = parse_expression(formula, numbers)
     if root.inputs and not root.label:
         root.label = ROOT_NAME
@@ -156,6 +170,17 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
         "frames": shown_frames,
         "frames_note": too_big,
     }
+
+
+def _check_size(formula: str) -> None:
+    """Refuse a formula too long or with too many operations for the browser, before parsing."""
+    operations = sum(formula.count(symbol) for symbol in "+-*/,([{")
+    if len(formula) > MAX_FORMULA_LENGTH or operations > MAX_OPERATIONS:
+        raise ValueError(
+            f"playground: the formula has {len(formula)} characters and {operations} operations "
+            f"and brackets; the Playground takes up to {MAX_FORMULA_LENGTH} characters and "
+            f"{MAX_OPERATIONS} operations (the chainrule command takes larger ones)"
+        )
 
 
 def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -> dict[str, Any]:
@@ -253,6 +278,7 @@ def worked(preset: str, values: Mapping[str, str]) -> dict[str, Any]:
     """The example's forward pass, every parameter's gradient as its chain-rule product,
     and one gradient-descent update, for ``preset`` ("lesson": 1-1-1, "network": 2-2-2)."""
     one_of(preset, "worked", "preset", ("lesson", "network"))
+    instance(values, "worked", "values", Mapping)
     fields = LESSON_FIELDS if preset == "lesson" else NETWORK_FIELDS
     numbers = {
         name: read_number(values.get(name, str(default)), name) for name, default in fields.items()
@@ -365,6 +391,7 @@ OUTPUTS = {"score": "max_margin", "softmax": "cross_entropy"}
 whose softmax is the class probabilities, with the cross-entropy loss (labels 0/1)."""
 MAX_UNITS = 64
 MAX_LAYERS = 6
+_SIZE = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass
@@ -384,10 +411,11 @@ _training: Training | None = None
 def layer_sizes(text: str) -> list[int]:
     """Hidden layer sizes typed as "16, 16": 1 to MAX_LAYERS whole numbers in [1, MAX_UNITS]."""
     parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
-    if not 1 <= len(parts) <= MAX_LAYERS or not all(part.isdigit() for part in parts):
+    # ASCII digits only, at most 3: "²" is a digit to str.isdigit, not to int().
+    if not 1 <= len(parts) <= MAX_LAYERS or not all(_SIZE.fullmatch(part) for part in parts):
         raise ValueError(
             f"layer sizes: expected 1 to {MAX_LAYERS} whole numbers separated by commas "
-            f"(e.g. 16, 16), got {text!r}"
+            f"(e.g. 16, 16), got {shown(text)}"
         )
     return [
         integer(int(part), "layer sizes", "a layer size", minimum=1, maximum=MAX_UNITS)
@@ -973,6 +1001,8 @@ def dispatch(name: str, arguments: str) -> str:
 
     A user's mistake comes back as ``{"error": message}``.
     """
+    if name not in REQUESTS:
+        return json.dumps({"error": f"no request named {shown(name)}"})
     request = REQUESTS[name]
     try:
         return json.dumps(request(**json.loads(arguments)))

@@ -18,13 +18,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, overload
+from typing import Any, NoReturn, TypedDict, overload
 
 import graphviz
 
 from autograd import checks
 from autograd.files import write_atomically
-from autograd.show.names import node_names
+from autograd.graph import count_nodes, topological_order
+from autograd.show.names import names_in_order
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -274,6 +275,8 @@ def draw_graph(
         checks.text(title, "draw_graph", "title")
     checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     max_nodes = checks.integer(max_nodes, "draw_graph", "max_nodes", minimum=1)
+    if clusters is not None:
+        checks.instance(clusters, "draw_graph", "clusters", Mapping)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
     look = _Look(
         root,
@@ -333,8 +336,16 @@ def _plan(
     root: Value, clusters: Mapping[str, Iterable[Value]], max_nodes: int, collapse: bool | None
 ) -> _Plan:
     """Name the nodes, assign clusters, decide what collapses; refuse a drawing too large."""
-    names = node_names(root)
-    order = list(names)  # node_names lists the nodes in topological order
+    # Counted first, stopping once past max_nodes (a computed node is a record and an op node):
+    # a refusal costs O(max_nodes), however large the graph.
+    if (
+        not clusters
+        and not collapse
+        and count_nodes(root, max_nodes, computed_weight=2) > max_nodes
+    ):
+        _refuse_size(None, max_nodes, collapse=False)
+    order = topological_order(root)
+    names = names_in_order(order)
     membership = _cluster_membership(clusters, names)
     if collapse is None:
         collapse = _node_count(order, {}) > max_nodes and bool(membership)
@@ -347,18 +358,24 @@ def _plan(
     shown_clusters = sorted(set(collapsed.values()))
     drawn = _node_count(order, collapsed) + len(shown_clusters)
     if drawn > max_nodes:
-        way_out = (
-            "draw a smaller graph (one example, one neuron) or raise max_nodes"
-            if collapse
-            else "draw a smaller graph (one example, one neuron), pass clusters=model.clusters() "
-            "and collapse=True for one box per neuron, or raise max_nodes"
-        )
-        raise ValueError(
-            f"draw_graph: the drawing would have {drawn} nodes (values and ops), more than "
-            f"max_nodes={max_nodes}, and Graphviz would take very long to lay it out; {way_out}"
-        )
+        _refuse_size(drawn, max_nodes, collapse)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     return _Plan(order, names, ids, list(clusters), membership, collapsed, shown_clusters)
+
+
+def _refuse_size(drawn: int | None, max_nodes: int, collapse: bool) -> NoReturn:
+    """``drawn`` nodes, or None when counting stopped once there were more than max_nodes."""
+    way_out = (
+        "draw a smaller graph (one example, one neuron) or raise max_nodes"
+        if collapse
+        else "draw a smaller graph (one example, one neuron), pass clusters=model.clusters() "
+        "and collapse=True for one box per neuron, or raise max_nodes"
+    )
+    size = f"{drawn} nodes (values and ops), more than" if drawn else "more than"
+    raise ValueError(
+        f"draw_graph: the drawing would have {size} max_nodes={max_nodes}, and Graphviz "
+        f"would take very long to lay it out; {way_out}"
+    )
 
 
 @dataclass(frozen=True)
@@ -586,7 +603,8 @@ def _cluster_membership(
     membership: dict[Value, int] = {}
     labels = list(clusters)
     for index, members in enumerate(clusters.values()):
-        for node in members:
+        what = f"clusters[{checks.shown(labels[index])}]"
+        for node in checks.items(members, "draw_graph", what, "a list of Values"):
             if node not in names:
                 continue
             if membership.get(node, index) != index:

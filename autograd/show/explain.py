@@ -12,11 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
+from autograd import checks
+from autograd.graph import topological_order
 from autograd.show.format import format_number, latex_name, latex_text
-from autograd.show.names import node_names, partial
+from autograd.show.names import names_in_order, partial
 from autograd.value import Value
 
 MAX_PATHS = 10_000
+MAX_EDGES = 100_000  # the most edges, over all paths, that a derivation writes out
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,29 @@ def explain(
     Raises ValueError if ``wrt`` is not in ``root``'s graph, or if there are
     more than ``max_paths`` paths (they are counted before any is listed).
     """
-    names = node_names(root)
-    if wrt not in names:
-        raise ValueError(f"explain: {wrt!r} is not part of the graph of {root!r}")
-    paths_below = _count_paths(names, wrt)
+    checks.instance(root, "explain", "root", Value)
+    checks.instance(wrt, "explain", "wrt", Value)
+    max_paths = checks.integer(max_paths, "explain", "max_paths", minimum=1)
+    order = topological_order(root)
+    paths_below, edges_below = _count_paths(order, wrt)
+    if wrt not in paths_below:
+        raise ValueError(
+            f"explain: {checks.shown(wrt)} is not part of the graph of {checks.shown(root)}"
+        )
+    # Counted before anything is named or listed: a refusal costs one walk of the graph.
     if paths_below[root] > max_paths:
         raise ValueError(
-            f"explain: {paths_below[root]} paths lead from {names[root]} to {names[wrt]}, "
+            f"explain: {paths_below[root]} paths lead from the root to {checks.shown(wrt)}, "
             f"more than max_paths={max_paths}; explain a smaller graph, a nearer node, "
             f"or raise max_paths"
         )
+    if edges_below[root] > MAX_EDGES:
+        raise ValueError(
+            f"explain: the paths from the root to {checks.shown(wrt)} have "
+            f"{edges_below[root]} edges in all, more than {MAX_EDGES} to write out; explain a "
+            f"smaller graph or a nearer node"
+        )
+    names = names_in_order(order)
     paths = [
         _factors(edges, root, wrt, names, merge_unlabelled)
         for edges in _paths(root, wrt, paths_below)
@@ -94,13 +110,22 @@ def explain(
     return Explanation(paths, total, derivation.text(), derivation.markdown())
 
 
-def _count_paths(names: Mapping[Value, str], wrt: Value) -> dict[Value, int]:
-    """The number of paths from each node down to ``wrt``, counted inputs first
-    (``node_names`` lists the nodes in topological order)."""
+def _count_paths(order: Sequence[Value], wrt: Value) -> tuple[dict[Value, int], dict[Value, int]]:
+    """For each node (``order`` is topological: inputs first), the number of paths from it
+    down to ``wrt`` and the number of edges on them all (ints: exact however many)."""
     paths_below: dict[Value, int] = {}
-    for node in names:
-        paths_below[node] = 1 if node is wrt else sum(paths_below[c] for c in node.inputs)
-    return paths_below
+    edges_below: dict[Value, int] = {}
+    for node in order:
+        if node is wrt:
+            paths_below[node], edges_below[node] = 1, 0
+            continue
+        paths = edges = 0
+        for child in node.inputs:
+            child_paths = paths_below[child]
+            paths += child_paths
+            edges += edges_below[child] + child_paths  # each path below, one edge longer
+        paths_below[node], edges_below[node] = paths, edges
+    return paths_below, edges_below
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from autograd import checks
 from autograd.descent import gradient_step
-from autograd.files import write_atomically
+from autograd.files import temporary_folder, write_atomically
+from autograd.graph import count_nodes
 from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
 from autograd.show.format import format_number
 from autograd.show.names import node_names, partial
@@ -178,6 +179,12 @@ def frames(
         )
     max_frames = checks.integer(max_frames, "frames", "max_frames", minimum=1)
     rate = None if lr is None else checks.positive_number(lr, "frames", "lr")
+    checks.instance(root, "frames", "root", Value)
+    # Counted first, from the graph alone (a step per computed node, a frame per step and
+    # one), stopping as soon as there are too many: a refusal costs O(max_frames).
+    step_count = count_nodes(root, max_frames - 1, leaf_weight=0)
+    if step_count + 1 > max_frames:
+        _refuse_frames(None, max_frames)
     steps = backward_steps(root)
     last_index = len(steps)
     per_frame = known_grads_per_frame(root, steps)
@@ -185,11 +192,7 @@ def frames(
     updates = [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)
     count = last_index + 1 + (len(updates) + 1 if updates else 0)
     if count > max_frames:
-        raise ValueError(
-            f"frames: the backward pass has {last_index} steps, which makes "
-            f"{count} frames, more than max_frames={max_frames}; step through a "
-            f"smaller graph (one neuron, or a tiny network) or raise max_frames"
-        )
+        _refuse_frames(count, max_frames)
     names = node_names(root)
     result = []
     for index, (step, known) in enumerate(zip([None, *steps], per_frame)):
@@ -222,11 +225,47 @@ def frames(
     return result
 
 
+def _refuse_frames(count: int | None, max_frames: int) -> NoReturn:
+    """``count`` frames, or None when counting stopped once there were more than max_frames."""
+    size = f"{count} frames, more than" if count else "more than"
+    raise ValueError(
+        f"frames: the backward pass needs {size} max_frames={max_frames} (one per step, one "
+        f"for the forward pass and, with lr, one per parameter update); step through a "
+        f"smaller graph (one neuron, or a tiny network) or raise max_frames"
+    )
+
+
 def frame_graphs(
     root: Value, *, lr: float | None = None, **draw_kwargs: Unpack[DrawOptions]
 ) -> list[ComputationGraph]:
     """The drawings of ``frames(root, lr=lr, **draw_kwargs)``: one per frame."""
     return [frame.graph for frame in frames(root, lr=lr, **draw_kwargs)]
+
+
+Progress = Callable[[int, int], None]
+"""``progress(k, n)``: the k-th of n pictures is done."""
+
+
+def render_all(
+    graphs: Sequence[ComputationGraph], format: str, progress: Progress | None = None
+) -> list[bytes]:
+    """Each drawing rendered by `dot` as ``format`` bytes, in order; as many `dot`s run at
+    once as there are processors (one `dot` lays out one frame in about a tenth of a
+    second, a PNG in half a second). ``progress(k, n)`` after each is done."""
+    workers = max(1, min(len(graphs), os.cpu_count() or 1))
+    rendered = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(graph.pipe, format=format) for graph in graphs]
+        try:
+            for index, future in enumerate(futures, 1):
+                rendered.append(future.result())
+                if progress:
+                    progress(index, len(graphs))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return rendered
 
 
 def write_frames(
@@ -245,17 +284,19 @@ def write_frames(
     earlier run removed, so the folder holds exactly this backward pass -- or, if
     rendering fails (no `dot`, a full disk), still the earlier frames, untouched.
     """
+    checks.instance(root, "write_frames", "root", Value)
     checks.one_of(format, "write_frames", "format", FRAME_FORMATS)
+    checks.instance(folder, "write_frames", "folder", (str, os.PathLike))
     graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     digits = max(3, len(str(len(graphs) - 1)))  # zero-padded, so names sort in step order
     names = [f"frame_{index:0{digits}d}.{format}" for index in range(len(graphs))]
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".frames-") as rendering:
-        for name, graph in zip(names, graphs):
-            (Path(rendering) / name).write_bytes(graph.pipe(format=format))
+    with temporary_folder(folder, ".frames") as rendering:
+        for name, image in zip(names, render_all(graphs, format)):
+            (rendering / name).write_bytes(image)
         for name in names:  # a rename each: every frame is the old file or the whole new one
-            os.replace(Path(rendering) / name, folder / name)
+            os.replace(rendering / name, folder / name)
     earlier_frame = re.compile(rf"frame_\d+\.{format}")
     for path in folder.iterdir():
         if earlier_frame.fullmatch(path.name) and path.name not in names:
@@ -269,6 +310,7 @@ def write_gif(
     duration_ms: int = 1200,
     *,
     lr: float | None = None,
+    progress: Progress | None = None,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> Path:
     """Write the frames as one animated GIF that loops forever; return its path.
@@ -276,26 +318,54 @@ def write_gif(
     Each frame is shown for ``duration_ms`` milliseconds. A frame wider than a
     1920-px slide is laid out smaller by `dot` to fit it (the demo's smallest text
     stays above 11 px). Frames differ in size (titles and labels change), so each
-    is centred on a white canvas as large as the largest frame.
+    is centred on a white canvas as large as the largest frame. The frames are
+    streamed: each is decoded, given its own 256-colour palette and encoded in
+    turn, so memory holds one decoded frame, never all of them. ``progress(k, n)``
+    is called after frame k of n is drawn (and again as it is encoded).
     """
+    checks.instance(root, "write_gif", "root", Value)
+    path = checks.file_path(path, "write_gif", "path")
     duration_ms = checks.integer(duration_ms, "write_gif", "duration_ms", minimum=1)
-    from PIL import Image  # here, not at the top: the rest of chainrule runs without Pillow
+    from PIL import GifImagePlugin, Image  # here: the rest of chainrule runs without Pillow
 
     graphs = frame_graphs(root, lr=lr, **draw_kwargs)
     for graph in graphs:  # `size` is in inches, at the 96 dpi of dot's PNG; only ever shrinks
         graph.attr(size=f"{SLIDE_WIDTH_PX / PNG_DPI:g},1000")
-    images = [Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA") for graph in graphs]
-    size = (max(image.width for image in images), max(image.height for image in images))
-    padded = []
-    for image in images:
-        canvas = Image.new("RGB", size, "white")
-        offset = ((size[0] - image.width) // 2, (size[1] - image.height) // 2)
-        canvas.paste(image, offset, mask=image)
-        padded.append(canvas)
+    # Compressed PNGs, a few hundred kB a frame at most; decoded one at a time below.
+    pngs = render_all(graphs, "png", progress and (lambda k, n: progress(k, 2 * n)))
+    sizes = [Image.open(io.BytesIO(png)).size for png in pngs]  # the header only, not the pixels
+    size = (max(width for width, _ in sizes), max(height for _, height in sizes))
+    gif = io.BytesIO()
+    for index, png in enumerate(pngs):
+        frame = _on_canvas(Image.open(io.BytesIO(png)), size)
+        if index == 0:
+            header, _ = GifImagePlugin.getheader(frame, info={"loop": 0, "duration": duration_ms})
+            gif.write(b"".join(header))
+        for chunk in GifImagePlugin.getdata(frame, duration=duration_ms, include_color_table=True):
+            gif.write(chunk)
+        if progress:
+            progress(len(graphs) + index + 1, 2 * len(graphs))
+    gif.write(b";")  # the GIF trailer
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    gif = io.BytesIO()
-    padded[0].save(
-        gif, format="GIF", save_all=True, append_images=padded[1:], duration=duration_ms, loop=0
-    )
     return write_atomically(path, gif.getvalue())
+
+
+def _on_canvas(image: Any, size: tuple[int, int]) -> Any:
+    """``image`` centred on a white canvas of ``size``, in 256 colours of its own (fast octree:
+    a drawing has few colours, and median cut took half a second a frame)."""
+    from PIL import Image
+
+    canvas = Image.new("RGB", size, "white")
+    offset = ((size[0] - image.width) // 2, (size[1] - image.height) // 2)
+    rgba = image.convert("RGBA")
+    canvas.paste(rgba, offset, mask=rgba)
+    frame = canvas.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    # The octree averages each bucket: the background's comes out (254, 254, 254). Make the
+    # colour nearest to white white again, so the paper stays white.
+    palette = frame.getpalette() or []
+    colours = [palette[i : i + 3] for i in range(0, len(palette), 3)]
+    whitest = min(range(len(colours)), key=lambda i: sum(255 - c for c in colours[i]))
+    palette[3 * whitest : 3 * whitest + 3] = [255, 255, 255]
+    frame.putpalette(palette)
+    return frame

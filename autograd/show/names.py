@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from autograd import checks
 from autograd.graph import topological_order
 from autograd.ops import WEIGHTED_SUM, Op, short_number
 from autograd.value import Value
@@ -37,6 +38,7 @@ Name = tuple[str, int]  # a name's text and its precedence as an operand
 
 def node_names(root: Value) -> dict[Value, str]:
     """Each node of ``root``'s graph -> its name, listed in ``topological_order(root)``."""
+    checks.instance(root, "node_names", "root", Value)
     return names_in_order(topological_order(root))
 
 

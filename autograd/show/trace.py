@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from autograd import checks
 from autograd.graph import topological_order
 from autograd.show.format import (
     format_number,
@@ -59,6 +60,7 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     """
     # The steps are the engine's own: the graph's grads are set aside, backward()'s
     # chain-rule step is run one node at a time and read after each, then put back.
+    checks.instance(root, "backward_steps", "root", Value)
     order = topological_order(root)
     computed = [node for node in order if node.inputs]
     saved = [node.grad for node in order]
@@ -87,6 +89,14 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     return steps
 
 
+def _checked_steps(steps: object, op: str) -> list[BackwardStep]:
+    """``steps`` as a list, each a BackwardStep (what ``backward_steps`` returns)."""
+    listed = checks.items(steps, op, "steps", "a list of BackwardSteps (backward_steps(root))")
+    for step in listed:
+        checks.instance(step, op, "each step", BackwardStep)
+    return listed
+
+
 STEP_HEADERS = ("step", "node", "op", "∂{root}/∂node", "input", "∂node/∂input", "contribution")
 
 
@@ -109,7 +119,7 @@ def steps_table(steps: Sequence[BackwardStep]) -> str:
 
     Each row reads: the input gets contribution = (d root / d node) x (d node / d input).
     """
-    if not steps:
+    if not _checked_steps(steps, "steps_table"):
         return "(no backward steps: the root is a leaf)"
     names = node_names(steps[0].node)
     headers = [header.format(root=names[steps[0].node]) for header in STEP_HEADERS]
@@ -130,7 +140,7 @@ def steps_table(steps: Sequence[BackwardStep]) -> str:
 
 def steps_markdown(steps: Sequence[BackwardStep]) -> str:
     """The steps as a Markdown table, each contribution written as a LaTeX product."""
-    if not steps:
+    if not _checked_steps(steps, "steps_markdown"):
         return "*(no backward steps: the root is a leaf)*"
     names = node_names(steps[0].node)
     root = latex_name(names[steps[0].node])

@@ -138,7 +138,10 @@ def layer0(**changes):
             'expected inputs to be a non-empty list, got "1, 2"',
         ),
         (json.dumps({**NET_222, "lr": -1}), "expected lr to be a number > 0, got -1.0"),
-        ('{"inputs": [Infinity]}', "Infinity is not a number a network can use"),
+        (
+            '{"inputs": [Infinity], "layers": [], "targets": []}',
+            "expected inputs[0] to be a finite number, got Infinity",
+        ),
     ],
 )
 def test_bad_network_file_is_one_line_exit_2(capsys, tmp_path, text, message):
@@ -158,8 +161,8 @@ def test_bad_network_file_is_one_line_exit_2(capsys, tmp_path, text, message):
     [
         (["--x", "abc"], "argument --x: expected a finite number, got 'abc'"),
         (["--w2", "nan"], "argument --w2: expected a finite number, got 'nan'"),
-        (["--steps", "0"], "argument --steps: expected a whole number >= 1, got '0'"),
-        (["--steps", "2.5"], "argument --steps: expected a whole number >= 1, got '2.5'"),
+        (["--steps", "0"], "argument --steps: expected a whole number from 1 to 10000, got '0'"),
+        (["--steps", "2.5"], "--steps: expected a whole number from 1 to 10000, got '2.5'"),
         (["--activation", "swish"], "argument --activation: invalid choice: 'swish'"),
         (["--network", "missing.json"], "cannot read network file 'missing.json'"),
         (["--network", "net.json", "--x", "1"], "--x cannot be used with --network"),

@@ -105,7 +105,7 @@ def test_the_teachers_numbers_change_the_answers(monkeypatch, capsys):
     [
         (["--steps", "3"], "--quiz asks about one update: leave out --steps and --json"),
         (["--json"], "--quiz asks about one update"),
-        (["--tolerance", "0"], "expected a whole number >= 1, got '0'"),
+        (["--tolerance", "0"], "expected a whole number from 1 to 15, got '0'"),
     ],
 )
 def test_quiz_usage_errors(monkeypatch, capsys, options, message):

@@ -134,7 +134,10 @@ def test_bad_network_data_names_the_field(data, message):
     ("text", "message"),
     [
         ('{"inputs": [1.0,', "net.json: not valid JSON: Expecting value: line 1 column 17"),
-        ('{"inputs": [NaN]}', "not valid JSON: NaN is not a number a network can use"),
+        (
+            '{"inputs": [NaN], "layers": [], "targets": []}',
+            r"expected inputs\[0\] to be a finite number, got NaN",
+        ),
     ],
 )
 def test_bad_network_file(tmp_path, text, message):

@@ -275,11 +275,8 @@ def test_a_parameter_with_too_many_digits_is_a_model_file_error(tmp_path, digits
         load(path)
     assert str(path) in str(error.value)
     assert len(str(error.value)) < 250 + len(str(path))
-    if digits == 400:
-        assert f"parameter {name} is 9999" in str(error.value)
-        assert "(400 characters), not a finite number" in str(error.value)
-    else:
-        assert f"a number has more than {sys.get_int_max_str_digits()} digits" in str(error.value)
+    # Both name the field, and say what is there without repeating it.
+    assert f"parameter {name} is an int of {digits} digits, not a finite number" in str(error.value)
 
 
 def load_or_model_file_error(path: Path) -> None:
