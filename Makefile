@@ -18,7 +18,7 @@ demo: $(VENV)/.installed-base system-graphviz
 test: $(VENV)/.installed-test system-graphviz system-chromium site
 	$(BIN)/ruff check .
 	$(BIN)/mypy autograd
-	$(BIN)/mypy --follow-imports=silent nn
+	$(BIN)/mypy --follow-imports=silent nn chainrule
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

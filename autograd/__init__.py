@@ -1,12 +1,19 @@
-"""chainrule's scalar autograd engine: Values, the chain rule, gradient checks, drawings."""
+"""chainrule's scalar autograd engine: Values, the chain rule, gradient checks.
 
-from autograd.draw import GraphvizNotInstalled, draw_dot, draw_graph
-from autograd.explain import Explanation, Factor, explain
+The engine imports only the standard library. The drawing layer (``autograd.show``:
+drawings, names, explanations, the backward pass as steps) is re-exported here lazily,
+so ``from autograd import draw_graph`` works as before, while ``from autograd import
+Value`` never loads Graphviz.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
-from autograd.names import node_names
-from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
 from autograd.value import (
     LAYER_ACTIVATIONS,
     Value,
@@ -15,6 +22,35 @@ from autograd.value import (
     weighted_sum,
     weighted_sums,
 )
+
+if TYPE_CHECKING:
+    from autograd.show.draw import GraphvizNotInstalled, draw_dot, draw_graph
+    from autograd.show.explain import Explanation, Factor, explain
+    from autograd.show.names import node_names
+    from autograd.show.trace import BackwardStep, backward_steps, steps_markdown, steps_table
+
+# name -> the drawing-layer module that defines it, imported on first use
+_SHOWN = {
+    "GraphvizNotInstalled": "draw",
+    "draw_dot": "draw",
+    "draw_graph": "draw",
+    "Explanation": "explain",
+    "Factor": "explain",
+    "explain": "explain",
+    "node_names": "names",
+    "BackwardStep": "trace",
+    "backward_steps": "trace",
+    "steps_markdown": "trace",
+    "steps_table": "trace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A drawing-layer name, imported when first asked for (PEP 562)."""
+    if name in _SHOWN:
+        return getattr(importlib.import_module(f"autograd.show.{_SHOWN[name]}"), name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
 
 __all__ = [
     "LAYER_ACTIVATIONS",

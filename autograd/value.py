@@ -328,7 +328,7 @@ def _raise_where_grads_overflowed(root: Value, computed: list[Value]) -> None:
     into it was is a sum that overflowed. Returns if every grad is finite (only
     the check's own sum overflowed).
     """
-    from autograd.names import node_names  # names reads value: imported only on failure
+    from autograd.show.names import node_names  # names reads value: imported only on failure
 
     names = node_names(root)
     for node in reversed(computed):

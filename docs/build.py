@@ -40,7 +40,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
-DOCUMENTED_PACKAGES = ("autograd", "nn")
+DOCUMENTED_PACKAGES = ("autograd", "nn", "chainrule")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # Code (fenced blocks, then inline spans) is kept as it is; math is $$display$$ or $inline$.
@@ -202,7 +202,7 @@ def public_modules(package: str) -> list[str]:
     """The package and every module in it whose dotted name has no ``_``-prefixed part.
 
     pdoc follows ``__all__``, which lists a package's names, not its modules: so each
-    module (``autograd.quiz``, ``nn.lessons.moons``) is named to it here.
+    module (``chainrule.questions``, ``chainrule.lessons.moons``) is named to it here.
     """
     path = importlib.import_module(package).__path__
     names = [info.name for info in pkgutil.walk_packages(path, prefix=f"{package}.")]

@@ -156,7 +156,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "0 everywhere it exists (undefined at 0)",
             "the perceptron's threshold; cannot learn by gradient descent (no gradient)",
             learns=False,
-            torch_module="BinaryStep",  # torch has none: nn.torch defines it
+            torch_module="BinaryStep",  # torch has none: nn.export defines it
         ),
         Activation(
             "linear",

@@ -422,7 +422,7 @@ class MLP(Module):
 
         Needs the optional torch extra (``pip install chainrule[torch]``).
         """
-        from nn.torch import to_torch
+        from nn.export import to_torch
 
         return to_torch(self)
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from numbers import Integral
 from typing import Any
 
-from tqdm.auto import tqdm
-
 from autograd import Value, checks
 from nn.activations import StepActivationWarning, get_activation
 from nn.collector import paused_gc
@@ -150,6 +148,8 @@ def fit(
     shuffler = random.Random(seed)
     order = list(range(len(inputs)))
     history = History()
+    from tqdm.auto import tqdm  # here, not at the top: `import nn` loads no progress bar
+
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
     for _ in bar:
         batches = _batches(order, batch_size, shuffler)

@@ -47,7 +47,9 @@ NAVIGATION = (
 NOT_PRECACHED = ("lite/", "sw.js", "build-info.json")
 """What the service worker does not download at its install: JupyterLite (large; it keeps
 what is used), itself, the build's own record."""
-SOURCES = ("autograd", "nn", "notebooks", "site", "package-lock.json", "pyproject.toml")
+SOURCES = (
+    "autograd", "nn", "chainrule", "notebooks", "site", "package-lock.json", "pyproject.toml"
+)
 """What the site is built from: when their digest changes, the site is stale."""
 
 

@@ -5,7 +5,7 @@ and imports this module; each page request is ``dispatch(name, json_arguments)``
 which calls one of the functions in ``REQUESTS`` and returns its result as JSON.
 Nothing here re-implements the engine: formulas go through
 ``autograd.parse_expression``, gradients through ``backward()``, the step-through
-through ``autograd.stepthrough.frames``, the quiz through ``autograd.quiz`` (its questions
+through ``autograd.show.frames``, the quiz through ``chainrule.questions`` (its questions
 from ``graph_questions``, checked by ``check_answer``),
 training through ``nn.fit``. A user's mistake (a bad formula, a bad number) comes
 back as ``{"error": message}``, shown on the page; anything else is a bug and raises.
@@ -28,10 +28,11 @@ from tqdm import tqdm
 
 from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
-from autograd.format import format_number
-from autograd.names import node_names
-from autograd.quiz import Question, graph_questions, parse_number
-from autograd.stepthrough.frames import Frame, frames
+from autograd.show.format import format_number
+from autograd.show.frames import Frame, frames
+from autograd.show.names import node_names
+from chainrule.lessons.backprop import sgd_update, worked_example
+from chainrule.questions import Question, graph_questions, parse_number
 from nn import (
     MLP,
     SGD,
@@ -43,7 +44,6 @@ from nn import (
     paused_gc,
     squared_error,
 )
-from nn.lessons.backprop import sgd_update, worked_example
 
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
 

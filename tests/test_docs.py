@@ -16,9 +16,9 @@ import nbformat
 import pytest
 
 from autograd import Value, draw_graph
-from autograd.quiz import check_answer
+from chainrule.lessons.gradient_descent import XS
+from chainrule.questions import check_answer
 from nn import MLP, fit
-from nn.lessons.gradient_descent import XS
 from tests.autograd import test_stepthrough
 from tests.test_notebooks import LESSONS, docs_build
 
@@ -266,7 +266,8 @@ def test_on_a_phone_wide_code_scrolls_inside_its_cell_and_math_is_drawn(site, br
 
 def test_the_reference_lists_every_module_and_its_search_works_offline(site, browser):
     index = (site / "reference" / "index.html").read_text()
-    for module in ["autograd.value", "autograd.quiz", "nn.module", "nn.train", "nn.lessons.moons"]:
+    modules = ["autograd.value", "chainrule.questions", "nn.module", "nn.train"]
+    for module in [*modules, "chainrule.lessons.moons"]:
         assert f'href="{module.replace(".", "/")}.html"' in index
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto((site / "reference" / "index.html").as_uri())

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nn.lessons.exercises import NO_ANSWER
+from chainrule.lessons.exercises import NO_ANSWER
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"

@@ -25,7 +25,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("autograd", "nn")
+PACKAGES = ("autograd", "nn", "chainrule")
 # scikit-learn: the micrograd demo test makes its moons, and it brings numpy
 TEST_TOOLS = ("pytest", "hypothesis", "playwright", "micrograd", "scikit-learn")
 # tests/nn/test_torch.py needs the optional torch extra; the main suite runs it (CI installs torch).
@@ -102,7 +102,7 @@ def test_the_wheel_holds_every_file_of_the_packages_and_the_license(installed: I
     with zipfile.ZipFile(installed.wheel) as archive:
         names = set(archive.namelist())
     shipped = {name for name in names if name.split("/")[0] in PACKAGES}
-    assert "autograd/stepthrough/template.html" in shipped
+    assert "chainrule/stepthrough.html" in shipped
     assert shipped == package_files()  # package data and py.typed markers included
     assert any(re.fullmatch(r"chainrule-[^/]+\.dist-info/licenses/LICENSE", n) for n in names)
     with tarfile.open(installed.sdist) as archive:

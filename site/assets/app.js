@@ -107,7 +107,7 @@ export async function drawGraph(container, dot) {
   return svg;
 }
 
-const HIGHLIGHT = "#ea580c"; // autograd.draw's colour for the node a step processes
+const HIGHLIGHT = "#ea580c"; // autograd.show.draw's colour for the node a step processes
 
 /** Scroll a graph that pans so that the node being processed is in view (on a phone). */
 function followHighlight(canvas, svg) {

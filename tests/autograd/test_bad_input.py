@@ -290,7 +290,7 @@ def test_a_sum_of_finite_gradients_that_overflows_is_not_an_error():
 
 # -- explain on deep graphs ------------------------------------------------------------
 def test_explain_follows_a_50k_chain_edge_by_edge():
-    from autograd.explain import explain
+    from autograd.show.explain import explain
 
     x = Value(0.5, label="x")
     node = x

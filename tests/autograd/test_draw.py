@@ -21,8 +21,8 @@ from autograd import (
     parse_expression,
     topological_order,
 )
-from autograd.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
-from nn.lessons.backprop import worked_example
+from autograd.show.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
+from chainrule.lessons.backprop import worked_example
 from tests.autograd.test_stepthrough import browser
 
 GOLDEN = Path(__file__).with_name("draw_golden.json")
@@ -480,7 +480,7 @@ def test_a_default_drawing_fits_a_16_9_screen_with_text_of_12_px_at_1280(root):
 
 
 def test_the_demos_pictures_fit_a_16_9_screen_with_text_of_12_px_at_1280(tmp_path):
-    from nn.cli import main
+    from chainrule.cli import main
 
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg"]) == 0
     for name in ("forward.svg", "backward.svg"):

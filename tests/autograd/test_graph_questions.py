@@ -5,8 +5,8 @@ import json
 import pytest
 
 from autograd import Value
-from autograd.quiz import graph_questions
-from nn.lessons import backprop
+from chainrule.lessons import backprop
+from chainrule.questions import graph_questions
 from tests.worked_example import lesson_answers, sigmoid
 
 

@@ -5,12 +5,12 @@ import re
 import pytest
 
 from autograd import Value, draw_graph, topological_order, weighted_sum
-from autograd.explain import explain
 from autograd.expression import parse_expression
-from autograd.names import MAX_NAME_LENGTH, node_names, partial
-from autograd.trace import backward_steps, steps_markdown, steps_table
+from autograd.show.explain import explain
+from autograd.show.names import MAX_NAME_LENGTH, node_names, partial
+from autograd.show.trace import backward_steps, steps_markdown, steps_table
+from chainrule.lessons import backprop
 from nn import MLP, squared_error
-from nn.lessons import backprop
 
 MACHINE_NAME = re.compile(r"\bv\d+\b")
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd.quiz import agrees, check_answer, parse_number
+from chainrule.questions import agrees, check_answer, parse_number
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd import Value, draw_graph, parse_expression
-from autograd.draw import MAX_TEXT, ComputationGraph, GraphvizFailed, GraphvizTimeout
-from autograd.stepthrough import write_frames, write_gif, write_html
-from nn.cli import main
+from autograd.show.draw import MAX_TEXT, ComputationGraph, GraphvizFailed, GraphvizTimeout
+from chainrule.cli import main
+from chainrule.stepthrough import write_frames, write_gif, write_html
 
 
 def chain(formula_op: str, terms: int, variables: dict[str, float] | None = None) -> Value:
@@ -142,12 +142,12 @@ def test_failed_rendering_leaves_the_earlier_frames_untouched(tmp_path, monkeypa
 
 
 def test_without_dot_the_earlier_frames_stay(tmp_path, monkeypatch):
-    from autograd.draw import GraphvizNotInstalled
+    from autograd.show.draw import GraphvizNotInstalled
 
     folder = tmp_path / "frames"
     write_frames(Value(2.0, label="x").exp(), folder)
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
-    monkeypatch.setattr("autograd.draw.shutil.which", lambda name: None)
+    monkeypatch.setattr("autograd.show.draw.shutil.which", lambda name: None)
     with pytest.raises(GraphvizNotInstalled):
         write_frames(Value(1.0, label="x").tanh(), folder)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before

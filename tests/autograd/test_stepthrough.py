@@ -19,7 +19,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import sync_playwright
 
 from autograd import Value, topological_order
-from autograd.stepthrough import (
+from autograd.show.trace import backward_steps
+from chainrule.stepthrough import (
     frame_graphs,
     frames,
     known_grads_per_frame,
@@ -27,7 +28,6 @@ from autograd.stepthrough import (
     write_gif,
     write_html,
 )
-from autograd.trace import backward_steps
 
 # The course's worked example: one input, two sigmoid neurons, E = 1/2 (T - a2)^2.
 X, W1, B1, W2, B2, TARGET, LR = 0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4
@@ -414,7 +414,7 @@ def test_chainrule_imports_and_draws_frames_without_pillow():
     script = (
         "import sys\n"
         "sys.modules['PIL'] = None  # any import of Pillow now fails\n"
-        "import autograd, nn, nn.cli, autograd.stepthrough as s\n"
+        "import autograd, nn, chainrule.cli, chainrule.stepthrough as s\n"
         "x = autograd.Value(2.0, 'x')\n"
         "print(len(s.frames((x * x).tanh())))\n"
         "try:\n"

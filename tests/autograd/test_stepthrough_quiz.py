@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from autograd.quiz import check_answer
-from autograd.stepthrough import step_through, write_html
-from nn.lessons import backprop
+from chainrule.lessons import backprop
+from chainrule.questions import check_answer
+from chainrule.stepthrough import step_through, write_html
 from tests.autograd.test_stepthrough import B1, B2, LR, TARGET, W1, W2, X, browser
 
 __all__ = ["browser"]  # the Chromium fixture, shared with test_stepthrough

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from autograd import Value
-from autograd.draw import HIGHLIGHT_COLOUR
-from autograd.stepthrough import frames, write_gif
+from autograd.show.draw import HIGHLIGHT_COLOUR
+from chainrule.stepthrough import frames, write_gif
 from tests.autograd.test_stepthrough import LR, course_example
 from tests.autograd.test_stepthrough_quiz import lesson_answers
 

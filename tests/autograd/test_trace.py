@@ -6,9 +6,9 @@ import math
 import pytest
 
 from autograd import Value, topological_order, weighted_sum
-from autograd.explain import Factor, explain
-from autograd.format import format_number, latex_name, text_table
-from autograd.trace import BackwardStep, backward_steps, steps_markdown, steps_table
+from autograd.show.explain import Factor, explain
+from autograd.show.format import format_number, latex_name, text_table
+from autograd.show.trace import BackwardStep, backward_steps, steps_markdown, steps_table
 
 
 def square_plus_self(x0: float = 3.0):

@@ -6,8 +6,7 @@ import random
 
 import pytest
 
-from nn import ACTIVATIONS
-from nn.lessons.activations import (
+from chainrule.lessons.activations import (
     THRESHOLD,
     curve,
     softmax_jacobian,
@@ -15,6 +14,7 @@ from nn.lessons.activations import (
     threshold_task,
     train_threshold_neuron,
 )
+from nn import ACTIVATIONS
 
 XS = [-3.0, -1.2, -0.01, 0.02, 0.7, 2.5]
 

@@ -7,16 +7,16 @@ import re
 import pytest
 
 from autograd import gradcheck
-from autograd.format import format_number
-from nn import Neuron, squared_error
-from nn.lessons import backprop
-from nn.lessons.backprop import (
+from autograd.show.format import format_number
+from chainrule.lessons import backprop
+from chainrule.lessons.backprop import (
     FACTOR_FORMULAS,
     PARAMETER_NAMES,
     sgd_update,
     train_worked_example,
     worked_example,
 )
+from nn import Neuron, squared_error
 
 
 def sigmoid(z: float) -> float:

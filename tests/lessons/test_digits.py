@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from sklearn.datasets import load_digits
 
+from chainrule.lessons import digits
 from nn import MLP
-from nn.lessons import digits
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nn.lessons.exercises import NO_ANSWER, check
+from chainrule.lessons.exercises import NO_ANSWER, check
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from nn.lessons.gradient_descent import (
+from chainrule.lessons.gradient_descent import (
     LEARNING_RATE,
     W0,
     XS,

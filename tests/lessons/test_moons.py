@@ -4,8 +4,8 @@ import math
 
 import pytest
 
+from chainrule.lessons.moons import LAYER_SIZES, accuracy, decision_grid, moons_data, train_moons
 from nn import MLP
-from nn.lessons.moons import LAYER_SIZES, accuracy, decision_grid, moons_data, train_moons
 
 
 def plain_score(model, x):

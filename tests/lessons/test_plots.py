@@ -4,12 +4,12 @@ import io
 
 import pytest
 
-from autograd.format import Table
-from nn.lessons.activations import curve
-from nn.lessons.digits import Mistake
-from nn.lessons.gradient_descent import XS, ZS, descend, optimal_weight
-from nn.lessons.moons import Grid
-from nn.lessons.plots import (
+from autograd.show.format import Table
+from chainrule.lessons.activations import curve
+from chainrule.lessons.digits import Mistake
+from chainrule.lessons.gradient_descent import XS, ZS, descend, optimal_weight
+from chainrule.lessons.moons import Grid
+from chainrule.lessons.plots import (
     descent_table,
     plot_activations,
     plot_confusion_matrix,
@@ -23,7 +23,7 @@ from nn.lessons.plots import (
     plot_training_curves,
     plot_weight_images,
 )
-from nn.lessons.vanishing import TrainingCurve
+from chainrule.lessons.vanishing import TrainingCurve
 
 
 def png_bytes(figure):

@@ -3,8 +3,8 @@
 import ipywidgets
 import pytest
 
-from nn.lessons import backprop
-from nn.lessons.quiz import Quiz
+from chainrule.lessons import backprop
+from chainrule.quiz import Quiz
 from tests.worked_example import lesson_answers
 
 

@@ -4,8 +4,7 @@ import math
 
 import pytest
 
-from nn import MLP
-from nn.lessons.vanishing import (
+from chainrule.lessons.vanishing import (
     COMPARED,
     DEPTH,
     deep_network,
@@ -15,6 +14,7 @@ from nn.lessons.vanishing import (
     sigmoid_derivative_product,
     training_curve,
 )
+from nn import MLP
 
 
 def test_the_lesson_network_is_deep_and_narrow():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nn.cli import main
+from chainrule.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -64,7 +64,7 @@ def test_backprop_writes_valid_pictures_and_prints_their_paths(backprop_run):
 def test_backprop_svg_format_and_another_learning_rate(tmp_path, capsys, monkeypatch):
     # the GIF and the page were checked above; skip re-rendering their frames here
     for writer in ("write_gif", "write_html"):
-        monkeypatch.setattr(f"nn.cli.{writer}", lambda root, path, **kwargs: Path(path))
+        monkeypatch.setattr(f"chainrule.cli.{writer}", lambda root, path, **kwargs: Path(path))
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg", "--lr", "0.1"]) == 0
     for name in ("forward.svg", "backward.svg"):
         assert ET.parse(tmp_path / name).getroot().tag.endswith("svg")

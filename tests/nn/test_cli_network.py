@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from nn.cli import main
+from chainrule.cli import main
 from tests.nn.test_network_file import NET_222, by_hand_222
 from tests.worked_example import lesson_answers
 

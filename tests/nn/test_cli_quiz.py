@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from autograd.quiz import graph_questions
-from nn.cli import main
-from nn.lessons import backprop
-from nn.lessons.quiz import run_quiz
+from chainrule.cli import main
+from chainrule.lessons import backprop
+from chainrule.questions import graph_questions
+from chainrule.quiz import run_quiz
 from tests.nn.test_network_file import NET_222, by_hand_222
 from tests.worked_example import lesson_answers
 
@@ -120,7 +120,7 @@ def test_a_real_pipe_to_the_installed_command():
     answers = lesson_answers()
     text = "".join(f"{v:.3g}\n" for v in list(answers.values())[:5]) + "q\n"
     result = subprocess.run(
-        [sys.executable, "-m", "nn.cli", "backprop", "--quiz"],
+        [sys.executable, "-m", "chainrule.cli", "backprop", "--quiz"],
         input=text,
         capture_output=True,
         text=True,

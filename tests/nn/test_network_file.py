@@ -8,9 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import topological_order
-from autograd.quiz import graph_questions
-from nn import MLP
-from nn.network import (
+from chainrule.network import (
     NetworkFileError,
     build_network,
     lesson_network,
@@ -18,6 +16,8 @@ from nn.network import (
     parse_network,
     train,
 )
+from chainrule.questions import graph_questions
+from nn import MLP
 from tests.worked_example import sigmoid
 
 NET_222 = {

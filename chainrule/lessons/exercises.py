@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeGuard
 
-from autograd.quiz import SIGNIFICANT_FIGURES, check_answer
+from chainrule.questions import SIGNIFICANT_FIGURES, check_answer
 
 NO_ANSWER = "no answer yet: put yours in place of None and run the cell again"
 
@@ -23,7 +23,7 @@ def check(
     else "not yet: " and the hint.
 
     A float matches to ``significant_figures`` significant figures by the quiz's one
-    rule (``autograd.quiz.check_answer``: 0.0571 for 0.057094); an int expected
+    rule (``chainrule.questions.check_answer``: 0.0571 for 0.057094); an int expected
     (a count, a label -1 or 1) only matches exactly; text matches ignoring case,
     surrounding spaces and backticks; True and False match only themselves.
     """

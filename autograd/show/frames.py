@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
 from autograd.files import write_atomically
-from autograd.format import format_number
-from autograd.names import node_names, partial
-from autograd.trace import BackwardStep, backward_steps
+from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
+from autograd.show.format import format_number
+from autograd.show.names import node_names, partial
+from autograd.show.trace import BackwardStep, backward_steps
 from autograd.value import Value
 
 if TYPE_CHECKING:

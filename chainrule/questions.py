@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autograd import checks
-from autograd.draw import PARAMETER_LABEL
-from autograd.format import format_number
 from autograd.graph import topological_order
-from autograd.names import node_names
-from autograd.trace import backward_steps
+from autograd.show.draw import PARAMETER_LABEL
+from autograd.show.format import format_number
+from autograd.show.names import node_names
+from autograd.show.trace import backward_steps
 from autograd.value import Value
 
 SIGNIFICANT_FIGURES = 3
@@ -180,7 +180,7 @@ def graph_questions(
        ``local_derivatives`` each ∂u/∂v is asked first as its own question;
     3. update, when ``lr`` is given: each parameter p -> p − lr · ∂root/∂p.
 
-    names: each node's name (default ``autograd.names.node_names(root)``).
+    names: each node's name (default ``autograd.show.names.node_names(root)``).
     asked: the nodes asked about (default: every labelled node); the root and the
         parameters are always asked, other inputs never (they are given).
     parameters: the leaves that learn (default: leaves labelled like a weight or

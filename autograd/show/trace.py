@@ -5,7 +5,7 @@
 ``upstream * local derivative`` to each input's gradient.
 ``steps_table`` / ``steps_markdown`` print those steps.
 
-Nodes are named by ``autograd.names.node_names``: their label, or unlabelled,
+Nodes are named by ``autograd.show.names.node_names``: their label, or unlabelled,
 their value or expression (``0.5``, ``T − a2``); ``draw_graph`` and ``explain``
 use the same names.
 """
@@ -15,9 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograd.format import format_number, latex_name, markdown_table, markdown_text, text_table
 from autograd.graph import topological_order
-from autograd.names import node_names
+from autograd.show.format import (
+    format_number,
+    latex_name,
+    markdown_table,
+    markdown_text,
+    text_table,
+)
+from autograd.show.names import node_names
 from autograd.value import Value, add_grad_times_local_grads
 
 

@@ -25,16 +25,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from autograd import GraphvizNotInstalled, Value, draw_graph, topological_order
-from autograd.explain import explain
 from autograd.expression import parse_expression
-from autograd.format import format_number, text_table
-from autograd.quiz import SIGNIFICANT_FIGURES, graph_questions
-from autograd.stepthrough import write_gif, write_html
-from autograd.trace import backward_steps, steps_table
-from nn.io import write_text_atomically
-from nn.lessons import backprop
-from nn.lessons.quiz import run_quiz
-from nn.network import (
+from autograd.show.explain import explain
+from autograd.show.format import format_number, text_table
+from autograd.show.svgplot import line_plot_svg
+from autograd.show.trace import backward_steps, steps_table
+from chainrule.lessons import backprop
+from chainrule.network import (
     ACTIVATION_NAMES,
     BuiltNetwork,
     NetworkSpec,
@@ -43,7 +40,10 @@ from nn.network import (
     load_network,
     train,
 )
-from nn.svgplot import line_plot_svg
+from chainrule.questions import SIGNIFICANT_FIGURES, graph_questions
+from chainrule.quiz import run_quiz
+from chainrule.stepthrough import write_gif, write_html
+from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
 RENDER_ERROR = 1

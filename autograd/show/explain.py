@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from autograd.format import format_number, latex_name, latex_text
-from autograd.names import node_names, partial
+from autograd.show.format import format_number, latex_name, latex_text
+from autograd.show.names import node_names, partial
 from autograd.value import Value
 
 MAX_PATHS = 10_000

@@ -1,5 +1,17 @@
 """The backward pass as one offline HTML page: every frame's SVG, a slider, Prev/Next, a quiz.
 
+    from chainrule.stepthrough import write_frames, write_gif, write_html
+
+    write_frames(loss, "frames/")          # frames/frame_000.png, frame_001.png, ...
+    write_gif(loss, "backward.gif")        # the same frames, animated
+    write_html(loss, "backward.html")      # one offline page: slider, Prev/Next, arrow keys
+    step_through(loss, lr=0.4, quiz=True)  # the same page inline in Jupyter, quiz mode on
+
+Frame 0 is the forward graph with only d(loss)/d(loss) = 1 known; frame k
+highlights the node that the k-th chain-rule step processes and shows the
+gradients accumulated so far. The frames are drawn by ``autograd.show.frames``; this
+module (the teaching layer) adds the page and its quiz.
+
 The page is a single self-contained file (no server, no network: it works from
 file://) that a teacher can hand out. Every piece of text in it -- labels, op
 names, numbers, the title -- goes through ``html.escape``, and the SVG drawings
@@ -21,16 +33,35 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from autograd import checks
-from autograd.draw import DrawOptions, svg_element
 from autograd.files import write_atomically
-from autograd.format import format_number
-from autograd.names import node_names, partial
-from autograd.quiz import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
-from autograd.stepthrough.frames import Frame, frames
+from autograd.show.draw import DrawOptions, svg_element
+from autograd.show.format import format_number
+from autograd.show.frames import (
+    Frame,
+    frame_graphs,
+    frames,
+    known_grads_per_frame,
+    write_frames,
+    write_gif,
+)
+from autograd.show.names import node_names, partial
 from autograd.value import Value
+from chainrule.questions import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
+
+__all__ = [
+    "Frame",
+    "StepThroughPage",
+    "frame_graphs",
+    "frames",
+    "known_grads_per_frame",
+    "step_through",
+    "write_frames",
+    "write_gif",
+    "write_html",
+]
 
 DEFAULT_TITLE = "Backpropagation, step by step"
 
@@ -229,7 +260,7 @@ def step_through(
         for frame in page_frames
     )
     embedded = page_questions(questions, page_frames, names, root, figures)
-    template = Template(files(__package__).joinpath("template.html").read_text(encoding="utf-8"))
+    template = Template(files(__package__).joinpath("stepthrough.html").read_text(encoding="utf-8"))
     return StepThroughPage(
         template.substitute(
             title=escape(title),

@@ -15,7 +15,7 @@ and one step of gradient descent moves each parameter to p − lr · ∂E/∂p.
 With x = 0.1, T = 0.25, w1 = 0.15, b1 = 0.4, w2 = 0.45, b2 = 0.65 and
 lr = 0.4 the course's results are w2 -> 0.4272, b2 -> 0.6121, w1 -> 0.1496,
 b1 -> 0.3959. The network is built from raw Values, so every node of it is
-visible in a drawing and every step in ``autograd.trace``.
+visible in a drawing and every step in ``autograd.show.trace``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, checks, topological_order, weighted_sum
-from autograd.explain import Explanation, explain
-from nn.lessons.quiz import Quiz, quiz
+from autograd.show.explain import Explanation, explain
+from chainrule.quiz import Quiz, quiz
 
 X = 0.1
 W1 = 0.15

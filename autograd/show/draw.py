@@ -25,8 +25,8 @@ import graphviz
 
 from autograd import checks
 from autograd.files import write_atomically
-from autograd.format import format_number
-from autograd.names import node_names
+from autograd.show.format import format_number
+from autograd.show.names import node_names
 from autograd.value import Value
 
 INSTALL_GRAPHVIZ = (
@@ -254,7 +254,7 @@ def draw_graph(
 
     Each Value is a record ``name | data | grad`` (numbers as ``format_number`` writes
     them, 4 significant figures below 0.1, as in the tables), named
-    as ``autograd.names.node_names`` names it (a label, a number, an expression).
+    as ``autograd.show.names.node_names`` names it (a label, a number, an expression).
     Each op is a small node between its inputs and its result; each edge into
     it is labelled with the local derivative d(result)/d(input) when
     ``show_local_grads``. Nodes are named by their position in the topological

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from autograd.format import format_number
+from autograd.show.format import format_number
 
 WIDTH, HEIGHT = 640, 400
 MARGIN = {"left": 92, "right": 24, "top": 48, "bottom": 56}

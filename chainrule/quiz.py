@@ -1,6 +1,6 @@
 """The quiz, where the lesson happens: in a terminal (``run_quiz``) and in a notebook (``Quiz``).
 
-Both ask the questions of ``autograd.quiz.graph_questions`` in order and check
+Both ask the questions of ``chainrule.questions.graph_questions`` in order and check
 each answer with ``check_answer`` (3 significant figures unless changed). A
 wrong answer gets the question's hint; an empty answer, or the last of
 ``TRIES`` wrong ones, reveals the value.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from autograd import Value
-from autograd.quiz import (
+from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Question,
     check_answer,

@@ -12,17 +12,17 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from autograd.format import Table
-from nn.lessons.gradient_descent import Step, cost, optimal_weight
+from autograd.show.format import Table
+from chainrule.lessons.gradient_descent import Step, cost, optimal_weight
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from nn.lessons.activations import Curve
-    from nn.lessons.digits import Mistake
-    from nn.lessons.moons import Grid
-    from nn.lessons.vanishing import TrainingCurve
+    from chainrule.lessons.activations import Curve
+    from chainrule.lessons.digits import Mistake
+    from chainrule.lessons.moons import Grid
+    from chainrule.lessons.vanishing import TrainingCurve
 
 
 def descent_table(steps: Sequence[Step], lr: float) -> Table:
