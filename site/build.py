@@ -48,22 +48,40 @@ NOT_PRECACHED = ("lite/", "sw.js", "build-info.json")
 """What the service worker does not download at its install: JupyterLite (large; it keeps
 what is used), itself, the build's own record."""
 SOURCES = (
-    "autograd", "nn", "chainrule", "notebooks", "site", "package-lock.json", "pyproject.toml"
+    "autograd",
+    "nn",
+    "chainrule",
+    "notebooks",
+    "site",
+    "package-lock.json",
+    "pyproject.toml",
 )
 """What the site is built from: when their digest changes, the site is stale."""
 
 
-def header(path: str) -> str:
-    """The site's header and navigation for the page at ``path`` ("lessons/01.html")."""
-    root = "../" * path.count("/")
-    current = ' aria-current="page"'
+def header(root: str, current: str) -> str:
+    """The header and navigation of every page, for a page ``root`` below the site's root
+    ("../" for lessons/01.html) in the section ``current`` (a NAVIGATION target)."""
+    marked = ' aria-current="page"'
     links = "\n".join(
-        f'    <a href="{root}{target}"{current if target == path else ""}>{escape(label)}</a>'
+        f'    <a href="{root}{target}"{marked if target == current else ""}>{escape(label)}</a>'
         for target, label in NAVIGATION
     )
     return (
         f'<header class="site-header">\n  <a class="brand" href="{root}index.html">chainrule</a>\n'
         f'  <nav aria-label="Site">\n{links}\n  </nav>\n</header>'
+    )
+
+
+def shared_head(root: str) -> str:
+    """What the <head> of every page links, the lessons' and the reference's too: the
+    header's style, the icon, the app manifest, and the service worker's registration."""
+    return (
+        f'<link rel="stylesheet" href="{root}assets/header.css">\n'
+        f'<link rel="icon" href="{root}assets/favicon.svg" type="image/svg+xml">\n'
+        f'<link rel="manifest" href="{root}manifest.json">\n'
+        '<meta name="theme-color" content="#0f172a">\n'
+        f'<script src="{root}assets/offline.js"></script>'
     )
 
 
@@ -85,8 +103,8 @@ def page(
     return layout.substitute(
         title=escape(title),
         root=root,
-        head=head,
-        header=header(path),
+        head=shared_head(root) + head,
+        header=header(root, path),
         main=main,
         page=Path(path).stem,
         stored=f"{stored_mb:.0f}",

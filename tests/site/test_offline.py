@@ -12,6 +12,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
@@ -25,7 +26,7 @@ __all__ = ["browser", "site"]  # fixtures, shared with test_site
 class RecordingHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site and writes down each path asked for (no log on stderr)."""
 
-    asked: list[str] = []
+    asked: ClassVar[list[str]] = []
 
     def log_message(self, format: str, *args: object) -> None:
         pass
