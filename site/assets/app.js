@@ -133,7 +133,7 @@ export function bringIntoView(svg, above) {
   const node = highlighted(svg);
   if (!node) return;
   const box = node.getBoundingClientRect();
-  const top = above.getBoundingClientRect().bottom + 8;
+  const top = above.getBoundingClientRect().height + 8; // the buttons, stuck at the top
   const bottom = window.innerHeight - 8;
   if (box.top < top) window.scrollBy(0, box.top - top);
   else if (box.bottom > bottom) window.scrollBy(0, Math.min(box.bottom - bottom, box.top - top));

@@ -102,13 +102,13 @@ def test_a_new_build_replaces_the_old_cache(browser, served):
     style.write_text(style.read_text() + "\n/* the next build */\n")
     load("build").write_service_worker(folder)  # as site/build.py ends a build
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    page.wait_for_function(  # the new worker in charge, the old cache gone
-        """old => navigator.serviceWorker.getRegistration().then((r) => !r.installing && !r.waiting)
-            .then((settled) => caches.keys().then((names) => settled && names.length === 1
-                && names[0] !== old))""",
-        arg=old,
-        polling=200,
+    page.wait_for_function(  # the new build's file served, the old cache gone
+        """async () => (await fetch('assets/site.css').then((r) => r.text()))
+            .endsWith('/* the next build */\\n') && (await caches.keys()).length === 1""",
+        polling=500,
+        timeout=READY_MS,
     )
+    assert page.evaluate("caches.keys()") != [old]
     page.reload()
     shown = page.evaluate("fetch('assets/site.css').then((response) => response.text())")
     assert shown.endswith("/* the next build */\n")
