@@ -109,9 +109,6 @@ def test_a_new_build_replaces_the_old_cache(browser, served):
         timeout=READY_MS,
     )
     assert page.evaluate("caches.keys()") != [old]
-    page.reload()
-    shown = page.evaluate("fetch('assets/site.css').then((response) => response.text())")
-    assert shown.endswith("/* the next build */\n")
     assert errors == []
     context.close()
 
