@@ -83,7 +83,13 @@ ALLOWED = "numbers, the given variables, + - * / ** and " + ", ".join(FUNCTIONS)
 
 
 class ExpressionError(ValueError):
-    """The text is not a formula that ``parse_expression`` accepts."""
+    """The text is not a formula that ``parse_expression`` accepts. The message starts with
+    "parse_expression: "; ``reason`` is the rest, for a page or a command to say after what
+    the user typed."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{OP}: {reason}")
+        self.reason = reason
 
 
 class _Rejected(Exception):
@@ -170,7 +176,7 @@ def _variable(name: str, normal: str, number: object) -> Value:
     try:
         data = checks.number(number, OP, f"variable {checks.shown(name)}")
     except ValueError as error:  # a wrong value (nan, inf): an ExpressionError like the rest
-        raise ExpressionError(str(error)) from None
+        raise ExpressionError(str(error).removeprefix(f"{OP}: ")) from None
     return Value(data, label=normal)
 
 
@@ -309,4 +315,4 @@ def _excerpt(text: str) -> str:
 
 def _error(message: str) -> ExpressionError:
     """Every error of the parser reads ``parse_expression: ...``, like the engine's own."""
-    return ExpressionError(f"{OP}: {message}")
+    return ExpressionError(message)

@@ -28,8 +28,8 @@ from typing import Any, NoReturn
 
 from autograd import Value, checks, topological_order
 from autograd.descent import gradient_step
-from autograd.expression import parse_expression
-from autograd.show.draw import GraphvizNotInstalled, draw_graph
+from autograd.expression import ExpressionError, parse_expression
+from autograd.show.draw import IMAGE_FORMATS, GraphvizNotInstalled, draw_graph
 from autograd.show.explain import explain
 from autograd.show.format import format_number, text_table
 from autograd.show.svgplot import line_plot_svg
@@ -94,6 +94,7 @@ class Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+IMAGE_SUFFIXES = tuple(f".{name}" for name in IMAGE_FORMATS)
 LESSON_NUMBERS = (
     ("x", backprop.X, "the input x"),
     ("w1", backprop.W1, "the first weight"),
@@ -134,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_image_path,
         default=Path("graph.svg"),
         help="the picture to write: .svg, .png or .pdf (default: graph.svg)",
     )
@@ -142,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--backward", action="store_true", help="run backward() and show the gradients"
     )
     graph.add_argument(
-        "--rankdir", choices=("LR", "TB"), default="LR", help="left to right or top to bottom"
+        "--rankdir",
+        choices=("LR", "TB"),
+        help="left to right or top to bottom (default: the one that fits a 16:9 screen)",
     )
     graph.set_defaults(run=run_graph)
     return parser
@@ -473,7 +476,14 @@ def _quiz(network: BuiltNetwork, lr: float, args: argparse.Namespace) -> int:
 def run_graph(args: argparse.Namespace) -> int:
     """`chainrule graph`: parse the formula safely, draw its graph, write the picture."""
     variables = _variables(args.variables)
-    root = parse_expression(args.expression, variables)
+    try:
+        root = parse_expression(args.expression, variables)
+    except ExpressionError as error:  # its message names the function; say the formula
+        raise UsageError(f"the formula {args.expression!r}: {error.reason}") from None
+    leaves = {node.label: node for node in topological_order(root) if not node.op}
+    for name, number in variables.items():
+        if unicodedata.normalize("NFKC", name) not in leaves:  # as parse_expression labels it
+            raise UsageError(f"{name}={number:g}: the formula {args.expression!r} has no {name}")
     if not root.label:
         root.label = "f"
     if args.backward:
@@ -488,11 +498,9 @@ def run_graph(args: argparse.Namespace) -> int:
     path = dot.write_image(args.output)
     print(f"{root.label} = {format_number(root.data)}")
     if args.backward:
-        leaves = {node.label: node for node in topological_order(root) if not node.op}
         for name in variables:
-            label = unicodedata.normalize("NFKC", name)  # as parse_expression labels it
-            if label in leaves:
-                print(f"∂{root.label}/∂{label} = {format_number(leaves[label].grad)}")
+            label = unicodedata.normalize("NFKC", name)
+            print(f"∂{root.label}/∂{label} = {format_number(leaves[label].grad)}")
     print(path)
     return 0
 
@@ -516,7 +524,7 @@ def _variables(assignments: Sequence[str]) -> dict[str, float]:
 
 
 def _argument_type(
-    convert: Callable[[str], float], accepts: Callable[[float], bool], what: str
+    convert: Callable[[str], Any], accepts: Callable[[Any], bool], what: str
 ) -> Callable[[str], Any]:
     """An argparse type: ``convert(text)`` when it works and ``accepts`` the result."""
 
@@ -533,6 +541,11 @@ def _argument_type(
 
 
 _finite_number = _argument_type(float, math.isfinite, "a finite number")
+_image_path = _argument_type(
+    Path,
+    lambda path: isinstance(path, Path) and path.suffix.lower() in IMAGE_SUFFIXES,
+    f"a picture's file name ending in {', '.join(IMAGE_SUFFIXES)}",
+)
 _positive_number = _argument_type(
     float, lambda value: math.isfinite(value) and value > 0.0, "a positive number"
 )

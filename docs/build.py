@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import html
 import importlib
+import importlib.util
 import os
 import pkgutil
 import re
@@ -22,11 +23,13 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import nbformat
 import pdoc
@@ -46,7 +49,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Code (fenced blocks, then inline spans) is kept as it is; math is $$display$$ or $inline$.
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+_INLINE_MATH = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\s*\n))+?)\$")  # one line break at most
 # Characters Markdown would read inside the MathML's text (emphasis, escapes, code).
 _MARKDOWN_SPECIAL = str.maketrans({"*": "&#42;", "_": "&#95;", "\\": "&#92;", "`": "&#96;"})
 
@@ -87,22 +90,18 @@ def lab_links(lesson: str, to_site_root: str) -> str:
     return f'<p class="lesson-labs">Try it in the browser: {", ".join(links)}.</p>' if links else ""
 
 
-def site_nav(to_site_root: str, current: str = "") -> str:
-    """The bar on top of every page, with links relative to a page ``to_site_root`` deep."""
-    links = [
-        ("Playground", "playground.html"),
-        ("Worked example", "worked.html"),
-        ("Train", "train.html"),
-        ("Lessons", "lessons/index.html"),
-        ("Reference", "reference/index.html"),
-    ]
-    items = "".join(
-        f'<a href="{to_site_root}{href}"{" aria-current=page" if name == current else ""}>'
-        f"{name}</a>"
-        for name, href in links
-    )
-    home = f'<a class="site-name" href="{to_site_root}index.html">chainrule</a>'
-    return f'<header class="site-header"><nav class="site-bar">{home}{items}</nav></header>'
+def _site_layout() -> ModuleType:
+    """site/build.py, which owns the header, navigation and head links of every page of the
+    site (loaded by its path: the folder ``site`` is not a package, the name is the stdlib's)."""
+    path = ROOT / "site" / "build.py"
+    spec = importlib.util.spec_from_file_location("chainrule_site_build", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SITE = _site_layout()
 
 
 def markdown_math_to_mathml(markdown: str) -> str:
@@ -129,6 +128,15 @@ def static_widget(output: nbformat.NotebookNode) -> None:
         '<p class="lesson-note">These answer boxes work when you run the notebook in Jupyter; '
         f"here are the questions.</p><pre>{html.escape(text)}</pre>"
     )
+
+
+def is_progress_bar(output: Mapping[str, Any], widgets: Mapping[str, Any]) -> bool:
+    """Whether a widget output is a progress bar (tqdm's: a box holding a FloatProgress),
+    whose text on a static page would be its first state, "0%", for ever."""
+    box = widgets.get(output["data"][WIDGET_VIEW].get("model_id", ""), {})
+    children = box.get("state", {}).get("children", [])
+    models = [widgets.get(child.removeprefix("IPY_MODEL_"), {}) for child in children]
+    return any(model.get("model_name") == "FloatProgressModel" for model in models)
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
@@ -158,10 +166,17 @@ def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
     heading, _, introduction = notebook.cells[0].source.partition("\n")
     title = heading.lstrip("#").strip() or name
     notebook.metadata["title"] = f"{title} · chainrule lessons"
-    notebook.metadata.pop("widgets", None)
+    saved = notebook.metadata.pop("widgets", {})
+    widgets = saved.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = markdown_math_to_mathml(cell.source)
+        if "outputs" in cell:  # a progress bar's work is done: its result is printed after it
+            cell.outputs = [
+                output
+                for output in cell.outputs
+                if WIDGET_VIEW not in output.get("data", {}) or not is_progress_bar(output, widgets)
+            ]
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/markdown" in data:  # explain() and steps_markdown() write math too
@@ -172,7 +187,12 @@ def render_lesson(notebook: nbformat.NotebookNode, name: str) -> Lesson:
         extra_template_basedirs=[str(DOCS / "templates")], template_name="lesson"
     )
     page, _ = exporter.from_notebook_node(
-        notebook, resources={"site_nav": site_nav("../", "Lessons"), "labs": lab_links(name, "../")}
+        notebook,
+        resources={
+            "site_head": SITE.shared_head("../"),
+            "site_nav": SITE.header("../", "lessons/index.html"),
+            "labs": lab_links(name, "../"),
+        },
     )
     return Lesson(name, title, markdown2html_mistune(markdown_math_to_mathml(introduction)), page)
 
@@ -192,9 +212,10 @@ def lessons_index(lessons: list[Lesson]) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Lessons · chainrule</title>
 <link rel="stylesheet" href="site.css">
+{SITE.shared_head("../")}
 </head>
 <body class="lesson lessons-index">
-{site_nav("../", "Lessons")}
+{SITE.header("../", "lessons/index.html")}
 <main>
 <h1>Lessons</h1>
 <p>Each lesson is a Jupyter notebook, shown here run top to bottom with its outputs. To run
@@ -240,7 +261,8 @@ def build_reference(out: Path) -> None:
         footer_text="chainrule",
         show_source=True,
     )
-    pdoc.render.env.globals["site_nav"] = lambda to_site_root: site_nav(to_site_root, "Reference")
+    pdoc.render.env.globals["site_head"] = SITE.shared_head
+    pdoc.render.env.globals["site_nav"] = lambda root: SITE.header(root, "reference/index.html")
     modules = [name for package in DOCUMENTED_PACKAGES for name in public_modules(package)]
     for package in DOCUMENTED_PACKAGES:  # names a package re-exports lazily, resolved for pdoc
         module = importlib.import_module(package)

@@ -4,8 +4,9 @@ Run by ``make site`` after ``npm ci``. The folder gets the pages (``site/pages``
 wrapped in ``site/layout.html``), their scripts and style, Pyodide's runtime and
 viz-js from node_modules, the wheel of this checkout plus the pure-Python wheels
 it needs (pinned in WHEELS), the notebooks executed and rendered, and the API
-reference from the docstrings (pdoc). Any static host serves it; once loaded it
-needs no network.
+reference from the docstrings (pdoc), and the service worker ``sw.js`` that keeps it all
+in the browser (but JupyterLite's ``lite/``, kept as it is used). Any static host serves it;
+after one visit it opens from the browser's cache and needs no network.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ NAVIGATION = (
     ("lessons/index.html", "Lessons"),
     ("reference/index.html", "Reference"),
 )
+NOT_PRECACHED = ("lite/", "sw.js", "build-info.json")
+"""What the service worker does not download at its install: JupyterLite (large; it keeps
+what is used), itself, the build's own record."""
 SOURCES = (
     "autograd",
     "nn",
@@ -55,12 +59,12 @@ SOURCES = (
 """What the site is built from: when their digest changes, the site is stale."""
 
 
-def header(path: str) -> str:
-    """The site's header and navigation for the page at ``path`` ("lessons/01.html")."""
-    root = "../" * path.count("/")
-    current = ' aria-current="page"'
+def header(root: str, current: str) -> str:
+    """The header and navigation of every page, for a page ``root`` below the site's root
+    ("../" for lessons/01.html) in the section ``current`` (a NAVIGATION target)."""
+    marked = ' aria-current="page"'
     links = "\n".join(
-        f'    <a href="{root}{target}"{current if target == path else ""}>{escape(label)}</a>'
+        f'    <a href="{root}{target}"{marked if target == current else ""}>{escape(label)}</a>'
         for target, label in NAVIGATION
     )
     return (
@@ -69,8 +73,28 @@ def header(path: str) -> str:
     )
 
 
-def page(title: str, main: str, path: str, head: str = "", scripts: tuple[str, ...] = ()) -> str:
-    """A page of the site: the shared layout and navigation around ``main``."""
+def shared_head(root: str) -> str:
+    """What the <head> of every page links, the lessons' and the reference's too: the
+    header's style, the icon, the app manifest, and the service worker's registration."""
+    return (
+        f'<link rel="stylesheet" href="{root}assets/header.css">\n'
+        f'<link rel="icon" href="{root}assets/favicon.svg" type="image/svg+xml">\n'
+        f'<link rel="manifest" href="{root}manifest.json">\n'
+        '<meta name="theme-color" content="#0f172a">\n'
+        f'<script src="{root}assets/offline.js"></script>'
+    )
+
+
+def page(
+    title: str,
+    main: str,
+    path: str,
+    head: str = "",
+    scripts: tuple[str, ...] = (),
+    stored_mb: float = 0.0,
+) -> str:
+    """A page of the site: the shared layout and navigation around ``main``; its footer says
+    what the browser keeps (``stored_mb``)."""
     root = "../" * path.count("/")
     head += "".join(
         f'\n<script type="module" src="{root}assets/{script}"></script>' for script in scripts
@@ -79,15 +103,18 @@ def page(title: str, main: str, path: str, head: str = "", scripts: tuple[str, .
     return layout.substitute(
         title=escape(title),
         root=root,
-        head=head,
-        header=header(path),
+        head=shared_head(root) + head,
+        header=header(root, path),
         main=main,
         page=Path(path).stem,
+        stored=f"{stored_mb:.0f}",
     )
 
 
 def build_pages(out: Path) -> None:
-    """The hand-written pages: a comment names each page's title and script."""
+    """The hand-written pages: a comment names each page's title and script. Written last,
+    when the size of what the service worker keeps is known (the pages add little)."""
+    stored_mb = sum(size for _, size in precached(out)) / 1e6
     for source in sorted((SOURCE / "pages").glob("*.html")):
         text = source.read_text(encoding="utf-8")
         title = re.search(r"<!-- title: (.+?) -->", text)
@@ -95,7 +122,8 @@ def build_pages(out: Path) -> None:
         assert title, f"{source}: the first line must be <!-- title: ... -->"
         scripts = (script.group(1),) if script else ()
         (out / source.name).write_text(
-            page(title.group(1), text, source.name, scripts=scripts), encoding="utf-8"
+            page(title.group(1), text, source.name, scripts=scripts, stored_mb=stored_mb),
+            encoding="utf-8",
         )
 
 
@@ -108,6 +136,29 @@ def copy_runtime(out: Path) -> None:
     shutil.copy2(NODE_MODULES / "@viz-js" / "viz" / "dist" / "viz.js", vendor / "viz.js")
     shutil.copytree(SOURCE / "assets", out / "assets")
     shutil.copy2(SOURCE / "chainrule_site.py", out / "assets" / "chainrule_site.py")
+    shutil.copy2(SOURCE / "manifest.json", out / "manifest.json")
+
+
+def precached(out: Path) -> list[tuple[str, int]]:
+    """The files the service worker downloads at its install, as (path, size): every file of
+    the site but NOT_PRECACHED."""
+    files = sorted(path for path in out.rglob("*") if path.is_file())
+    names = [(path.relative_to(out).as_posix(), path.stat().st_size) for path in files]
+    return [(name, size) for name, size in names if not name.startswith(NOT_PRECACHED)]
+
+
+def write_service_worker(out: Path) -> None:
+    """``sw.js`` at the site's root with this build's list of files to precache and its
+    version, a digest of their paths and bytes: the cache's name, new for a new build."""
+    names = [name for name, _ in precached(out)]
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (out / name).read_bytes())
+    build = json.dumps({"version": digest.hexdigest()[:16], "precache": names})
+    source = (SOURCE / "sw.js").read_text(encoding="utf-8")
+    placeholder = 'const BUILD = { version: "dev", precache: [] };'
+    assert placeholder in source, "site/sw.js: the BUILD line to fill in is missing"
+    (out / "sw.js").write_text(source.replace(placeholder, f"const BUILD = {build};"))
 
 
 def build_wheels(out: Path) -> None:
@@ -174,13 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     copy_runtime(staging)
-    build_pages(staging)
     build_wheels(staging)
     # The lessons and the reference are docs/build.py's (also `make docs`): one way to make them.
     documents = [sys.executable, str(CHECKOUT / "docs" / "build.py"), "--output", str(staging)]
     if args.skip_lessons:
         documents.append("--reference-only")
     subprocess.run(documents, check=True)
+    build_pages(staging)
+    write_service_worker(staging)
     info = {"sources": source_digest(), "lessons": not args.skip_lessons}
     (staging / "build-info.json").write_text(json.dumps(info, indent=1) + "\n")
     shutil.rmtree(out, ignore_errors=True)

@@ -31,8 +31,9 @@ from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import instance, integer, one_of, shown
 from autograd.compile import compile_graph
 from autograd.descent import gradient_step
+from autograd.expression import ExpressionError
 from autograd.show.format import format_number
-from autograd.show.frames import Frame, frames
+from autograd.show.frames import MAX_FRAMES, Frame, frames
 from autograd.show.names import code_names, node_names
 from chainrule.lessons import activations, backprop, gradient_descent, vanishing
 from chainrule.lessons.backprop import sgd_update, worked_example
@@ -124,15 +125,19 @@ def read_number(text: object, name: str) -> float:
     return number
 
 
-def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> dict[str, Any]:
+def playground(
+    formula: str, values: Mapping[str, str], rankdir: str | None = None
+) -> dict[str, Any]:
     """Build, differentiate and draw ``formula`` with the variables' ``values`` (texts).
 
-    A variable without a value starts at 1. Returns the value, every variable's
-    gradient, the graph's DOT source and the step-through frames, each with the
-    quiz questions of its step.
+    A variable without a value starts at 1; a value for a name the formula does not use
+    is left out, with a note. Returns the value, every variable's gradient, the notes and
+    the step-through frames (their drawings in ``rankdir``, by default the direction that
+    fits a 16:9 screen), each with the quiz questions of its step.
     """
     global _playground
-    one_of(rankdir, "playground", "rankdir", ("LR", "TB"))
+    if rankdir is not None:
+        one_of(rankdir, "playground", "rankdir", ("LR", "TB"))
     _check_size(instance(formula, "playground", "formula", str))
     instance(values, "playground", "values", Mapping)
     variables = formula_variables(formula)
@@ -142,17 +147,29 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
             f"to {MAX_VARIABLES}"
         )
     numbers = {name: read_number(values.get(name, "1"), name) for name in variables}
-    root = parse_expression(formula, numbers)
+    try:
+        root = parse_expression(formula, numbers)
+    except ExpressionError as error:  # its message names the function; say the formula
+        raise ValueError(f"formula: {error.reason}") from None
+    notes = [
+        f"{name} = {text} is left out: the formula has no {name}."
+        for name, text in values.items()
+        if name not in numbers
+    ]
     if root.inputs and not root.label:
         root.label = ROOT_NAME
     root.backward()
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
-    graph = draw_graph(root, rankdir, fontname=DRAWING_FONT)
     try:
         steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
-        too_big = ""
-    except ValueError as error:  # too many steps to show one picture each
-        steps, too_big = [], str(error)
+    except ValueError:  # too many steps to show one picture each
+        whole = draw_graph(root, rankdir, fontname=DRAWING_FONT)
+        steps = [Frame(0, "After backward: every gradient", None, {}, whole)]
+        notes.append(
+            f"The step-through shows formulas of up to {MAX_FRAMES - 1} backward steps, and "
+            "this one has more: here is its graph with every gradient. A shorter formula "
+            "steps through."
+        )
     # The quiz: each variable's gradient, asked at the step that completes it.
     questions = graph_questions(root, parameters=list(leaves.values()))
     by_quantity = {q.quantity: q for q in questions if q.kind == "backward"}
@@ -166,9 +183,8 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
         "root": node_names(root)[root],
         "grads": {name: leaf.grad for name, leaf in leaves.items()},
         "grad_texts": {name: format_number(leaf.grad) for name, leaf in leaves.items()},
-        "dot": graph.source,
         "frames": shown_frames,
-        "frames_note": too_big,
+        "notes": notes,
     }
 
 
@@ -183,7 +199,9 @@ def _check_size(formula: str) -> None:
         )
 
 
-def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -> dict[str, Any]:
+def _frame_record(
+    root: Value, frame: Frame, steps: list[Frame], rankdir: str | None
+) -> dict[str, Any]:
     """A frame for the page: its title and DOT source, and in quiz mode the questions its
     step answers and the drawing to show while they are open (those gradients still "?")."""
     assert _playground is not None
@@ -274,11 +292,15 @@ def presets() -> dict[str, Any]:
     return {"lesson": LESSON_FIELDS, "network": NETWORK_FIELDS}
 
 
-def worked(preset: str, values: Mapping[str, str]) -> dict[str, Any]:
+def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -> dict[str, Any]:
     """The example's forward pass, every parameter's gradient as its chain-rule product,
-    and one gradient-descent update, for ``preset`` ("lesson": 1-1-1, "network": 2-2-2)."""
+    one gradient-descent update, and the backward pass step by step (drawn in ``rankdir``,
+    by default the direction that fits a 16:9 screen), for ``preset`` ("lesson": 1-1-1,
+    "network": 2-2-2)."""
     one_of(preset, "worked", "preset", ("lesson", "network"))
     instance(values, "worked", "values", Mapping)
+    if rankdir is not None:
+        one_of(rankdir, "worked", "rankdir", ("LR", "TB"))
     fields = LESSON_FIELDS if preset == "lesson" else NETWORK_FIELDS
     numbers = {
         name: read_number(values.get(name, str(default)), name) for name, default in fields.items()
@@ -286,7 +308,12 @@ def worked(preset: str, values: Mapping[str, str]) -> dict[str, Any]:
     lr = numbers["lr"]
     if not 0.0 < lr < math.inf:
         raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
-    return _lesson(numbers) if preset == "lesson" else _network(numbers)
+    report = _lesson(numbers) if preset == "lesson" else _network(numbers)
+    steps = frames(
+        report.pop("root"), rankdir=rankdir, fontname=DRAWING_FONT, parameters=report.pop("leaves")
+    )
+    report["frames"] = [{"title": frame.title, "dot": frame.graph.source} for frame in steps]
+    return report
 
 
 def _lesson(numbers: Mapping[str, float]) -> dict[str, Any]:
@@ -352,6 +379,8 @@ def _report(
         error, (), list(parameters.values()), readable=True, names=code_names(error)
     )
     return {
+        "root": error,
+        "leaves": list(parameters.values()),
         "E": error.data,
         "code": [
             {"text": line.text, "backward": line.backward, "node": line.node, "input": line.input}

@@ -7,6 +7,7 @@ import html
 import math
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -24,12 +25,13 @@ from tests.notebook_lessons import LESSONS, docs_build
 ROOT = Path(__file__).resolve().parents[1]
 NAV = [
     "chainrule",
+    "Home",
     "Playground",
     "Worked example",
     "Train",
     "Lessons",
     "Reference",
-]  # chainrule: home
+]  # the site's header: its name, then the navigation
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,8 @@ def site(tmp_path_factory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", done.stderr  # no warning, not even the kernel's
+    # what the site build (site/build.py) puts beside the lessons: the header's style, icons
+    shutil.copytree(ROOT / "site" / "assets", out / "assets")
     return out
 
 
@@ -103,11 +107,14 @@ def test_each_lesson_page_shows_its_outputs_and_math_and_loads_nothing_from_outs
         assert line in text
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no error, no warning
     assert "<math" in page and "\\frac" not in text and "\\sigma" not in text and "w_1" not in text
+    assert "\\partial" not in text and "\\leftarrow" not in text  # lesson 2's, over two lines
+    assert not re.search(r"\d+%\|", text)  # no progress bar frozen at its start (lesson 6's)
     for formula in re.findall(r"<math.*?</math>", page, re.DOTALL):  # every command understood
         assert not re.search(r"\\[A-Za-z]|&", text_of(formula)), formula
     assert not re.search(r"""<(script|link|img)[^>]*(src|href)=["']?(https?:)?//""", page)
-    assert "<script" not in page  # math is MathML and widgets are text (lesson 2's step-through
-    # page is an iframe's srcdoc, escaped here: tested in Chromium below)
+    # math is MathML and widgets are text (lesson 2's step-through page is an iframe's srcdoc,
+    # escaped here: tested in Chromium below); the one script registers the site's worker
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="../assets/offline.js">']
     for label in NAV:
         assert f">{label}</a>" in page
 
@@ -190,6 +197,24 @@ def test_math_outside_code_becomes_mathml_that_markdown_leaves_alone():
         "$$\\begin{aligned} a &= b \\\\ &= c \\end{aligned}$$"
     )
     assert aligned.count("<mtr>") == 2 and "&" not in aligned.replace("&#", "")
+    split = docs_build.markdown_math_to_mathml("so $p \\leftarrow p -\n\\partial E$.\n\n$a$ $")
+    assert split.count("<math") == 2 and "\\partial" not in split  # one line break: one formula
+    assert split.endswith(" $")  # a paragraph break ends a formula: the lone $ stays text
+
+
+def test_a_progress_bar_is_left_off_a_lesson_page_and_answer_boxes_stay():
+    state = {
+        "bar": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_p", "IPY_MODEL_t"]}},
+        "p": {"model_name": "FloatProgressModel", "state": {}},
+        "t": {"model_name": "HTMLModel", "state": {}},
+        "quiz": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_t"]}},
+    }
+
+    def output(model: str) -> dict:
+        return {"data": {docs_build.WIDGET_VIEW: {"model_id": model}}}
+
+    assert docs_build.is_progress_bar(output("bar"), state)
+    assert not docs_build.is_progress_bar(output("quiz"), state)
 
 
 PAGES = [
@@ -221,7 +246,7 @@ def test_no_page_scrolls_sideways_and_none_asks_the_network(site, browser, viewp
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert scroll <= client, f"{name} scrolls sideways at {width} px: {scroll} > {client}"
-        bar_links = page.locator("nav.site-bar a")
+        bar_links = page.locator("header.site-header a")
         assert bar_links.all_inner_texts() == NAV
         assert all(box["width"] > 0 for box in map(lambda a: a.bounding_box(), bar_links.all()))
     assert outside == [] and errors == []

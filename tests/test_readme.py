@@ -180,3 +180,12 @@ def test_every_make_target_named_exists() -> None:
     ]
     named = {*in_prose, *in_blocks}
     assert named and named <= targets, named - targets
+
+
+def test_first_py_writes_graph_png_and_nothing_else(tmp_path: Path) -> None:
+    (block,) = [block for block in PYTHON_BLOCKS if block.filename == "first.py"]
+    (tmp_path / "first.py").write_text(block.text, encoding="utf-8")
+    run_in_empty_folder([sys.executable, "first.py"], tmp_path)
+    written = {path.name for path in tmp_path.iterdir()} - set(FILES)  # FILES: put there first
+    assert written == {"graph.png"}  # no DOT file "graph" beside it
+    assert (tmp_path / "graph.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

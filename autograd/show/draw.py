@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ import graphviz
 from autograd import checks
 from autograd.files import write_atomically
 from autograd.graph import count_nodes, topological_order
+from autograd.show.format import format_number
 from autograd.show.names import names_in_order
 from autograd.value import Value
 
@@ -40,6 +42,15 @@ MAX_TEXT = 1000  # characters of a label or title drawn; Graphviz refuses string
 FAR_USE = 4  # levels between a value and a use drawn from a copy of its name (see _draw_edges)
 IMAGE_FORMATS = ("png", "svg", "pdf")
 RANKDIRS = ("LR", "TB")
+MAX_ASPECT = 2.5  # the widest drawing (width : height) the default direction allows: a 16:9 screen
+MAX_WIDTH_PT = 1000.0
+"""The widest drawing the default direction allows, in points: scaled to a 1280-pixel screen,
+its smallest text (10 pt) is then at least 12.8 pixels high."""
+# What `dot` gives a graph per level (a value, its op and the edge label between them) and
+# per value side by side, in points, measured on the lessons' graphs: only to choose a direction.
+LEVEL_PT = {"LR": 200.0, "TB": 140.0}
+ACROSS_PT = {"LR": 45.0, "TB": 65.0}
+CAPTION_PT = 160.0  # the title and the key above a drawing, in its height
 # A list, as fontconfig resolves it for the `dot` program. Graphviz in WebAssembly has no
 # fonts: it measures text by built-in metrics of single names only ("Helvetica", "DejaVu
 # Sans"), and a list falls back to Times, narrower than the sans-serif font drawn.
@@ -76,7 +87,7 @@ PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
 class DrawOptions(TypedDict, total=False):
     """The options of ``draw_graph`` that stay the same in every frame of a step-through."""
 
-    rankdir: str
+    rankdir: str | None
     show_grads: bool
     show_local_grads: bool
     clusters: Mapping[str, Iterable[Value]] | None
@@ -226,7 +237,7 @@ def _require_dot() -> None:
 
 def draw_graph(
     root: Value,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     *,
     show_grads: bool = True,
     show_local_grads: bool = True,
@@ -242,14 +253,16 @@ def draw_graph(
 ) -> ComputationGraph:
     """Draw the graph that computed ``root``; return it as a ``ComputationGraph``.
 
-    Each Value is a record ``name | data | grad`` (numbers to 4 decimals), named
+    Each Value is a record ``name | data | grad`` (numbers as ``format_number`` writes
+    them, 4 significant figures below 0.1, as in the tables), named
     as ``autograd.show.names.node_names`` names it (a label, a number, an expression).
     Each op is a small node between its inputs and its result; each edge into
     it is labelled with the local derivative d(result)/d(input) when
     ``show_local_grads``. Nodes are named by their position in the topological
     order (never ``id()``), so the same graph always gives the same DOT source.
 
-    rankdir: "LR" (left to right) or "TB" (top to bottom).
+    rankdir: "LR" (left to right), "TB" (top to bottom), or None (the default): the
+        one whose drawing fits a 16:9 screen, ``default_rankdir``.
     show_grads: False leaves the grad field out (a forward-pass picture).
     highlight: a Value, or several, drawn with a thick orange border, with the
         edges into its op: the node a backward step is processing.
@@ -273,11 +286,13 @@ def draw_graph(
     fontname = checks.text(fontname, "draw_graph", "fontname")
     if title is not None:
         checks.text(title, "draw_graph", "title")
-    checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     max_nodes = checks.integer(max_nodes, "draw_graph", "max_nodes", minimum=1)
     if clusters is not None:
         checks.instance(clusters, "draw_graph", "clusters", Mapping)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
+    if rankdir is None:
+        rankdir = default_rankdir(plan.order)
+    checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     look = _Look(
         root,
         show_grads,
@@ -310,7 +325,6 @@ def draw_graph(
         highlight=legend and bool(look.highlighted),
         local_grads=legend and show_local_grads and not plan.shown_clusters,
         copies=legend and copies,
-        stacked=rankdir == "TB",
     )
     if caption:
         dot.attr(label=caption, labelloc="t", labeljust="c")
@@ -401,13 +415,14 @@ class _Look:
 
     def value_fields(self, node: Value) -> list[str]:
         """A record's data field, and its grad field (or "?" where not known yet)."""
-        fields = [f"data {node.data:.4f}"]
+        fields = [f"data {format_number(node.data)}"]
         if not self.show_grads:
             return fields
         if self.known_grads is None:
-            grad = f"{node.grad:.4f}"
+            grad = format_number(node.grad)
         else:
-            grad = f"{self.known_grads[node]:.4f}" if node in self.known_grads else "?"
+            known = self.known_grads.get(node)
+            grad = "?" if known is None else format_number(known)
         return [*fields, f"grad {grad}"]
 
 
@@ -525,7 +540,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
                     joined.add((tail, head))
                     dot.edge(tail, head)
                 continue
-            label = {"label": escape_plain_text(f"{local:.4f}")} if show_local_grads else {}
+            label = {"label": escape_plain_text(format_number(local))} if show_local_grads else {}
             if (child, node) in far and child not in collapsed:
                 tail = f"{tail}_in_{ids[node]}"  # one copy per use, even for x * x
                 copied = True
@@ -543,24 +558,46 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
 
 
 def _far_uses(order: list[Value]) -> set[tuple[Value, Value]]:
-    """The (input, user) pairs more than FAR_USE levels apart in the drawing.
+    """The (input, user) pairs more than FAR_USE levels apart in the drawing."""
+    level = _levels(order)
+    return {
+        (child, node)
+        for node in order
+        for child in node.inputs
+        if level[node] - level[child] > FAR_USE
+    }
 
-    A computed node's level is 1 + its inputs' highest; a leaf is drawn just before
-    its nearest use. Only a value used at very different depths has far uses.
-    """
+
+def _levels(order: list[Value]) -> dict[Value, int]:
+    """The level each node is drawn at: a computed node's is 1 + its inputs' highest; a
+    leaf is drawn just before its nearest use (a leaf root at 0)."""
     level: dict[Value, int] = {}
     first_use: dict[Value, int] = {}
     for node in order:
         level[node] = 1 + max((level[child] for child in node.inputs), default=-1)
         for child in node.inputs:
             first_use[child] = min(first_use.get(child, level[node]), level[node])
-    far = set()
-    for node in order:
-        for child in node.inputs:
-            drawn_at = level[child] if child.op else first_use[child] - 1
-            if level[node] - drawn_at > FAR_USE:
-                far.add((child, node))
-    return far
+    return {node: level[node] if node.op else first_use.get(node, 1) - 1 for node in order}
+
+
+def default_rankdir(order: list[Value]) -> str:
+    """The direction whose drawing of the nodes ``order`` fits a 16:9 screen: "LR" when its
+    estimated size is at most MAX_ASPECT wide to 1 high and MAX_WIDTH_PT wide, else "TB"
+    when that fits, else the narrower. A deep chain turns top-to-bottom; a wide sum stays
+    left-to-right. The estimate: the levels (``_levels``) times LEVEL_PT along the
+    direction, the most nodes on one level times ACROSS_PT across it, and the key's height.
+    """
+    placed = Counter(_levels(order).values())
+    depth, breadth = max(placed, default=0), max(placed.values(), default=1)
+    widths = {}
+    for rankdir in RANKDIRS:
+        along, across = LEVEL_PT[rankdir] * depth, ACROSS_PT[rankdir] * breadth
+        width, height = (along, across) if rankdir == "LR" else (across, along)
+        height += CAPTION_PT
+        if width <= MAX_ASPECT * height and width <= MAX_WIDTH_PT:
+            return rankdir
+        widths[rankdir] = width
+    return min(RANKDIRS, key=widths.__getitem__)
 
 
 draw_dot = draw_graph
@@ -636,24 +673,15 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
 
 
 def _caption(
-    title: str | None,
-    *,
-    roles: list[str],
-    highlight: bool,
-    local_grads: bool,
-    copies: bool,
-    stacked: bool = False,
+    title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
 ) -> str:
-    """The graph's label, an HTML-like table: the title, then a colour key. ``stacked``
-    (a top-to-bottom graph, narrow: a phone) puts the edges' note on a row of its own."""
+    """The graph's label, an HTML-like table: the title, then a colour key, then the edges'
+    note in two lines, as narrow as the key (a drawing's width is its graph's, not its key's)."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if copies:
         key.append('<td border="1" style="dashed">a value again, near a far use</td>')
-    note = "edge: local derivative ∂result/∂input, in its edge's colour" if local_grads else ""
-    if note and not stacked:
-        key.append(f'<td border="0">{note}</td>')
     columns = max(1, len(key))
     rows = []
     if title:
@@ -662,8 +690,8 @@ def _caption(
         rows.append(f'<tr><td colspan="{columns}" border="0"><b>{text}</b></td></tr>')
     if key:
         rows.append(f"<tr>{''.join(key)}</tr>")
-    if note and stacked:  # in two lines, as narrow as the key
-        note = note.replace(", ", ",<br/>")
+    if local_grads:
+        note = "edge: local derivative ∂result/∂input,<br/>in its edge's colour"
         rows.append(f'<tr><td colspan="{columns}" border="0">{note}</td></tr>')
     if not rows:
         return ""

@@ -103,15 +103,21 @@ export async function drawGraph(container, dot) {
   container.replaceChildren(tools, canvas);
   fit();
   followHighlight(canvas, svg);
-  new ResizeObserver(() => zoom === null && fit()).observe(container);
+  // One observer per container, refitting the drawing it holds now.
+  if (!refits.has(container)) new ResizeObserver(() => refits.get(container)()).observe(container);
+  refits.set(container, () => zoom === null && fit());
   return svg;
 }
 
+const refits = new WeakMap();
+
 const HIGHLIGHT = "#ea580c"; // autograd.show.draw's colour for the node a step processes
+
+const highlighted = (svg) => svg.querySelector(`g.node [stroke="${HIGHLIGHT}"]`);
 
 /** Scroll a graph that pans so that the node being processed is in view (on a phone). */
 function followHighlight(canvas, svg) {
-  const node = svg.querySelector(`g.node [stroke="${HIGHLIGHT}"]`);
+  const node = highlighted(svg);
   if (!node) return;
   const box = node.getBoundingClientRect();
   const view = canvas.getBoundingClientRect();
@@ -119,8 +125,25 @@ function followHighlight(canvas, svg) {
   canvas.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
 }
 
-/** A line chart of `values` (one per step) on a canvas, y from 0 (or the minimum) to the maximum. */
-export function plotLine(canvas, values, { label = "", colour = "#2563eb" } = {}) {
+/**
+ * Scroll the page, if needed, so that the node being processed in `svg` is on screen,
+ * below `above` (the step buttons, which stay on top).
+ */
+export function bringIntoView(svg, above) {
+  const node = highlighted(svg);
+  if (!node) return;
+  const box = node.getBoundingClientRect();
+  const top = above.getBoundingClientRect().height + 8; // the buttons, stuck at the top
+  const bottom = window.innerHeight - 8;
+  if (box.top < top) window.scrollBy(0, box.top - top);
+  else if (box.bottom > bottom) window.scrollBy(0, Math.min(box.bottom - bottom, box.top - top));
+}
+
+/**
+ * A line chart of `values` on a canvas, y from 0 (or the minimum) to the maximum, captioned
+ * with the number of `steps` it covers (by default one between each two values).
+ */
+export function plotLine(canvas, values, { label = "", steps = values.length - 1, colour = "#2563eb" } = {}) {
   const context = canvas.getContext("2d");
   const { width, height } = canvas;
   canvas.dataset.values = JSON.stringify(values); // the numbers behind the picture, for tests
@@ -129,7 +152,8 @@ export function plotLine(canvas, values, { label = "", colour = "#2563eb" } = {}
   context.font = "13px system-ui, sans-serif";
   context.fillStyle = "#334155";
   if (!values.length) {
-    context.fillText("no steps yet", pad.left, height / 2);
+    canvas.dataset.caption = "no steps yet";
+    context.fillText(canvas.dataset.caption, pad.left, height / 2);
     return;
   }
   const high = Math.max(...values);
@@ -145,7 +169,8 @@ export function plotLine(canvas, values, { label = "", colour = "#2563eb" } = {}
   context.stroke();
   context.fillText(high.toPrecision(3), 4, pad.top + 10);
   context.fillText(low.toPrecision(3), 4, height - pad.bottom);
-  context.fillText(`${label} step ${values.length - 1}`, pad.left + 4, height - 8);
+  canvas.dataset.caption = `${label} ${steps} step${steps === 1 ? "" : "s"}`;
+  context.fillText(canvas.dataset.caption, pad.left + 4, height - 8);
   context.strokeStyle = colour;
   context.lineWidth = 2;
   context.beginPath();

@@ -1,6 +1,8 @@
 // The playground: a formula, its graph and gradients, the backward pass step by step, a quiz.
 // The URL carries the state: playground.html?f=tanh(w*x%2Bb)&x=0.5&w=-1.2&b=0.3[&quiz=1]
-import { ask, drawGraph, element, loadingBanner, markReady, showError, showFailure } from "./app.js";
+import {
+  ask, bringIntoView, drawGraph, element, loadingBanner, markReady, showError, showFailure,
+} from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("formula-form");
@@ -28,8 +30,9 @@ function variableBoxes(variables, given) {
   }
 }
 
+/** Top to bottom on a phone; elsewhere the direction that fits the screen (Python's choice). */
 function rankdir() {
-  return window.innerWidth < 640 ? "TB" : "LR";
+  return window.innerWidth < 640 ? "TB" : null;
 }
 
 async function compute(event) {
@@ -38,10 +41,12 @@ async function compute(event) {
   const answer = await ask("playground", { formula: formulaBox.value, values: given, rankdir: rankdir() });
   if (answer.error) {
     showError(errorBox, answer.error);
-    for (const id of ["results", "graph-panel", "steps-panel"]) $(id).hidden = true;
+    for (const id of ["results", "steps-panel", "notes"]) $(id).hidden = true;
     return;
   }
   showError(errorBox, "");
+  $("notes").hidden = !answer.notes.length;
+  $("notes").textContent = answer.notes.join(" ");
   result = answer;
   done.clear();
   variableBoxes(result.variables, given);
@@ -75,12 +80,8 @@ async function show() {
   });
   $("grads").replaceChildren(...rows);
   $("explanation").hidden = true;
-  for (const id of ["results", "graph-panel", "steps-panel"]) $(id).hidden = false;
-  await drawGraph($("graph"), result.dot);
-  const slider = $("slider");
-  slider.max = String(Math.max(result.frames.length - 1, 0));
-  $("frames-note").hidden = !result.frames_note;
-  $("frames-note").textContent = result.frames_note;
+  for (const id of ["results", "steps-panel"]) $(id).hidden = false;
+  $("slider").max = String(Math.max(result.frames.length - 1, 0));
   await showFrame(0);
 }
 
@@ -91,7 +92,8 @@ async function explainLeaf(name) {
   box.textContent = answer.error ?? answer.text;
 }
 
-async function showFrame(index) {
+/** Show frame ``index``; ``follow``: bring its highlighted node into view (a step asked for). */
+async function showFrame(index, follow = false) {
   if (!result.frames.length) return;
   frameIndex = Math.min(Math.max(index, 0), result.frames.length - 1);
   $("slider").value = String(frameIndex);
@@ -103,7 +105,8 @@ async function showFrame(index) {
   const quiz = $("quiz");
   quiz.hidden = !open.length;
   quiz.replaceChildren(...open.map(questionRow));
-  await drawGraph($("step-graph"), open.length ? frame.question_dot : frame.dot);
+  const svg = await drawGraph($("step-graph"), open.length ? frame.question_dot : frame.dot);
+  if (follow) bringIntoView(svg, $("steps-panel").querySelector(".controls"));
   open[0] && quiz.querySelector("input").focus({ preventScroll: true });
 }
 
@@ -150,17 +153,17 @@ function updateScore() {
   $("score").textContent = `${finished ? "score" : "answered"}: ${finished ? right : done.size}/${total}`;
 }
 
-$("prev").addEventListener("click", () => showFrame(frameIndex - 1));
-$("next").addEventListener("click", () => showFrame(frameIndex + 1));
-$("slider").addEventListener("input", (event) => showFrame(Number(event.target.value)));
+$("prev").addEventListener("click", () => showFrame(frameIndex - 1, true));
+$("next").addEventListener("click", () => showFrame(frameIndex + 1, true));
+$("slider").addEventListener("input", (event) => showFrame(Number(event.target.value), true));
 $("quiz-mode").addEventListener("change", () => {
   shareInUrl();
   showFrame(frameIndex);
 });
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, select, textarea") || !result) return;
-  if (event.key === "ArrowRight") showFrame(frameIndex + 1);
-  if (event.key === "ArrowLeft") showFrame(frameIndex - 1);
+  if (event.key === "ArrowRight") showFrame(frameIndex + 1, true);
+  if (event.key === "ArrowLeft") showFrame(frameIndex - 1, true);
 });
 $("share").addEventListener("click", async () => {
   await navigator.clipboard?.writeText(location.href).catch(() => {});
@@ -169,7 +172,8 @@ $("share").addEventListener("click", async () => {
 form.addEventListener("submit", compute);
 
 async function start() {
-  const params = new URLSearchParams(location.search);
+  // A shared link's formula and numbers, else the page's own example.
+  const params = new URLSearchParams(location.search.slice(1) || formulaBox.dataset.values);
   if (params.has("f")) formulaBox.value = params.get("f");
   $("quiz-mode").checked = params.get("quiz") === "1";
   const given = Object.fromEntries([...params].filter(([name]) => !["f", "quiz"].includes(name)));

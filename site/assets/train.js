@@ -15,7 +15,16 @@ async function pause() {
   while (busy) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function restart() {
+let restarting = Promise.resolve();
+
+/** A new network with the fields' settings, after any restart still under way (fields changed
+ * quickly each ask for one: they run in turn, never two at once). */
+function restart() {
+  restarting = restarting.then(startNetwork, startNetwork);
+  return restarting;
+}
+
+async function startNetwork() {
   await pause();
   const settings = {
     dataset: $("dataset").value,
@@ -33,7 +42,7 @@ async function restart() {
   $("norms").replaceChildren();
   $("norm-ratio").textContent = "";
   $("notes").hidden = true;
-  plotLine($("loss-plot"), losses, { label: "loss," });
+  plotLine($("loss-plot"), losses, { label: "loss,", steps: 0 });
   if (data) await drawBoundary();
   for (const id of ["run", "step10", "step20"]) $(id).disabled = !data;
   $("run").textContent = "Train";
@@ -55,7 +64,7 @@ async function steps(count) {
     $("loss").textContent = answer.loss_text;
     $("loss").dataset.value = String(answer.loss.at(-1));
     $("accuracy").textContent = answer.accuracy.length ? `${Math.round(100 * answer.accuracy.at(-1))}%` : "–";
-    plotLine($("loss-plot"), losses, { label: "loss," });
+    plotLine($("loss-plot"), losses, { label: "loss,", steps: answer.step });
     drawNorms(answer.norms, answer.norm_texts);
     $("norm-ratio").textContent = answer.ratio_text;
     $("notes").hidden = !answer.notes.length;
@@ -81,7 +90,9 @@ function drawNorms(norms, texts) {
 }
 
 async function drawBoundary() {
+  const shown = data; // the network asked about; a restart may replace it meanwhile
   const grid = await ask("train_grid", { resolution: 40 });
+  if (shown !== data) return;
   const canvas = $("boundary");
   const context = canvas.getContext("2d");
   const { width, height } = canvas;
@@ -100,10 +111,10 @@ async function drawBoundary() {
       context.fillRect(left, top, right - left, bottom - top);
     }),
   );
-  data.points.forEach(([x, y], i) => {
+  shown.points.forEach(([x, y], i) => {
     context.beginPath();
     context.arc(toX(x), toY(y), 5, 0, 2 * Math.PI);
-    context.fillStyle = data.labels[i] ? "#1e3a8a" : "#9a3412";
+    context.fillStyle = shown.labels[i] ? "#1e3a8a" : "#9a3412";
     context.strokeStyle = "white";
     context.fill();
     context.stroke();

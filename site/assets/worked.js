@@ -1,11 +1,14 @@
 // The worked example: change a number and chainrule recomputes the forward pass, every
 // gradient as a chain-rule product and the update; "Step" applies the update and plots E.
-import { ask, element, loadingBanner, markReady, plotLine, showError, showFailure } from "./app.js";
+import {
+  ask, bringIntoView, drawGraph, element, loadingBanner, markReady, plotLine, showError, showFailure,
+} from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 let presets = null;
 let history = [];
 let latest = null;
+let frameIndex = 0;
 
 function fieldBoxes(preset) {
   for (const lead of document.querySelectorAll(".lead[data-preset]")) lead.hidden = lead.dataset.preset !== preset;
@@ -20,8 +23,23 @@ function fieldBoxes(preset) {
   $("fields").replaceChildren(...boxes);
 }
 
+/** Each box's number: the exact one behind a rounded number a Step wrote, else as typed. */
 function values() {
-  return Object.fromEntries([...$("fields").querySelectorAll("input")].map((box) => [box.name, box.value]));
+  return Object.fromEntries(
+    [...$("fields").querySelectorAll("input")].map((box) => [
+      box.name,
+      box.value === box.dataset.shown ? box.dataset.exact : box.value,
+    ]),
+  );
+}
+
+const SHOWN_FIGURES = 6;
+
+/** Put `value` in a box as at most SHOWN_FIGURES significant figures, keeping it exact. */
+function fill(box, value) {
+  box.value = String(Number(value.toPrecision(SHOWN_FIGURES)));
+  box.dataset.shown = box.value;
+  box.dataset.exact = String(value);
 }
 
 function table(id, rows) {
@@ -42,7 +60,8 @@ function codeLine({ text, backward, node, input }) {
 }
 
 async function recompute(restart) {
-  const answer = await ask("worked", { preset: $("preset").value, values: values() });
+  const rankdir = window.innerWidth < 640 ? "TB" : null; // a phone: top to bottom
+  const answer = await ask("worked", { preset: $("preset").value, values: values(), rankdir });
   showError($("error"), answer.error);
   $("step").disabled = Boolean(answer.error);
   if (answer.error) return;
@@ -57,11 +76,25 @@ async function recompute(restart) {
   $("code").replaceChildren(...answer.code.map(codeLine));
   plotLine($("error-plot"), history, { label: "E," });
   $("error-history").textContent = `E = ${answer.E_text}` + (history.length > 1 ? ` after ${history.length - 1} steps` : "");
+  $("slider").max = String(answer.frames.length - 1);
+  await showFrame(restart ? 0 : frameIndex);
+}
+
+/** The backward pass's frame `index`; `follow`: bring its highlighted node into view. */
+async function showFrame(index, follow = false) {
+  const { frames } = latest;
+  frameIndex = Math.min(Math.max(index, 0), frames.length - 1);
+  $("slider").value = String(frameIndex);
+  $("prev").disabled = frameIndex === 0;
+  $("next").disabled = frameIndex === frames.length - 1;
+  $("step-title").textContent = frames[frameIndex].title;
+  const svg = await drawGraph($("step-graph"), frames[frameIndex].dot);
+  if (follow) bringIntoView(svg, $("steps-panel").querySelector(".controls"));
 }
 
 function step() {
   for (const { name, new: value } of latest.updated) {
-    $("fields").querySelector(`input[name="${name}"]`).value = String(value);
+    fill($("fields").querySelector(`input[name="${name}"]`), value);
   }
   return recompute(false);
 }
@@ -85,6 +118,9 @@ $("preset").addEventListener("change", () => {
   recompute(true);
 });
 $("step").addEventListener("click", step);
+$("prev").addEventListener("click", () => showFrame(frameIndex - 1, true));
+$("next").addEventListener("click", () => showFrame(frameIndex + 1, true));
+$("slider").addEventListener("input", (event) => showFrame(Number(event.target.value), true));
 $("reset").addEventListener("click", () => {
   fieldBoxes($("preset").value);
   recompute(true);

@@ -2,6 +2,7 @@
 
 import io
 import json
+import math
 import re
 import subprocess
 import sys
@@ -12,7 +13,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from autograd import GraphvizNotInstalled, Value, draw_dot, draw_graph, topological_order
+from autograd import (
+    GraphvizNotInstalled,
+    Value,
+    draw_dot,
+    draw_graph,
+    parse_expression,
+    topological_order,
+)
 from autograd.show.draw import HIGHLIGHT_COLOUR, MAX_NODES, ROLES
 from chainrule.lessons.backprop import worked_example
 
@@ -180,7 +188,8 @@ def test_max_nodes_must_be_a_positive_int(max_nodes, error, message):
 
 
 def node_line(dot, label: str) -> str:
-    return next(line for line in dot.source.splitlines() if f'label="{label} |' in line)
+    record = re.compile(f'label="({{ )?{label} \\|')  # LR "w1 | ...", TB "{ w1 | ... }"
+    return next(line for line in dot.source.splitlines() if record.search(line))
 
 
 def test_roles_are_coloured():
@@ -310,7 +319,7 @@ def test_collapse_draws_one_box_per_cluster_with_its_own_weights():
     boxes = [line for line in dot.source.splitlines() if "shape=Mrecord" in line]
     assert len(boxes) == 6
     assert "w1" not in dot.source  # the weights went into their neuron's box
-    assert '"x1 |' in dot.source  # inputs shared by three neurons stay outside
+    assert node_line(dot, "x1")  # inputs shared by three neurons stay outside
     # one edge per pair of boxes, not one per use
     joined = [(tail, head) for tail, head, _ in edges(dot) if head.startswith("cluster")]
     assert len(joined) == len(set(joined)) == 3 * 3 + 3 * 3
@@ -390,7 +399,7 @@ def test_records_stack_their_fields_in_both_directions():
 
 def test_jupyter_scales_the_drawing_to_the_cell_width(browser):
     example = worked_example()
-    bundle = draw_graph(example.E, clusters=example.clusters())._repr_mimebundle_()
+    bundle = draw_graph(example.E, "LR", clusters=example.clusters())._repr_mimebundle_()
     assert ET.fromstring(bundle["image/svg+xml"].encode()).tag.endswith("svg")
     cell = bundle["text/html"]
     assert "max-width:100%" in cell and "<title>" not in cell  # no dot ids as tooltips
@@ -398,20 +407,95 @@ def test_jupyter_scales_the_drawing_to_the_cell_width(browser):
     page.set_content(f'<div style="width: 700px">{cell}</div>')
     drawn = page.locator("svg").bounding_box()
     natural = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', cell).group(1)) * 4 / 3
-    assert natural > 1500 and drawn["width"] <= 700  # the demo, 2,200 px wide, fits the cell
+    assert natural > 1500 and drawn["width"] <= 700  # the demo left to right fits the cell
     assert page.evaluate("document.documentElement.scrollWidth") <= 1000
     page.close()
 
 
-def test_a_top_to_bottom_graph_puts_the_edge_note_under_the_colour_key():
+def test_the_edge_note_is_a_row_of_its_own_under_the_colour_key_in_both_directions():
     out, _ = neuron_graph()
-    wide = draw_graph(out, "LR").source
-    narrow = draw_graph(out, "TB").source
     row = re.compile(r"<tr>(.*?)</tr>")
-    (lr_row,) = row.findall(wide)
-    assert "local derivative" in lr_row and "input</td>" in lr_row  # one row: key and note
-    tb_rows = row.findall(narrow)
-    assert len(tb_rows) == 2 and "local derivative" not in tb_rows[0]
-    assert "∂result/∂input,<br/>in its edge's colour" in tb_rows[1]
-    columns = tb_rows[0].count("<td")
-    assert f'colspan="{columns}"' in tb_rows[1]
+    for rankdir in ("LR", "TB"):
+        rows = row.findall(draw_graph(out, rankdir).source)
+        assert len(rows) == 2 and "local derivative" not in rows[0]
+        assert "∂result/∂input,<br/>in its edge's colour" in rows[1]
+        assert f'colspan="{rows[0].count("<td")}"' in rows[1]
+
+
+def projected(svg: str) -> tuple[float, float]:
+    """A drawing's aspect ratio (width : height) and its smallest text in pixels once it is
+    scaled to a 1280-pixel-wide screen (SVG sizes are in points, as its text's)."""
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    width, height = float(size[1]), float(size[2])
+    smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg))
+    return width / height, smallest * 1280 / width
+
+
+def readme_graph() -> Value:
+    """The README's first.py."""
+    x = Value(0.1, label="x")
+    w1, b1 = Value(0.15, label="w1"), Value(0.4, label="b1")
+    w2, b2 = Value(0.45, label="w2"), Value(0.65, label="b2")
+    a1 = (w1 * x + b1).sigmoid()
+    a2 = (w2 * a1 + b2).sigmoid()
+    E = 0.5 * (0.25 - a2) ** 2
+    E.backward()
+    return E
+
+
+def wide_sum(terms: int) -> Value:
+    total = Value(0.5, label="b")
+    for i in range(terms):
+        total = total + Value(0.1 * i, label=f"w{i}") * Value(1.0, label=f"x{i}")
+    return total
+
+
+def deep_chain(length: int) -> Value:
+    node = Value(0.3, label="x")
+    for _ in range(length):
+        node = node.tanh()
+    return node
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        readme_graph(),
+        neuron_graph()[0],
+        parse_expression("tanh(w*x + b)", {"w": 0.5, "x": 1.5, "b": 0.1}),
+        parse_expression("x*y + y*z + z*x", {"x": 1.0, "y": 2.0, "z": 3.0}),
+        wide_sum(5),
+        wide_sum(8),
+        deep_chain(3),
+        deep_chain(25),
+    ],
+    ids=["readme", "neuron", "tanh", "xyz", "sum5", "sum8", "chain3", "chain25"],
+)
+def test_a_default_drawing_fits_a_16_9_screen_with_text_of_12_px_at_1280(root):
+    root.backward()
+    aspect, text_px = projected(draw_graph(root).pipe(format="svg", encoding="utf-8"))
+    assert aspect <= 2.5 and text_px >= 12
+
+
+def test_the_demos_pictures_fit_a_16_9_screen_with_text_of_12_px_at_1280(tmp_path):
+    from chainrule.cli import main
+
+    assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg"]) == 0
+    for name in ("forward.svg", "backward.svg"):
+        aspect, text_px = projected((tmp_path / name).read_text(encoding="utf-8"))
+        assert aspect <= 2.5 and text_px >= 12, name
+
+
+def test_numbers_in_a_drawing_carry_4_significant_figures_as_the_tables_do():
+    E = readme_graph()
+    source = draw_graph(E).source
+    # dE/dw1 by a central difference in plain floats: about 0.001021, not "0.0010"
+    sigmoid = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+
+    def error(w1: float) -> float:
+        return 0.5 * (0.25 - sigmoid(0.45 * sigmoid(w1 * 0.1 + 0.4) + 0.65)) ** 2
+
+    h = 1e-6
+    slope = (error(0.15 + h) - error(0.15 - h)) / (2 * h)
+    assert f"grad {slope:.4g}" in source and f"{slope:.4g}" == "0.001021"
+    assert "data 0.4500" in source  # at 0.1 and above: 4 decimals, as before

@@ -283,7 +283,7 @@ def test_html_caption_shows_the_chain_rule_arithmetic_of_its_step(tmp_path):
 def test_html_page_steps_through_every_frame_in_headless_chromium(tmp_path, browser):
     f, _, _ = shared_use_graph()
     last = len(backward_steps(f))
-    path = write_html(f, tmp_path / "steps.html", title=SCRIPT_LABEL)
+    path = write_html(f, tmp_path / "steps.html", SCRIPT_LABEL, rankdir="LR")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors, dialogs, requests = [], [], []
     page.on("pageerror", lambda error: errors.append(str(error)))

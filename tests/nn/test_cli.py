@@ -108,7 +108,8 @@ def test_graph_png_top_to_bottom_without_backward(tmp_path, capsys):
         (["graph", "x", "x=abc"], "expected NAME=NUMBER"),
         (["graph", "x", "x=nan"], "expected NAME=NUMBER"),
         (["graph", "x", "x=1", "x=2"], "variable 'x' is given twice"),
-        (["graph", "x", "x=1", "-o", "out.txt"], "must end in one of .png, .svg, .pdf"),
+        (["graph", "x", "x=1", "-o", "out.txt"], "ending in .png, .svg, .pdf, got 'out.txt'"),
+        (["graph", "x * y", "x=1", "y=2", "q=3"], "q=3: the formula 'x * y' has no q"),
         (["backprop", "--lr", "-1"], "expected a positive number"),
         (["backprop", "--code", "--quiz"], "--code prints the code of one pass"),
         (["backprop", "--code", "--json"], "--code prints the code of one pass"),
@@ -122,7 +123,8 @@ def test_bad_input_exits_2_with_one_clear_line(argv, message, capsys, tmp_path, 
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "parse_expression" not in err and "write_image" not in err  # not the user's words
     assert not list(tmp_path.iterdir())  # nothing written
 
 

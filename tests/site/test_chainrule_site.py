@@ -40,7 +40,7 @@ def test_playground_gradients_are_the_closed_forms():
     )
     assert answer["grad_texts"]["w"] == f"{(1 - t * t) * x:.4f}"
     assert [v["name"] for v in answer["variables"]] == ["w", "x", "b"]
-    assert answer["root"] == "f" and "digraph" in answer["dot"]
+    assert answer["root"] == "f" and answer["notes"] == []
     # The step-through: the forward frame, then one frame per op (tanh, +, *).
     assert [frame["title"][:11] for frame in answer["frames"]] == [
         "Step 0 of 3",
@@ -70,6 +70,22 @@ def test_a_variable_without_a_value_starts_at_one_and_values_read_like_answers()
 def test_a_bad_formula_or_value_is_a_message_naming_it(formula, values, message):
     answer = request("playground", formula=formula, values=values)
     assert message in answer["error"].lower() or message in answer["error"]
+    assert "parse_expression" not in answer["error"]  # what the user typed, not our function
+
+
+def test_a_value_for_a_name_the_formula_does_not_use_is_left_out_with_a_note():
+    answer = request("playground", formula="x * y", values={"x": "2", "y": "3", "q": "3"})
+    assert answer["grads"] == {"x": 3.0, "y": 2.0}
+    assert answer["notes"] == ["q = 3 is left out: the formula has no q."]
+
+
+def test_a_formula_too_long_to_step_through_shows_its_graph_and_says_so():
+    terms = site.MAX_FRAMES  # x*x + x*x + ...: two backward steps a term
+    answer = request("playground", formula=" + ".join(["x*x"] * terms), values={"x": "1"})
+    assert answer["grads"] == {"x": 2.0 * terms}
+    (frame,) = answer["frames"]
+    assert "grad 600.0000" in frame["dot"] and "step-through shows" in answer["notes"][0]
+    assert "max_frames" not in answer["notes"][0]
 
 
 def test_quiz_asks_each_gradient_at_the_step_that_completes_it():

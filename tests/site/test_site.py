@@ -309,7 +309,7 @@ def test_worked_example_steps_and_the_2_2_2_preset(visit):
         assert published in update
     for _ in range(3):
         before = page.locator("#error-history").inner_text()
-        page.get_by_role("button", name="Step").click()
+        page.locator("#step").click()
         page.wait_for_function(
             "b => document.getElementById('error-history').textContent !== b", arg=before
         )
@@ -337,3 +337,105 @@ def test_training_20_steps_lowers_the_loss_as_nn_fit_does(visit):
     history = fit(model, X, targets, loss="max_margin", lr=0.1, epochs=20, progress=False)
     assert losses == pytest.approx(history.loss, rel=1e-9)
     assert page.locator("[data-norm-of]").count() == 3
+
+
+def highlighted_node_on_screen(page: Page) -> bool:
+    """Whether the node the current step processes is drawn inside the window, below the
+    step buttons (which stay on top)."""
+    return page.evaluate(
+        """() => {
+            const node = document.querySelector('#step-graph svg g.node [stroke="#ea580c"]');
+            const box = node.getBoundingClientRect();
+            const buttons = document.querySelector('#steps-panel .controls')
+                .getBoundingClientRect();
+            return box.width > 0 && box.top >= buttons.bottom - 1 && box.bottom <= innerHeight
+                && box.left >= 0 && box.right <= innerWidth;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("path", [SHARED, "worked.html"])
+def test_each_view_draws_one_graph_and_next_brings_the_step_into_view(
+    browser, base_url, size, path
+):
+    visit = Visit(browser, base_url, SIZES[size])
+    page = visit.open(path)
+    page.wait_for_selector("#step-graph svg")
+    assert page.locator("svg:has(g.graph)").count() == 1  # one drawing on the page
+    last = int(page.locator("#slider").get_attribute("max"))
+    for k in range(1, min(last, 4) + 1):
+        page.get_by_role("button", name="Next step").click()
+        page.wait_for_function(
+            "k => document.getElementById('step-title').textContent.startsWith(`Step ${k} `)",
+            arg=k,
+        )
+        assert highlighted_node_on_screen(page), f"step {k}"
+        assert page.locator("svg:has(g.graph)").count() == 1
+    name = path.split("?")[0].removesuffix(".html")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_after_next_{size}.png"))
+    visit.close()
+
+
+def test_the_playground_opens_on_distinct_gradients_that_teach(visit):
+    page = visit.open("playground.html")
+    grads = [
+        float(element.get_attribute("data-value"))
+        for element in page.locator("[data-grad-of]").all()
+    ]
+    assert len(grads) >= 3 and len(set(grads)) == len(grads)  # no two alike
+    assert all(abs(g) > 0.05 and abs(abs(g) - 1) > 0.05 for g in grads)  # none 0 or ±1
+
+
+def test_a_value_the_formula_does_not_use_is_named_in_a_note(visit):
+    page = visit.open("playground.html?f=x*y&x=2&y=3&q=3")
+    assert page.locator("#notes").inner_text() == "q = 3 is left out: the formula has no q."
+    assert page.locator("[data-grad-of]").count() == 2
+
+
+def test_after_a_step_the_worked_examples_boxes_show_at_most_6_significant_figures(visit):
+    page = visit.open("worked.html")
+    page.locator("#step").click()
+    page.wait_for_function("document.getElementById('error-history').textContent.includes('after')")
+    shown = page.locator("#fields input").evaluate_all("boxes => boxes.map((box) => box.value)")
+    digits = [len(text.lstrip("-0.").replace(".", "").rstrip("0")) for text in shown]
+    assert max(digits) <= 6, shown
+    # the next update starts from the exact numbers, not the rounded ones: w2 after two
+    # steps of the course's example, by plain floats here
+    w = {"x": 0.1, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65}
+    for _ in range(2):
+        a1 = 1 / (1 + math.exp(-(w["w1"] * w["x"] + w["b1"])))
+        a2 = 1 / (1 + math.exp(-(w["w2"] * a1 + w["b2"])))
+        delta2 = (a2 - 0.25) * a2 * (1 - a2)
+        delta1 = delta2 * w["w2"] * a1 * (1 - a1)
+        w["w2"] -= 0.4 * delta2 * a1
+        w["b2"] -= 0.4 * delta2
+        w["w1"] -= 0.4 * delta1 * w["x"]
+        w["b1"] -= 0.4 * delta1
+    page.locator("#step").click()
+    page.wait_for_function(
+        "document.getElementById('error-history').textContent.includes('2 steps')"
+    )
+    exact = page.locator("input[name='w2']").get_attribute("data-exact")
+    assert float(exact) == pytest.approx(w["w2"], rel=1e-12)
+
+
+def test_train_fields_changed_quickly_raise_nothing_and_the_plot_counts_steps(visit):
+    page = visit.open("train.html")
+    # a valid change then an invalid one at once: the first's boundary arrives after the second
+    page.evaluate(
+        """() => {
+            const sizes = document.getElementById('sizes');
+            for (const text of ['8', 'no', '4, 4', 'x']) {
+                sizes.value = text;
+                sizes.dispatchEvent(new Event('change'));
+            }
+        }"""
+    )
+    page.wait_for_function("document.getElementById('error').textContent.includes(\"'x'\")")
+    page.locator("#sizes").fill("16, 16")
+    page.locator("#sizes").dispatch_event("change")
+    page.wait_for_function("!document.getElementById('run').disabled")
+    page.get_by_role("button", name="20 steps").click()
+    page.wait_for_function("document.getElementById('step-count').textContent === '20'")
+    assert page.locator("#loss-plot").get_attribute("data-caption") == "loss, 20 steps"
