@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import Value, topological_order, weighted_sum
+from chainrule.questions import SIGNIFICANT_FIGURES, Checker
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -271,6 +272,24 @@ class BuiltNetwork:
         )
         return NetworkSpec(self.spec.inputs, layers, self.spec.targets, self.spec.lr)
 
+    def checker(
+        self,
+        lr: float,
+        *,
+        local_derivatives: bool = False,
+        significant_figures: int = SIGNIFICANT_FIGURES,
+    ) -> Checker:
+        """The quiz of this network and its checking rule: every forward value, gradient
+        (and local derivative) and updated parameter, in order (``Checker``)."""
+        return Checker(
+            self.E,
+            significant_figures=significant_figures,
+            lr=lr,
+            parameters=self.parameters(),
+            formulas=self.formulas(),
+            local_derivatives=local_derivatives,
+        )
+
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
         ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
@@ -386,3 +405,24 @@ def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltN
         network = build_network(network.updated(lr))
         history.append(network.E.data)
     return history, network
+
+
+def lesson_checker(
+    x: float,
+    w1: float,
+    b1: float,
+    w2: float,
+    b2: float,
+    target: float,
+    lr: float,
+    *,
+    activation: str = "sigmoid",
+    local_derivatives: bool = False,
+    significant_figures: int = SIGNIFICANT_FIGURES,
+) -> Checker:
+    """The checker of the lesson's quiz on these numbers (``chainrule backprop --quiz``):
+    ``lesson_checker(0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4).key()`` is its answer key."""
+    network = build_network(lesson_network(x, w1, b1, w2, b2, target, activation))
+    return network.checker(
+        lr, local_derivatives=local_derivatives, significant_figures=significant_figures
+    )

@@ -30,7 +30,6 @@ from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
 from autograd.value import Value, weighted_sum
 from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
-from chainrule.network import build_network, lesson_network
 
 SIGNIFICANT_FIGURES = 3
 
@@ -763,32 +762,6 @@ class Checker:
 def answer_key(root: Value, **options: Any) -> list[KeyEntry]:
     """``Checker(root, **options).key()``: every question's value and its mistakes' values."""
     return Checker(root, **options).key()
-
-
-def lesson_checker(
-    x: float,
-    w1: float,
-    b1: float,
-    w2: float,
-    b2: float,
-    target: float,
-    lr: float,
-    *,
-    activation: str = "sigmoid",
-    local_derivatives: bool = False,
-    significant_figures: int = SIGNIFICANT_FIGURES,
-) -> Checker:
-    """The checker of the lesson's quiz on these numbers (``chainrule backprop --quiz``):
-    ``lesson_checker(0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4).key()`` is its answer key."""
-    network = build_network(lesson_network(x, w1, b1, w2, b2, target, activation))
-    return Checker(
-        network.E,
-        significant_figures=significant_figures,
-        lr=lr,
-        parameters=network.parameters(),
-        formulas=network.formulas(),
-        local_derivatives=local_derivatives,
-    )
 
 
 def _same(a: float, b: float) -> bool:

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from chainrule.mistakes import CATALOGUE
-from chainrule.questions import Checker, lesson_checker
+from chainrule.network import lesson_checker
+from chainrule.questions import Checker
 from tests.scripted_students import MISTAKES, NUMBERS, answers, first_affected
 
 
