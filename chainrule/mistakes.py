@@ -246,7 +246,8 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "wrong-weight",
         "the wrong weight on the path (w1 for w2)",
-        "you used w{prev} on the path: a{prev} reaches z{l} through w{l}, so ∂z{l}/∂a{prev} = w{l}",
+        "you used w{l} on the path: a{l} reaches z{next} through w{next}, so "
+        "∂z{next}/∂a{l} = w{next}",
         _weight_path(lambda above, n: n[f"w{int(above) - 1}"]),
     ),
     Mistake(
@@ -283,8 +284,8 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "updated-weight-used",
         "the updated weight used in the same step",
-        "you used the updated w{l}: this step's backward pass uses the weights of its "
-        "forward pass, the old w{l}",
+        "you used the updated w{next}: this step's backward pass uses the weights of its "
+        "forward pass, the old w{next}",
         _weight_path(_updated_weight),
     ),
     Mistake(

@@ -3,13 +3,16 @@ forward, the catalogued mistakes named, the unchanged weight refused."""
 
 from __future__ import annotations
 
+import io
 import math
 
 import pytest
 
+from chainrule.lessons import backprop
 from chainrule.mistakes import CATALOGUE
 from chainrule.network import lesson_checker
 from chainrule.questions import Checker
+from chainrule.quiz import run_quiz
 from tests.scripted_students import MISTAKES, NUMBERS, answers, first_affected
 
 
@@ -89,3 +92,54 @@ def test_the_key_lists_each_question_its_value_and_mistakes() -> None:
     assert key["new w1"].mistakes["not-updated"] == 0.15
     named = {name for entry in key.values() for name in entry.mistakes}
     assert named == set(MISTAKES)
+
+
+def terminal(lines: list[str]) -> list[str]:
+    """The terminal quiz (run_quiz) of the worked example with ``lines`` typed."""
+    out = io.StringIO()
+    run_quiz(checker(), io.StringIO("".join(f"{line}\n" for line in lines)), out)
+    return out.getvalue().splitlines()
+
+
+def test_in_the_terminal_and_the_notebook_the_scripted_students_score() -> None:
+    order = [q.quantity for q in checker().questions]
+    for student in (answers(), answers(figures=3)):
+        assert terminal([repr(student[q]) for q in order])[-1] == "score: 17/17"
+        notebook = backprop.worked_example().quiz()
+        for quantity in order:
+            assert notebook.answer(quantity, repr(student[quantity])).startswith("right")
+        assert notebook.score() == "score: 17/17"
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_in_the_terminal_the_mistake_is_named(mistake: str) -> None:
+    order = [q.quantity for q in checker().questions]
+    right, wrong = answers(), answers(mistake)
+    affected = first_affected(mistake)
+    lines = [repr(right[q]) for q in order[: order.index(affected)]]
+    out = terminal([*lines, repr(wrong[affected]), "quit"])
+    hint = next(m for m in CATALOGUE if m.name == mistake).message(affected)
+    assert out[-4:-2] == [f"{affected} = ?", f"  not {wrong[affected]!r}: {hint} (try 1 of 3)"]
+
+
+@pytest.mark.parametrize("word", ["q", "quit", "QUIT", "exit", "stop"])
+def test_quit_words_end_the_quiz_everywhere(word: str) -> None:
+    assert terminal(["0.415", word])[-1] == "score: 1/1; stopped after 1 of 17 questions"
+    notebook = backprop.worked_example().quiz()
+    assert notebook.answer("z1", "0.415") == "right: 0.415"
+    assert notebook.answer("a1", word) == "quiz ended: score: 1/17"
+    assert notebook.answer("a1", "0.602") == ""  # ended: nothing more is checked
+
+
+def test_ctrl_c_in_the_terminal_ends_with_the_score_so_far() -> None:
+    class Interrupted(io.StringIO):
+        def readline(self, size: int | None = -1) -> str:
+            line = super().readline()
+            if not line:
+                raise KeyboardInterrupt
+            return line
+
+    out = io.StringIO()
+    score = run_quiz(checker(), Interrupted("0.415\n0.602\n"), out)
+    assert score.quit and (score.right, score.asked) == (2, 2)
+    assert out.getvalue().splitlines()[-1] == "score: 2/2; stopped after 2 of 17 questions"
