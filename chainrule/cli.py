@@ -40,7 +40,7 @@ from chainrule.network import (
     load_network,
     train,
 )
-from chainrule.questions import SIGNIFICANT_FIGURES, rules
+from chainrule.questions import SIGNIFICANT_FIGURES, lecture_form, rules
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from nn.io import write_text_atomically
@@ -303,6 +303,8 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
     print(_heading("Gradients by the chain rule"))
     for parameter in reached:
         print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
+    notes = [f"{f} = {lecture_form(f)}" for f in formulas.values() if lecture_form(f)]
+    print("\n".join(notes), end="\n\n" if notes else "")
 
     print(_heading(f"Gradient descent, lr = {lr:g}: p ← p − lr · ∂E/∂p"))
     rows = [[p.label, *map(format_number, (p.data, p.grad, p.data - lr * p.grad))] for p in reached]

@@ -34,7 +34,7 @@ ACTIVATION_NAMES = tuple(name for name in ACTIVATIONS if name != "softmax")
 """Activations a network file may use (softmax is not a per-neuron function)."""
 
 DERIVATIVE_FORMULAS = {
-    "sigmoid": "{a} (1 − {a})",
+    "sigmoid": "{a}·(1 − {a})",
     "tanh": "1 − {a}²",
     "relu": "1 if {z} > 0, else 0",
     "leaky_relu": "1 if {z} > 0, else 0.01",
@@ -292,7 +292,7 @@ class BuiltNetwork:
 
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
-        ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
+        ("∂a2/∂z2": "a2·(1 − a2)"), for ``explain`` and ``graph_questions``."""
         formulas: dict[str, str] = {}
         below = self.inputs
         for layer, rows, biases, zs, activations in zip(

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from autograd import checks
 from autograd.graph import topological_order
 from autograd.show.draw import PARAMETER_LABEL
-from autograd.show.format import format_number
+from autograd.show.format import as_product, format_number
 from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
 from autograd.value import Value, weighted_sum
@@ -197,7 +197,7 @@ def graph_questions(
     parameters: the leaves that learn (default: leaves labelled like a weight or
         bias, w, w1, b2, as ``draw_graph`` colours them).
     formulas: a quantity's or a factor's formula by its name ("z1": "w1·x + b1",
-        "∂a2/∂z2": "a2 (1 − a2)"), used in hints instead of the generated ones.
+        "∂a2/∂z2": "a2·(1 − a2)"), used in hints instead of the generated ones.
     The graph itself is not changed: no ``.grad`` is read or set.
     """
     names, order, params, asked_set = _asked(root, names, asked, parameters)
@@ -329,7 +329,7 @@ def _shown_name(node: Value, names: Mapping[Value, str]) -> str:
 
 
 def _local_formula(node: Value, i: int, names: Mapping[Value, str]) -> str:
-    """∂node/∂(its i-th input) as a formula over the names (σ' = σ (1 − σ), …)."""
+    """∂node/∂(its i-th input) as a formula over the names (σ′ = σ·(1 − σ), …)."""
     out = _shown_name(node, names)
     inputs = [_shown_name(child, names) for child in node.inputs]
     op = node.op
@@ -349,20 +349,19 @@ def _local_formula(node: Value, i: int, names: Mapping[Value, str]) -> str:
         power = "" if exponent == 2 else f"^{exponent - 1:g}"
         return f"{exponent:g}·{inputs[0]}{power}"
     if op == "**":
-        return f"{inputs[1]}·{inputs[0]}^({inputs[1]} − 1)" if i == 0 else f"{out}·log {inputs[0]}"
+        return f"{inputs[1]}·{inputs[0]}^({inputs[1]} − 1)" if i == 0 else f"{out}·log({inputs[0]})"
     by_op = {
         "exp": out,
         "log": f"1/{inputs[0]}",
         "tanh": f"1 − {out}²",
-        "sigmoid": f"{out} (1 − {out})",
+        "sigmoid": f"{out}·(1 − {out})",
     }
     return by_op.get(op, f"{node.local_grads[i]:g}")
 
 
 def _product(factors: Sequence[str]) -> str:
-    """Formulas multiplied, the factors 1 left out."""
-    kept = [factor for factor in factors if factor != "1"]
-    return " · ".join(kept) or "1"
+    """Formulas multiplied, right as written (``as_product``), the factors 1 left out."""
+    return as_product(factor for factor in factors if factor != "1") or "1"
 
 
 def _forward_question(
@@ -406,6 +405,19 @@ def _named_inputs(node: Value) -> list[Value]:
     return list(found)
 
 
+_ERROR_DERIVATIVE = re.compile(r"\(([\w\[\],]+) − (T[\w\[\],]*)\)")
+
+
+def lecture_form(formula: str) -> str | None:
+    """The lecture's way of writing an output's error derivative: for ``(a2 − T)``,
+    ``−(T − a2), as the lecture writes it``; None for any other formula."""
+    found = _ERROR_DERIVATIVE.fullmatch(formula)
+    if not found:
+        return None
+    output, target = found.groups()
+    return f"−({target} − {output}), as the lecture writes it"
+
+
 def _symbol(of: Value, wrt: Value, names: Mapping[Value, str]) -> str:
     return f"∂{names[of]}/∂{names[wrt]}"
 
@@ -439,7 +451,10 @@ def _backward_question(
         local_symbol = _symbol(term.upstream, node, names)
         local = f"{local_symbol} = {formulas.get(local_symbol, ' + '.join(term.formulas))}"
         if term.upstream is root:  # a local derivative of the root: its formula is the hint
-            chain.append(local.partition(" = ")[2])
+            formula = local.partition(" = ")[2]
+            chain.append(
+                f"{formula} = {lecture_form(formula)}" if lecture_form(formula) else formula
+            )
             continue
         upstream_symbol = _symbol(root, term.upstream, names)
         when = " a step ago" if term.upstream is previous else ""

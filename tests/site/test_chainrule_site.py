@@ -120,7 +120,7 @@ def test_worked_example_gives_the_courses_published_update():
         "b1": "0.3959",
     }
     derivation = next(g["text"] for g in answer["gradients"] if g["name"] == "w2")
-    assert "(a2 − T) · a2 (1 − a2) · a1" in derivation
+    assert "(a2 − T) · a2·(1 − a2) · a1" in derivation
 
 
 def test_worked_network_preset_is_the_plain_float_2_2_2_network():
