@@ -46,6 +46,7 @@ from chainrule.stepthrough import write_gif, write_html
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
+DEFAULT_OUTPUT_DIR = Path("build/backprop")
 RENDER_ERROR = 1
 
 
@@ -158,8 +159,8 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--output-dir",
         type=Path,
-        default=Path("build/backprop"),
-        help="folder for the pictures (default: build/backprop)",
+        help=f"folder for the pictures (default: {DEFAULT_OUTPUT_DIR}); with --json, "
+        "the pictures are written only when it is given",
     )
     lesson.add_argument(
         "--format", choices=("png", "svg"), default="png", help="graph image format (default: png)"
@@ -197,9 +198,11 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object instead, no pictures: {"forward": {name: value}, "E": ..., '
+        help='print one JSON object instead: {"forward": {name: value}, "E": ..., '
         '"gradients": {"layers": [{"weights": ..., "biases": ...}]}, "updated": <a network '
-        'file>} and, with --steps, "E_history" (E after 0, 1, ..., N updates)',
+        'file>, "answers": {every question the quiz can ask, local derivatives too: its '
+        'value}} and, with --steps, "E_history" (E after 0, 1, ..., N updates); with '
+        '--output-dir also the pictures, listed in "files"',
     )
     quiz = lesson.add_argument_group("quiz")
     quiz.add_argument(
@@ -232,15 +235,22 @@ def run_backprop(args: argparse.Namespace) -> int:
         return _quiz(network, lr, args)
     history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
+    output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
     if args.json:
         record = _record(network, updated, history)
+        record["answers"] = network.answers(lr)
+        if args.output_dir:  # asked for: the pictures too, named in the record
+            written = _write_pictures(network, output_dir, args.format, lr)
+            if history:
+                written.append(_write_plot(history, lr, output_dir))
+            record["files"] = {str(path): what for path, what in written}
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
     _print_lesson(network, lr, title)
-    written = _write_pictures(network, args.output_dir, args.format, lr)
+    written = _write_pictures(network, output_dir, args.format, lr)
     if history:
-        written.append(_print_training(history, lr, args.output_dir))
+        written.append(_print_training(history, lr, output_dir))
     print(_heading("Files"))
     width = max(len(str(path)) for path, _ in written)
     for path, what in written:
@@ -380,6 +390,12 @@ def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path
     print(_heading(f"Training: {steps} updates with lr = {lr:g}"))
     rows = [[str(k), format_number(e)] for k, e in enumerate(history)]
     print(text_table(["updates", "E"], rows, numeric_columns={0, 1}), end="\n\n")
+    return _write_plot(history, lr, folder)
+
+
+def _write_plot(history: list[float], lr: float, folder: Path) -> tuple[Path, str]:
+    """The plot E.svg of E after each update; (its path, what it shows)."""
+    steps = len(history) - 1
     svg = line_plot_svg(history, title=f"E over {steps} updates, lr = {lr:g}", x_label="updates")
     folder.mkdir(parents=True, exist_ok=True)
     return write_text_atomically(folder / "E.svg", svg), "E after each update, as a plot"

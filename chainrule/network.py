@@ -290,6 +290,11 @@ class BuiltNetwork:
             local_derivatives=local_derivatives,
         )
 
+    def answers(self, lr: float) -> dict[str, float]:
+        """Every quantity the quiz can ask (local derivatives too), by its question's name,
+        -> its value: the teacher's full key."""
+        return {q.quantity: q.expected for q in self.checker(lr, local_derivatives=True).questions}
+
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
         ("∂a2/∂z2": "a2·(1 − a2)"), for ``explain`` and ``graph_questions``."""
