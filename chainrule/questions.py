@@ -16,9 +16,8 @@ is "empty", not "wrong", so a caller can tell "not answered yet" from a mistake.
 from __future__ import annotations
 
 import math
-import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -28,7 +27,8 @@ from autograd.show.draw import PARAMETER_LABEL
 from autograd.show.format import as_product, format_number
 from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
-from autograd.value import Value, weighted_sum
+from autograd.value import Value
+from chainrule.formulas import check_formula, replay
 from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
 
 SIGNIFICANT_FIGURES = 3
@@ -582,7 +582,14 @@ class Checker:
         )
         self._names, self._order, self._params, self._asked = _asked(root, names, asked, parameters)
         self.lr = lr
+        self.formulas = dict(formulas or {})
         self.by_quantity = {q.quantity: q for q in self.questions}
+        self._derivatives = {
+            _symbol(of, wrt, self._names): (of, wrt)
+            for wrt, node_terms in _terms(root, self._asked, self._names).items()
+            for of in (root, *(term.upstream for term in node_terms))
+        }
+        """Each derivative question -> (of, wrt): ∂E/∂a2 -> (E, a2), ∂a2/∂z2 -> (a2, z2)."""
         self.sheet: dict[str, float] = {}
         """The student's numbers so far: each answer accepted, each value shown."""
         self.typed: dict[str, float] = {}
@@ -681,6 +688,8 @@ class Checker:
             shown = self.shown(quantity)
             return Verdict("empty", None, question.expected, f"the value is {shown}")
         answer = parse_number(text)
+        if answer is None and quantity in self._derivatives:
+            return self._check_formula(question, text.strip())
         if answer is None:
             return Verdict("invalid", None, question.expected, f"{text.strip()!r} is not a number")
         carried, numbers = self.numbers()
@@ -712,6 +721,27 @@ class Checker:
                 message = f"not {text.strip()}: {BY_NAME[name].message(quantity)}"
                 return Verdict("wrong", answer, question.expected, message, name)
         return Verdict("wrong", answer, question.expected, f"not {text.strip()}")
+
+    def _check_formula(self, question: Question, text: str) -> Verdict:
+        """A derivative typed as a formula over the graph's names (``chainrule.formulas``):
+        right when it equals ``backward()`` at several points; else the catalogued
+        mistake its value matches, or the factor it misses or has too many."""
+        of, wrt = self._derivatives[question.quantity]
+        try:
+            found = check_formula(text, self.root, of, wrt, formulas=self.formulas)
+        except (ValueError, ZeroDivisionError, OverflowError) as error:
+            reason = str(error).removeprefix("parse_expression: ")
+            message = f"{text!r} is not a number or a formula of this graph: {reason}"
+            return Verdict("invalid", None, question.expected, message)
+        shown = self.shown(question.quantity)
+        if found.right:
+            return Verdict("right", found.value, question.expected, f"right: {shown}")
+        _, numbers = self.numbers()
+        for name, wrong in mistaken_values(question.quantity, numbers).items():
+            if _same(found.value, wrong) and not _same(wrong, question.expected):
+                message = f"not {text}: {BY_NAME[name].message(question.quantity)}"
+                return Verdict("wrong", found.value, question.expected, message, name)
+        return Verdict("wrong", found.value, question.expected, f"not {text}: {found.message}")
 
     def answer(self, quantity: str, text: str) -> Verdict:
         """``check``, then the rules: a quit word ends ("quit"), a non-number costs no
@@ -783,40 +813,8 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-_REPLAY: dict[str, Callable[..., Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "neg": operator.neg,
-    "**": operator.pow,
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-}
-
-
 def _replay(node: Value, inputs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
-    """``node``'s op applied to other input numbers: (its value, its local derivatives).
-    Where the numbers leave the op's domain, the node's own."""
-    operands = [Value(number) for number in inputs]
-    op = node.op
-    try:
-        if op in _REPLAY:
-            out = _REPLAY[op](*operands)
-        elif op.startswith("**"):
-            out = operands[0] ** float(op[2:])
-        elif op == "leaky_relu":
-            negative = node.inputs[0].data < 0
-            slope = node.local_grads[0] if negative else 0.01
-            out = operands[0].leaky_relu(slope)
-        elif op == "w·x+b":
-            half = (len(operands) - 1) // 2
-            out = weighted_sum(operands[:half], operands[half : 2 * half], operands[-1])
-        else:
-            return node.data, node.local_grads
-    except (ValueError, ZeroDivisionError, OverflowError):
-        return node.data, node.local_grads
-    return out.data, out.local_grads
+    """``node``'s op applied to other input numbers: (its value, its local derivatives);
+    where the numbers leave the op's domain, the node's own."""
+    out = replay(node, [Value(number) for number in inputs])
+    return (node.data, node.local_grads) if out is None else (out.data, out.local_grads)
