@@ -140,9 +140,28 @@ def _derivative(
     """∂of/∂wrt by ``of.backward()`` on the rebuilt graph, and its chain-rule factors
     (symbol, value) when one path leads there."""
     of.backward()
-    explanation = explain(of, wrt)
-    path = explanation.paths[0] if len(explanation.paths) == 1 else []
-    return wrt.grad, [(factor.symbol, factor.value) for factor in path]
+    factors = []
+    for merge in (True, False):  # between named nodes (∂E/∂a2), then each edge (∂f/∂(w·x))
+        explanation = explain(of, wrt, merge_unlabelled=merge)
+        path = explanation.paths[0] if len(explanation.paths) == 1 else []
+        factors += [(factor.symbol, factor.value) for factor in path]
+    return wrt.grad, factors
+
+
+def _factor_name(
+    symbol: str,
+    values: Sequence[float],
+    points: Sequence[Mapping[str, float]],
+    formulas: Mapping[str, str],
+) -> str:
+    """A factor as the student knows it: its formula, else the variable it equals at every
+    point (∂(w·x)/∂w is x), with its symbol."""
+    if symbol in formulas:
+        return f"{as_factor(formulas[symbol])} ({symbol})"
+    for name in points[0]:
+        if all(_close(point[name], value) for point, value in zip(points, values)):
+            return f"{name} ({symbol})"
+    return symbol
 
 
 def _close(a: float, b: float) -> bool:
@@ -164,7 +183,7 @@ def _difference(
         if not all(len(path) > i for path in factors):
             break
         values = [path[i][1] for path in factors]
-        named = f"{as_factor(formulas[symbol])} ({symbol})" if symbol in formulas else symbol
+        named = _factor_name(symbol, values, points, formulas)
         if all(_close(t * v, s) for t, v, s in zip(truths, values, typed)):
             return f"your formula has the factor {named} twice, or one too many"
         if all(v and _close(t / v, s) for t, v, s in zip(truths, values, typed)):

@@ -93,6 +93,24 @@ def agrees(answer: float, expected: float, significant_figures: int = SIGNIFICAN
     return answer == round_significant(expected, significant_figures)
 
 
+_DECIMAL = re.compile(r"[-−]?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def hide_pending(
+    text: str, pending: Iterable[float], significant_figures: int = SIGNIFICANT_FIGURES
+) -> str:
+    """``text`` with every decimal number that gives away a pending answer -- agrees with
+    it to ``significant_figures`` -- written ``?`` (a drawing's labels, a caption)."""
+    values = list(pending)
+
+    def hide(found: re.Match[str]) -> str:
+        number = float(found.group().replace("−", "-"))
+        gives_away = any(agrees(number, value, significant_figures) for value in values)
+        return "?" if gives_away else found.group()
+
+    return _DECIMAL.sub(hide, text) if values else text
+
+
 def shown_value(expected: float, significant_figures: int = SIGNIFICANT_FIGURES) -> str:
     """``expected`` as revealed to a student: rounded to the checked figures (0.0571)."""
     return f"{round_significant(expected, significant_figures):.{significant_figures}g}"
@@ -498,9 +516,16 @@ RULES = (
 """The rules, one line, stated by every front end (``rules()``)."""
 
 
-def rules(significant_figures: int = SIGNIFICANT_FIGURES) -> str:
-    """The checking and scoring rules in one line, as every front end states them."""
-    return RULES.format(figures=significant_figures, tries=TRIES)
+OFFLINE = (
+    " (This offline page takes numbers and checks them against the values; the terminal, "
+    "the notebook and the site also carry your own answers forward and take formulas.)"
+)
+
+
+def rules(significant_figures: int = SIGNIFICANT_FIGURES, *, offline: bool = False) -> str:
+    """The checking and scoring rules in one line, as every front end states them
+    (``offline``: the step-through page, which has no Python, says what it leaves out)."""
+    return RULES.format(figures=significant_figures, tries=TRIES) + (OFFLINE if offline else "")
 
 
 def half_unit(value: float, significant_figures: int = SIGNIFICANT_FIGURES) -> float:
@@ -776,6 +801,27 @@ class Checker:
             return replace(verdict, message=message, finished=True)
         hint = "" if verdict.mistake else f". Hint: {question.hint}"
         return replace(verdict, message=f"{verdict.message} (try {tries} of {TRIES}){hint}")
+
+    def offline_rule(self, quantity: str) -> dict[str, object]:
+        """What a page without Python needs to ``check`` a number for ``quantity`` as this
+        checker does before any answer is on the sheet: the true value, the value worked
+        from the graph and its rounding error, what it is shown as, and each catalogued
+        mistake's value and hint (the offline step-through page's copy of the rule)."""
+        question = self.question(quantity)
+        carried, numbers = self.numbers({})
+        own = carried.get(quantity, Carried(question.expected, 0.0))
+        values = (question.expected, own.value)
+        return {
+            "value": question.expected,
+            "carried": own.value,
+            "error": own.error,
+            "shown": [self.shown(quantity, value) for value in values],
+            "mistakes": {
+                name: [wrong, BY_NAME[name].message(quantity)]
+                for name, wrong in mistaken_values(quantity, numbers).items()
+                if not any(_same(wrong, value) for value in values)
+            },
+        }
 
     def score(self) -> tuple[int, int]:
         """(questions scored, questions finished)."""

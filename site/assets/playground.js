@@ -8,7 +8,10 @@ const formulaBox = $("formula");
 const errorBox = $("error");
 let result = null;
 let frameIndex = 0;
-const done = new Map(); // quiz key -> true when answered right the first time it was checked right
+const done = new Set(); // quiz keys finished (answered right, or the value shown)
+const ordered = new Set(); // frames whose next node the student has picked
+let ended = false; // the student typed a quit word
+let score = { right: 0, finished: 0 };
 
 function values() {
   const entries = [...$("variables").querySelectorAll("input")].map((box) => [box.name, box.value]);
@@ -44,6 +47,10 @@ async function compute(event) {
   showError(errorBox, "");
   result = answer;
   done.clear();
+  ordered.clear();
+  ended = false;
+  score = { right: 0, finished: 0 };
+  $("rules").textContent = result.rules;
   variableBoxes(result.variables, given);
   shareInUrl();
   await show();
@@ -75,13 +82,27 @@ async function show() {
   });
   $("grads").replaceChildren(...rows);
   $("explanation").hidden = true;
-  for (const id of ["results", "graph-panel", "steps-panel"]) $(id).hidden = false;
+  $("steps-panel").hidden = false;
+  showAnswers();
   await drawGraph($("graph"), result.dot);
   const slider = $("slider");
   slider.max = String(Math.max(result.frames.length - 1, 0));
   $("frames-note").hidden = !result.frames_note;
   $("frames-note").textContent = result.frames_note;
   await showFrame(0);
+}
+
+function quizzing() {
+  return $("quiz-mode").checked && !ended && done.size < total();
+}
+
+function total() {
+  return result.frames.reduce((sum, frame) => sum + frame.questions.length, 0);
+}
+
+function showAnswers() {
+  // Quizzing, the value, the gradients and the labelled graph wait until the quiz is over.
+  for (const id of ["results", "graph-panel"]) $(id).hidden = quizzing();
 }
 
 async function explainLeaf(name) {
@@ -99,12 +120,37 @@ async function showFrame(index) {
   $("next").disabled = frameIndex === result.frames.length - 1;
   const frame = result.frames[frameIndex];
   $("step-title").textContent = frame.title;
-  const open = $("quiz-mode").checked ? frame.questions.filter((q) => !done.has(q.key)) : [];
+  const quizOn = quizzing();
+  const open = quizOn ? frame.questions.filter((q) => !done.has(q.key)) : [];
+  const askOrder = quizOn && frame.order && !ordered.has(frameIndex);
   const quiz = $("quiz");
-  quiz.hidden = !open.length;
-  quiz.replaceChildren(...open.map(questionRow));
-  await drawGraph($("step-graph"), open.length ? frame.question_dot : frame.dot);
-  open[0] && quiz.querySelector("input").focus({ preventScroll: true });
+  quiz.hidden = !open.length && !askOrder;
+  quiz.replaceChildren(...(askOrder ? [orderRow(frame)] : open.map(questionRow)));
+  $("rules").hidden = !quizOn;
+  const dot = askOrder ? frame.order_dot : open.length ? frame.question_dot : quizOn ? frame.quiz_dot : frame.dot;
+  await drawGraph($("step-graph"), dot);
+  quiz.querySelector("input, select")?.focus({ preventScroll: true });
+}
+
+function orderRow(frame) {
+  // Which node does the backward pass take next? Any whose users are all done is right.
+  const row = element("div", "", { class: "question" });
+  const label = element("label", frame.order.prompt.replace(/ = \?$/, "") + " ");
+  const choice = element("select", "", { "data-quantity": "next node", "aria-label": "next node" });
+  choice.append(...frame.order.choices.map((name) => element("option", name, { value: name })));
+  const button = element("button", "Check", { type: "button" });
+  button.addEventListener("click", async () => {
+    const verdict = await ask("check_order", { step: frameIndex, name: choice.value });
+    const feedback = $("quiz-feedback");
+    feedback.textContent = verdict.error ?? verdict.message;
+    feedback.dataset.status = verdict.right ? "right" : "wrong";
+    if (!verdict.right) return;
+    ordered.add(frameIndex);
+    await showFrame(frameIndex);
+  });
+  label.append(choice);
+  row.append(label, button);
+  return row;
 }
 
 function questionRow({ key, quantity, prompt }) {
@@ -135,19 +181,27 @@ async function checkAnswer(key, box) {
   const feedback = $("quiz-feedback");
   feedback.textContent = verdict.error ?? verdict.message;
   feedback.dataset.status = verdict.status ?? "error";
+  if (verdict.quit) {
+    ended = true;
+    updateScore();
+    showAnswers();
+    return showFrame(frameIndex);
+  }
   if (!verdict.done) return;
-  done.set(key, verdict.right && verdict.tries === 0);
+  done.add(key);
+  score = { right: verdict.score, finished: verdict.finished };
   updateScore();
+  showAnswers();
   const frame = result.frames[frameIndex];
   if (frame.questions.every((q) => done.has(q.key))) await showFrame(frameIndex);
   else box.closest(".question").remove();
 }
 
 function updateScore() {
-  const total = result.frames.reduce((sum, frame) => sum + frame.questions.length, 0);
-  const right = [...done.values()].filter(Boolean).length;
-  const finished = done.size === total;
-  $("score").textContent = `${finished ? "score" : "answered"}: ${finished ? right : done.size}/${total}`;
+  // The terminal's score: right within the tries, over the questions asked.
+  const over = ended || done.size === total();
+  const text = over ? `score: ${score.right}/${total()}` : `answered: ${done.size}/${total()}`;
+  $("score").textContent = (ended ? "quiz ended; " : "") + text;
 }
 
 $("prev").addEventListener("click", () => showFrame(frameIndex - 1));
@@ -155,6 +209,7 @@ $("next").addEventListener("click", () => showFrame(frameIndex + 1));
 $("slider").addEventListener("input", (event) => showFrame(Number(event.target.value)));
 $("quiz-mode").addEventListener("change", () => {
   shareInUrl();
+  showAnswers();
   showFrame(frameIndex);
 });
 document.addEventListener("keydown", (event) => {

@@ -86,15 +86,19 @@ def test_quiz_asks_each_gradient_at_the_step_that_completes_it():
     assert wrong["status"] == "wrong" and not wrong["done"]
     assert "Hint: ∂f/∂w = " in wrong["message"]
     request("check", key="∂f/∂w", answer="2")
-    third = request("check", key="∂f/∂w", answer="not a number")
-    assert third["revealed"] and third["done"] and f"{slope * x:.4f}" in third["message"]
+    typo = request("check", key="∂f/∂w", answer="two")  # not a number: costs no try
+    assert typo["status"] == "invalid" and not typo["done"] and typo["tries"] == 2
+    third = request("check", key="∂f/∂w", answer="3")
+    assert third["revealed"] and third["done"] and f"{slope * x:.3g}" in third["message"]
+    assert (third["score"], third["finished"]) == (1, 2)  # the same score as the terminal
     assert request("check", key="∂f/∂q", answer="1")["error"].startswith("check: no open question")
 
 
 def test_an_empty_answer_reveals_the_value():
     request("playground", formula="3 * x", values={"x": "2"})
     verdict = request("check", key="∂f/∂x", answer="")
-    assert verdict["status"] == "empty" and verdict["revealed"] and "3.0000" in verdict["message"]
+    assert verdict["status"] == "empty" and verdict["revealed"]
+    assert verdict["message"] == "∂f/∂x: the value is 3: ∂f/∂x = 3"
 
 
 def test_a_twice_used_variable_is_asked_once_for_the_sum_over_its_uses():
@@ -213,3 +217,28 @@ def test_training_settings_are_checked_with_a_message(settings, message):
         "lr": "0.1",
     }
     assert message in request("train_start", **{**chosen, **settings})["error"]
+
+
+def test_the_site_checks_as_the_terminal_does_carry_forward_mistakes_formulas_quit():
+    answer = request(
+        "playground", formula="tanh(w*x + b)", values={"x": "0.5", "w": "-1.2", "b": "0.3"}
+    )
+    assert answer["rules"].startswith("An answer is right when it matches the true value")
+    t = math.tanh(-1.2 * 0.5 + 0.3)
+    assert request("check", key="∂f/∂b", answer="(1 - f**2)")["right"]  # a formula
+    formula = request("check", key="∂f/∂w", answer="(1 - f**2)")  # the ×x forgotten
+    assert formula["status"] == "wrong" and "misses the factor x" in formula["message"]
+    assert request("check", key="∂f/∂x", answer=f"{(1 - t * t) * -1.2:.3g}")["right"]
+    assert request("check", key="∂f/∂w", answer="quit")["quit"]
+
+
+def test_the_order_question_takes_any_node_whose_users_are_done():
+    answer = request("playground", formula="x*y + exp(x)", values={"x": "0.5", "y": "2"})
+    first = answer["frames"][1]
+    assert first["order"]["choices"] == sorted(first["order"]["choices"])
+    assert request("check_order", step=1, name="f")["right"]  # the root comes first
+    later = request("check_order", step=1, name="x·y")
+    assert not later["right"] and "still waits for a node that uses it" in later["message"]
+    second = request("check_order", step=2, name="exp(x)")  # either term of the sum may go next
+    assert second["right"] and "(this page takes" in second["message"]
+    assert request("check_order", step=2, name="f")["message"].startswith("not f: it is done")
