@@ -11,6 +11,7 @@ import pytest
 
 from nn import MLP, fit, make_moons
 from tests.site import load
+from tests.worked_example import lesson_answers
 
 site = load("chainrule_site")
 
@@ -242,3 +243,21 @@ def test_the_order_question_takes_any_node_whose_users_are_done():
     second = request("check_order", step=2, name="exp(x)")  # either term of the sum may go next
     assert second["right"] and "(this page takes" in second["message"]
     assert request("check_order", step=2, name="f")["message"].startswith("not f: it is done")
+
+
+def test_a_perfect_student_scores_full_marks_on_the_site():
+    """The worked example typed into the Playground: every gradient asked, answered as a
+    careful student works it by hand (plain floats here), scores full marks."""
+    values = {"x": "0.1", "w1": "0.15", "b1": "0.4", "w2": "0.45", "b2": "0.65", "T": "0.25"}
+    formula = "0.5*(T - sigmoid(w2*sigmoid(w1*x + b1) + b2))**2"
+    answer = request("playground", formula=formula, values=values)
+    asked = [q["quantity"] for frame in answer["frames"] for q in frame["questions"]]
+    by_hand = lesson_answers()
+    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
+    a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
+    by_hand.update({"∂E/∂x": by_hand["∂E/∂z1"] * 0.15, "∂E/∂T": 0.25 - a2})
+    assert sorted(asked) == sorted(f"∂f/∂{n}" for n in ("x", "w1", "b1", "w2", "b2", "T"))
+    for quantity in asked:
+        verdict = request("check", key=quantity, answer=f"{by_hand['∂E/∂' + quantity[4:]]:.3g}")
+        assert verdict["right"], verdict
+    assert (verdict["score"], verdict["finished"]) == (6, 6)
