@@ -186,8 +186,17 @@ _LABEL = re.compile(r'label=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
 
 
 def _hide_in_labels(dot: str, pending: Sequence[float]) -> str:
-    """The DOT source with each pending value hidden in its labels (``hide_pending``)."""
-    return _LABEL.sub(lambda found: hide_pending(found.group(), pending), dot)
+    """The DOT source with each pending value hidden in its labels (``hide_pending``);
+    a label that was a bare number is quoted, "?" being no DOT identifier."""
+
+    def hide(found: re.Match[str]) -> str:
+        label = found.group(1)
+        hidden = hide_pending(label, pending)
+        if hidden == label or label.startswith('"'):
+            return f"label={hidden}"
+        return f'label="{hidden}"'
+
+    return _LABEL.sub(hide, dot)
 
 
 def check_order(step: int, name: str) -> dict[str, Any]:

@@ -30,21 +30,24 @@ def significant_figures(token: str) -> int:
     return len(digits)
 
 
-def gives_away(token: str, value: float) -> bool:
-    """The token shows ``value`` to its own 3 or more significant figures."""
+def gives_away(token: str, value: float, needed: int = 3) -> bool:
+    """The token shows ``value`` to the ``needed`` significant figures (at least 3) that
+    an answer must give (new w1 = 0.1496 needs 4: 0.150 is the old w1)."""
     figures = significant_figures(token)
-    if figures < 3 or value == 0:
+    if figures < needed or value == 0:
         return False
     number = float(token.replace("−", "-"))
     exponent = math.floor(math.log10(abs(value)))
-    return abs(number - value) <= 0.5 * 10.0 ** (exponent - 2) * (1 + 1e-9)
+    return abs(number - value) <= 0.5 * 10.0 ** (exponent - needed + 1) * (1 + 1e-9)
 
 
-def leaks(text: str, pending: dict[str, float]) -> list[str]:
-    """Each (quantity, token) where ``text`` writes a pending answer to >= 3 figures."""
+def leaks(text: str, pending: dict[str, float], needed: dict[str, int] | None = None) -> list[str]:
+    """Each (quantity, token) where ``text`` writes a pending answer to the figures it
+    needs (3, or ``needed[quantity]``)."""
+    needed = needed or {}
     return [
         f"{quantity}: {token}"
         for token in set(NUMBER.findall(text))
         for quantity, value in pending.items()
-        if gives_away(token, value)
+        if gives_away(token, value, max(3, needed.get(quantity, 3)))
     ]

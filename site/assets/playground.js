@@ -46,6 +46,7 @@ async function compute(event) {
   }
   showError(errorBox, "");
   result = answer;
+  $("graph").replaceChildren();
   done.clear();
   ordered.clear();
   ended = false;
@@ -64,6 +65,28 @@ function shareInUrl() {
 }
 
 async function show() {
+  $("explanation").hidden = true;
+  $("steps-panel").hidden = false;
+  const slider = $("slider");
+  slider.max = String(Math.max(result.frames.length - 1, 0));
+  $("frames-note").hidden = !result.frames_note;
+  $("frames-note").textContent = result.frames_note;
+  await showAnswers();
+  await showFrame(0);
+}
+
+async function showAnswers() {
+  // Quizzing, the value, the gradients and the labelled graph are not on the page at all
+  // (not only hidden) until the quiz is over.
+  const quizOn = quizzing();
+  for (const id of ["results", "graph-panel"]) $(id).hidden = quizOn;
+  if (quizOn) {
+    $("value").textContent = "";
+    $("grads").replaceChildren();
+    $("graph").replaceChildren();
+    return;
+  }
+  if ($("graph").childElementCount) return; // shown already
   $("value").textContent = result.value_text;
   $("grad-heading").textContent = `∂${result.root}/∂variable`;
   const rows = result.variables.map(({ name, value }) => {
@@ -81,15 +104,7 @@ async function show() {
     return row;
   });
   $("grads").replaceChildren(...rows);
-  $("explanation").hidden = true;
-  $("steps-panel").hidden = false;
-  showAnswers();
   await drawGraph($("graph"), result.dot);
-  const slider = $("slider");
-  slider.max = String(Math.max(result.frames.length - 1, 0));
-  $("frames-note").hidden = !result.frames_note;
-  $("frames-note").textContent = result.frames_note;
-  await showFrame(0);
 }
 
 function quizzing() {
@@ -98,11 +113,6 @@ function quizzing() {
 
 function total() {
   return result.frames.reduce((sum, frame) => sum + frame.questions.length, 0);
-}
-
-function showAnswers() {
-  // Quizzing, the value, the gradients and the labelled graph wait until the quiz is over.
-  for (const id of ["results", "graph-panel"]) $(id).hidden = quizzing();
 }
 
 async function explainLeaf(name) {
