@@ -159,6 +159,7 @@ def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -
     from_here = [q.expected for q in asked if q.step is not None and q.step >= frame.index]
     after = [q.expected for q in asked if q.step is not None and q.step > frame.index]
     record["quiz_dot"] = _hide_in_labels(frame.graph.source, after)
+    record["question_title"] = hide_pending(frame.title, from_here)  # "upstream gradient ?"
     if frame.step is not None:
         names = node_names(root)
         record["order"] = {  # which node the backward pass takes next: asked in quiz mode
@@ -182,21 +183,29 @@ def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -
     return record
 
 
-_LABEL = re.compile(r'label=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+_LABEL = re.compile(r'label=("(?:[^"\\]|\\.)*"|<|[^\s\]]+)')
 
 
 def _hide_in_labels(dot: str, pending: Sequence[float]) -> str:
-    """The DOT source with each pending value hidden in its labels (``hide_pending``);
-    a label that was a bare number is quoted, "?" being no DOT identifier."""
-
-    def hide(found: re.Match[str]) -> str:
-        label = found.group(1)
+    """The DOT source with each pending value hidden in its labels (``hide_pending``):
+    quoted, bare (then quoted: "?" is no DOT identifier) and HTML-like ``<...>`` ones."""
+    parts, position = [], 0
+    for found in _LABEL.finditer(dot):
+        if found.start() < position:  # inside an HTML label already taken
+            continue
+        label, end = found.group(1), found.end()
+        if label == "<":  # an HTML-like label: up to its matching ">"
+            depth = 1
+            while depth:
+                depth += {"<": 1, ">": -1}.get(dot[end], 0)
+                end += 1
+            label = dot[found.start(1) : end]
         hidden = hide_pending(label, pending)
-        if hidden == label or label.startswith('"'):
-            return f"label={hidden}"
-        return f'label="{hidden}"'
-
-    return _LABEL.sub(hide, dot)
+        if hidden != label and label[0] not in '"<':
+            hidden = f'"{hidden}"'
+        parts += [dot[position : found.start(1)], hidden]
+        position = end
+    return "".join([*parts, dot[position:]])
 
 
 def check_order(step: int, name: str) -> dict[str, Any]:

@@ -124,15 +124,15 @@ async function explainLeaf(name) {
 
 async function showFrame(index) {
   if (!result.frames.length) return;
-  frameIndex = Math.min(Math.max(index, 0), result.frames.length - 1);
+  frameIndex = Math.min(Math.max(index, 0), furthest());
   $("slider").value = String(frameIndex);
   $("prev").disabled = frameIndex === 0;
-  $("next").disabled = frameIndex === result.frames.length - 1;
+  $("next").disabled = frameIndex === furthest();
   const frame = result.frames[frameIndex];
-  $("step-title").textContent = frame.title;
   const quizOn = quizzing();
   const open = quizOn ? frame.questions.filter((q) => !done.has(q.key)) : [];
   const askOrder = quizOn && frame.order && !ordered.has(frameIndex);
+  $("step-title").textContent = askOrder || open.length ? frame.question_title : frame.title;
   const quiz = $("quiz");
   quiz.hidden = !open.length && !askOrder;
   quiz.replaceChildren(...(askOrder ? [orderRow(frame)] : open.map(questionRow)));
@@ -140,6 +140,14 @@ async function showFrame(index) {
   const dot = askOrder ? frame.order_dot : open.length ? frame.question_dot : quizOn ? frame.quiz_dot : frame.dot;
   await drawGraph($("step-graph"), dot);
   quiz.querySelector("input, select")?.focus({ preventScroll: true });
+}
+
+function furthest() {
+  // Quizzing, a step is reached once every step before it is answered.
+  const unfinished = (frame, i) =>
+    (frame.order && !ordered.has(i)) || frame.questions.some((q) => !done.has(q.key));
+  const at = quizzing() ? result.frames.findIndex(unfinished) : -1;
+  return at < 0 ? result.frames.length - 1 : at;
 }
 
 function orderRow(frame) {

@@ -6,10 +6,12 @@ code written here, never from the module under test.
 
 import json
 import math
+import subprocess
 
 import pytest
 
 from nn import MLP, fit, make_moons
+from tests.leaks import leaks
 from tests.site import load
 from tests.worked_example import lesson_answers
 
@@ -261,3 +263,26 @@ def test_a_perfect_student_scores_full_marks_on_the_site():
         verdict = request("check", key=quantity, answer=f"{by_hand['∂E/∂' + quantity[4:]]:.3g}")
         assert verdict["right"], verdict
     assert (verdict["score"], verdict["finished"]) == (6, 6)
+
+
+def test_a_quiz_drawing_is_valid_dot_with_no_pending_gradient_in_its_labels():
+    x, w, b = 0.5, -1.2, 0.3
+    slope = 1 - math.tanh(w * x + b) ** 2
+    answer = request(
+        "playground", formula="tanh(w*x + b)", values={"x": "0.5", "w": "-1.2", "b": "0.3"}
+    )
+    step_of = {"∂f/∂b": 2, "∂f/∂w": 3, "∂f/∂x": 3}
+    value = {"∂f/∂b": slope, "∂f/∂w": slope * x, "∂f/∂x": slope * w}
+    for index, frame in enumerate(answer["frames"]):
+        asking = {q: v for q, v in value.items() if step_of[q] >= index}
+        for key in ("question_dot", "order_dot", "question_title"):
+            if key in frame:
+                assert leaks(frame[key], asking) == [], (index, key)
+        for key in ("question_dot", "order_dot", "quiz_dot"):
+            if key in frame:
+                drawn = subprocess.run(
+                    ["dot", "-Tsvg"], input=frame[key], text=True, capture_output=True
+                )
+                assert drawn.returncode == 0, drawn.stderr
+    assert "label=0.9151" in answer["frames"][2]["dot"]  # outside the quiz: the edge's number
+    assert 'label="?"' in answer["frames"][2]["question_dot"]
