@@ -20,49 +20,66 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from autograd import Value, ops, weighted_sum
 from autograd.expression import parse_expression
 from autograd.graph import topological_order
 from autograd.show.explain import explain
 from autograd.show.format import as_factor
 from autograd.show.names import node_names
-from autograd.value import Value, weighted_sum
 
 POINTS = 4
 """Points besides the graph's own at which a formula is compared with backward()."""
 
-_OPS: dict[str, Callable[..., Value]] = {
+_INFIX: dict[str, Callable[..., Value]] = {
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
     "/": operator.truediv,
     "neg": operator.neg,
     "**": operator.pow,
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
 }
+_DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
 def replay(node: Value, operands: Sequence[Value]) -> Value | None:
-    """``node``'s op applied to other operands (a new node), or None where they leave the
-    op's domain or the op is not one of the engine's."""
-    op = node.op
+    """``node``'s op (its op table row, bound to its argument) applied to other operands:
+    a new node, or None where they leave the op's domain. A fused neuron becomes its sum
+    and its activation, two nodes with the same value and gradients."""
+    row = node.row
     try:
-        if op in _OPS:
-            return _OPS[op](*operands)
-        if op.startswith("**"):
-            return operands[0] ** float(op[2:])
-        if op == "leaky_relu":
-            slope = node.local_grads[0] if node.inputs[0].data < 0 else 0.01
-            return operands[0].leaky_relu(slope)
-        if op == "w·x+b":
+        if row.unbound is ops.WEIGHTED_SUM:
             half = (len(operands) - 1) // 2
-            return weighted_sum(operands[:half], operands[half : 2 * half], operands[-1])
-    except (ValueError, ZeroDivisionError, OverflowError):
+            out = weighted_sum(operands[:half], operands[half : 2 * half], operands[-1])
+            return _call(out, row.bound.name) if isinstance(row.bound, ops.Op) else out
+        if row.name in _INFIX:
+            return _INFIX[row.name](*operands)
+        if row.name == "**n" and isinstance(row.bound, float):
+            return _call(operands[0], "__pow__", row.bound)
+        return _call(operands[0], row.name, *(() if row.bound is None else (row.bound,)))
+    except (*_DOMAIN_ERRORS, AttributeError, TypeError):  # outside the domain, or no method
         return None
-    return None
+
+
+def _call(operand: Value, method: str, *argument: object) -> Value:
+    result: Value = getattr(operand, method)(*argument)
+    return result
+
+
+def replay_numbers(node: Value, inputs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+    """``node``'s op applied to other input numbers: (its value, its local derivatives),
+    by its op table row; where they leave the op's domain, the node's own."""
+    row, bound = node.row, node.row.bound
+    try:
+        if isinstance(bound, ops.Op):  # a fused neuron: the sum, then its activation
+            z = row.forward(*inputs)
+            out = bound.forward(z)
+            (slope,) = bound.derivatives(out, z)
+            return out, tuple(d * slope for d in row.derivatives(z, *inputs))
+        argument = () if bound is None else (bound,)
+        out = row.forward(*inputs, *argument)
+        return out, tuple(row.derivatives(out, *inputs, *argument))
+    except _DOMAIN_ERRORS:
+        return node.data, node.local_grads
 
 
 @dataclass(frozen=True)
