@@ -44,12 +44,18 @@ from chainrule.network import (
     load_network,
     train,
 )
-from chainrule.questions import MAX_SIGNIFICANT_FIGURES, SIGNIFICANT_FIGURES, graph_questions
+from chainrule.questions import (
+    MAX_SIGNIFICANT_FIGURES,
+    SIGNIFICANT_FIGURES,
+    lecture_form,
+    rules,
+)
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
+DEFAULT_OUTPUT_DIR = Path("build/backprop")
 RENDER_ERROR = 1
 MAX_STEPS = 10_000  # --steps: a lesson's training run; a million updates is a typo
 INCOMPLETE = "INCOMPLETE.txt"  # in --output-dir while a run writes its files
@@ -167,8 +173,8 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--output-dir",
         type=Path,
-        default=Path("build/backprop"),
-        help="folder for the pictures (default: build/backprop)",
+        help=f"folder for the pictures (default: {DEFAULT_OUTPUT_DIR}); with --json, "
+        "the pictures are written only when it is given",
     )
     lesson.add_argument(
         "--format", choices=("png", "svg"), default="png", help="graph image format (default: png)"
@@ -207,9 +213,11 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object instead, no pictures: {"forward": {name: value}, "E": ..., '
+        help='print one JSON object instead: {"forward": {name: value}, "E": ..., '
         '"gradients": {"layers": [{"weights": ..., "biases": ...}]}, "updated": <a network '
-        'file>} and, with --steps, "E_history" (E after 0, 1, ..., N updates)',
+        'file>, "answers": {every question the quiz can ask, local derivatives too: its '
+        'value}} and, with --steps, "E_history" (E after 0, 1, ..., N updates); with '
+        '--output-dir also the pictures, listed in "files"',
     )
     lesson.add_argument(
         "--code",
@@ -253,16 +261,24 @@ def run_backprop(args: argparse.Namespace) -> int:
     with _naming_the_numbers(args), Progress("training") as progress:
         history, trained = train(spec, args.steps, lr, progress) if args.steps else ([], None)
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
+    output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
     if args.json:
         record = _record(network, updated, history)
+        record["answers"] = network.answers(lr)
+        if args.output_dir:  # asked for: the pictures too, named in the record
+            with _one_set_of_files(output_dir):
+                written = _write_pictures(network, output_dir, args.format, lr)
+                if history:
+                    written.append(_write_plot(history, lr, output_dir))
+            record["files"] = {str(path): what for path, what in written}
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
     _print_lesson(network, lr, title)
-    with _one_set_of_files(args.output_dir):
-        written = _write_pictures(network, args.output_dir, args.format, lr)
+    with _one_set_of_files(output_dir):
+        written = _write_pictures(network, output_dir, args.format, lr)
         if history:
-            written.append(_print_training(history, lr, args.output_dir))
+            written.append(_print_training(history, lr, output_dir))
     print(_heading("Files"))
     width = max(len(str(path)) for path, _ in written)
     for path, what in written:
@@ -361,6 +377,8 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
     print(_heading("Gradients by the chain rule"))
     for parameter in reached:
         print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
+    notes = [f"{f} = {lecture_form(f)}" for f in formulas.values() if lecture_form(f)]
+    print("\n".join(notes), end="\n\n" if notes else "")
 
     print(_heading(f"Gradient descent, lr = {lr:g}: p ← p − lr · ∂E/∂p"))
     rows = [
@@ -445,6 +463,12 @@ def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path
     print(_heading(f"Training: {steps} updates with lr = {lr:g}"))
     rows = [[str(k), format_number(e)] for k, e in enumerate(history)]
     print(text_table(["updates", "E"], rows, numeric_columns={0, 1}), end="\n\n")
+    return _write_plot(history, lr, folder)
+
+
+def _write_plot(history: list[float], lr: float, folder: Path) -> tuple[Path, str]:
+    """The plot E.svg of E after each update; (its path, what it shows)."""
+    steps = len(history) - 1
     svg = line_plot_svg(history, title=f"E over {steps} updates, lr = {lr:g}", x_label="updates")
     folder.mkdir(parents=True, exist_ok=True)
     return write_text_atomically(folder / "E.svg", svg), "E after each update, as a plot"
@@ -452,24 +476,15 @@ def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path
 
 def _quiz(network: BuiltNetwork, lr: float, args: argparse.Namespace) -> int:
     """`chainrule backprop --quiz`: ask every value of one forward, backward and update."""
-    questions = graph_questions(
-        network.E,
-        lr=lr,
-        parameters=network.parameters(),
-        formulas=network.formulas(),
+    checker = network.checker(
+        lr,
         local_derivatives=args.local_derivatives,
+        significant_figures=args.tolerance or SIGNIFICANT_FIGURES,
     )
-    figures = args.tolerance or SIGNIFICANT_FIGURES
     print(_heading("Quiz: work each value by hand"))
     print(f"given: {_given(network)}, lr = {lr:g}")
-    print(f"Answers are checked to {figures} significant figures; Enter shows a value, q quits.")
-    run_quiz(
-        questions,
-        sys.stdin,
-        sys.stdout,
-        significant_figures=figures,
-        interactive=sys.stdin.isatty(),
-    )
+    print(rules(checker.significant_figures))
+    run_quiz(checker, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     return 0
 
 

@@ -30,6 +30,7 @@ from autograd.compile import Compiled, compile_graph
 from autograd.descent import gradient_step
 from autograd.files import HugeInt, read_json
 from autograd.show.names import code_names
+from chainrule.questions import SIGNIFICANT_FIGURES, Checker
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -42,7 +43,7 @@ COMPOSED_DERIVATIVES = {"step": "0", "linear": "1"}
 
 def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
     """a = f(z) and ∂a/∂z over the names of a and z, as the op table writes them:
-    ("σ(z1)", "a1 (1 − a1)")."""
+    ("σ(z1)", "a1·(1 − a1)")."""
     row = ops.ACTIVATIONS.get(activation)
     if row is None:
         return f"{activation}({z})", COMPOSED_DERIVATIVES[activation]
@@ -294,9 +295,32 @@ class BuiltNetwork:
         )
         return NetworkSpec(self.spec.inputs, layers, self.spec.targets, self.spec.lr)
 
+    def checker(
+        self,
+        lr: float,
+        *,
+        local_derivatives: bool = False,
+        significant_figures: int = SIGNIFICANT_FIGURES,
+    ) -> Checker:
+        """The quiz of this network and its checking rule: every forward value, gradient
+        (and local derivative) and updated parameter, in order (``Checker``)."""
+        return Checker(
+            self.E,
+            significant_figures=significant_figures,
+            lr=lr,
+            parameters=self.parameters(),
+            formulas=self.formulas(),
+            local_derivatives=local_derivatives,
+        )
+
+    def answers(self, lr: float) -> dict[str, float]:
+        """Every quantity the quiz can ask (local derivatives too), by its question's name,
+        -> its value: the teacher's full key."""
+        return {q.quantity: q.expected for q in self.checker(lr, local_derivatives=True).questions}
+
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
-        ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
+        ("∂a2/∂z2": "a2·(1 − a2)"), for ``explain`` and ``graph_questions``."""
         formulas: dict[str, str] = {}
         below = self.inputs
         for layer, rows, biases, zs, activations in zip(
@@ -416,3 +440,24 @@ def train(
         if progress and step % 100 == 0:
             progress(step, steps)
     return history, network
+
+
+def lesson_checker(
+    x: float,
+    w1: float,
+    b1: float,
+    w2: float,
+    b2: float,
+    target: float,
+    lr: float,
+    *,
+    activation: str = "sigmoid",
+    local_derivatives: bool = False,
+    significant_figures: int = SIGNIFICANT_FIGURES,
+) -> Checker:
+    """The checker of the lesson's quiz on these numbers (``chainrule backprop --quiz``):
+    ``lesson_checker(0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4).key()`` is its answer key."""
+    network = build_network(lesson_network(x, w1, b1, w2, b2, target, activation))
+    return network.checker(
+        lr, local_derivatives=local_derivatives, significant_figures=significant_figures
+    )

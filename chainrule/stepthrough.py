@@ -51,9 +51,10 @@ from autograd.value import Value
 from chainrule.questions import (
     MAX_SIGNIFICANT_FIGURES,
     SIGNIFICANT_FIGURES,
+    Checker,
     Question,
-    graph_questions,
     round_significant,
+    rules,
 )
 
 if TYPE_CHECKING:
@@ -264,9 +265,15 @@ def step_through(
     checks.instance(quiz, "step_through", "quiz", bool)
     page_frames = frames(root, lr=lr, **draw_kwargs)
     names = node_names(root)
-    if questions is None:
-        parameters = draw_kwargs.get("parameters")
-        questions = graph_questions(root, names, lr=lr, formulas=formulas, parameters=parameters)
+    checker = Checker(
+        root,
+        significant_figures=figures,
+        names=names,
+        lr=lr,
+        formulas=formulas,
+        parameters=draw_kwargs.get("parameters"),
+    )
+    questions = checker.questions if questions is None else questions
     svgs = render_all([frame.graph for frame in page_frames], "svg", progress)
     sections = "\n".join(
         f'<section class="frame" id="frame-{frame.index}" '
@@ -278,6 +285,10 @@ def step_through(
         for frame, svg in zip(page_frames, svgs)
     )
     embedded = page_questions(questions, page_frames, names, root, figures)
+    for question in embedded:  # the checker's rule, as the page's script applies it
+        quantity = str(question["quantity"])
+        if quantity in checker.by_quantity:
+            question["rule"] = checker.offline_rule(quantity)
     template = Template(files(__package__).joinpath("stepthrough.html").read_text(encoding="utf-8"))
     return StepThroughPage(
         template.substitute(
@@ -288,6 +299,7 @@ def step_through(
             questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
             figures=figures,
             quiz=int(quiz),
+            rules=escape(rules(figures, offline=True)),
         )
     )
 

@@ -49,7 +49,7 @@ def test_lesson_network_is_the_worked_example():
     assert chain.E.data == pytest.approx(0.5 * (0.25 - 0.7152516802527555) ** 2, rel=1e-12)
     assert [round(layer["weights"][0][0], 4) for layer in updated] == [0.1496, 0.4272]
     assert [round(layer["biases"][0], 4) for layer in updated] == [0.3959, 0.6121]
-    assert chain.formulas()["∂a2/∂z2"] == "a2 (1 − a2)"
+    assert chain.formulas()["∂a2/∂z2"] == "a2·(1 − a2)"
     assert chain.formulas()["z2"] == "w2·a1 + b2"
 
 
