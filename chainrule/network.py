@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import Value, topological_order, weighted_sum
+from chainrule.questions import Question, graph_questions
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -271,6 +272,21 @@ class BuiltNetwork:
         )
         return NetworkSpec(self.spec.inputs, layers, self.spec.targets, self.spec.lr)
 
+    def questions(self, lr: float, *, local_derivatives: bool = False) -> list[Question]:
+        """The quiz's questions: every forward value, gradient and updated parameter, in order
+        (``graph_questions``), each local derivative too with ``local_derivatives``."""
+        return graph_questions(
+            self.E,
+            lr=lr,
+            parameters=self.parameters(),
+            formulas=self.formulas(),
+            local_derivatives=local_derivatives,
+        )
+
+    def answers(self, lr: float) -> dict[str, float]:
+        """Every quantity the quiz can ask (local derivatives included) -> its value."""
+        return {q.quantity: q.expected for q in self.questions(lr, local_derivatives=True)}
+
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
         ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
@@ -366,6 +382,23 @@ def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwo
         targets,
         error,
     )
+
+
+def run_record(
+    network: BuiltNetwork, lr: float, updated: NetworkSpec, history: Sequence[float] = ()
+) -> dict[str, object]:
+    """Every number of a run, as ``chainrule backprop --json`` prints it: ``forward``, ``E``,
+    ``gradients``, ``updated`` (a network file), ``answers`` and, after training, ``E_history``."""
+    record: dict[str, object] = {
+        "forward": network.forward(),
+        "E": network.E.data,
+        "gradients": network.gradients(),
+        "updated": updated.to_dict(),
+        "answers": network.answers(lr),
+    }
+    if history:
+        record["E_history"] = list(history)
+    return record
 
 
 def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fused: bool) -> Value:

@@ -33,6 +33,7 @@ from autograd.show.frames import Frame, frames
 from autograd.show.names import node_names
 from chainrule.lessons.backprop import sgd_update, worked_example
 from chainrule.questions import Question, graph_questions, parse_number
+from chainrule.variants import variant as make_variant
 from nn import (
     MLP,
     SGD,
@@ -247,6 +248,30 @@ def worked(preset: str, values: Mapping[str, str]) -> dict[str, Any]:
     if not 0.0 < lr < math.inf:
         raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
     return _lesson(numbers) if preset == "lesson" else _network(numbers)
+
+
+def variant(
+    student: str | None = None, assignment: str | None = None, seed: str | None = None
+) -> dict[str, Any]:
+    """A student's variant from a page's URL (``?student=…&assignment=…`` or ``?seed=…``):
+    its numbers as the worked example's fields, and its record as the JSON text that
+    ``chainrule backprop --student … --json`` prints, byte for byte."""
+    number = None
+    if seed is not None:
+        if not seed.strip().isdigit():
+            raise ValueError(f"seed: expected a whole number, got {seed!r}")
+        number = int(seed)
+    chosen = make_variant(student, assignment, number)
+    given = chosen.given()
+    fields = {name: given["target" if name == "T" else name] for name in LESSON_FIELDS}
+    return {
+        "fields": fields,
+        "given": given,
+        "seed": chosen.seed,
+        "student": chosen.student,
+        "assignment": chosen.assignment,
+        "json": chosen.json(),
+    }
 
 
 def _lesson(numbers: Mapping[str, float]) -> dict[str, Any]:
@@ -469,6 +494,7 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "explain": explain_leaf,
     "presets": presets,
     "worked": worked,
+    "variant": variant,
     "train_start": train_start,
     "train_steps": train_steps,
     "train_grid": train_grid,

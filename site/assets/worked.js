@@ -58,6 +58,26 @@ function step() {
   return recompute(false);
 }
 
+// ?student=…&assignment=… or ?seed=… opens that student's variant: its numbers in the fields.
+async function openVariant() {
+  const query = new URLSearchParams(location.search);
+  if (!query.has("seed") && !query.has("student")) return;
+  const args = query.has("seed")
+    ? { seed: query.get("seed"), assignment: query.get("assignment") }
+    : { student: query.get("student"), assignment: query.get("assignment") ?? "" };
+  const chosen = await ask("variant", args);
+  showError($("error"), chosen.error);
+  if (chosen.error) return;
+  $("preset").value = "lesson";
+  fieldBoxes("lesson");
+  for (const [name, value] of Object.entries(chosen.fields)) {
+    $("fields").querySelector(`input[name="${name}"]`).value = String(value);
+  }
+  const whose = chosen.student ? `${chosen.student}, ${chosen.assignment}` : `seed ${chosen.seed}`;
+  $("variant").textContent = `Your variant (${whose}): its own numbers, the same in the notebook and the terminal.`;
+  $("variant").hidden = false;
+}
+
 async function start() {
   loadingBanner();
   try {
@@ -65,6 +85,7 @@ async function start() {
     const preset = new URLSearchParams(location.search).get("preset");
     if (preset in presets) $("preset").value = preset;
     fieldBoxes($("preset").value);
+    await openVariant();
     await recompute(true);
   } catch (error) {
     showFailure($("error"), error);
