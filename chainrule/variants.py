@@ -202,7 +202,7 @@ def problems(candidate: Variant) -> list[str]:
     if not after.E.data < network.E.data:
         found.append("E does not fall after one update")
     for p in network.parameters():
-        if agrees(p.data - candidate.lr * p.grad, p.data, SIGNIFICANT_FIGURES):
+        if agrees(p.data, p.data - candidate.lr * p.grad, SIGNIFICANT_FIGURES):
             found.append(f"new {p.label} looks like the old {p.label}")
     steps = candidate.descent()
     if candidate.alpha >= gradient_descent.critical_learning_rate():
@@ -210,6 +210,6 @@ def problems(candidate: Variant) -> list[str]:
     if any(not later.cost < earlier.cost for earlier, later in itertools.pairwise(steps)):
         found.append("J does not fall at each step")
     for earlier, later in itertools.pairwise(steps):
-        if agrees(later.w, earlier.w, SIGNIFICANT_FIGURES):
+        if agrees(earlier.w, later.w, SIGNIFICANT_FIGURES):
             found.append(f"w_{later.iteration} looks like w_{earlier.iteration}")
     return found
