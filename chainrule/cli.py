@@ -52,6 +52,7 @@ from chainrule.questions import SIGNIFICANT_FIGURES
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from chainrule.variants import SEED_LIMIT, Variant, variant
+from chainrule.worksheet import SITE_URL, write_worksheets
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backprop(commands)
     _add_variants(commands)
     _add_grade(commands)
+    _add_worksheet(commands)
 
     graph = commands.add_parser(
         "graph",
@@ -499,6 +501,37 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.csv and graded:
         print(write_text_atomically(args.csv, marks_csv(graded)))
     return USAGE_ERROR if refused else 0
+
+
+def _add_worksheet(commands: Any) -> None:
+    sheets = commands.add_parser(
+        "worksheet",
+        help="a printable A4 page per student of a roster, with a QR code of their variant",
+        description=(
+            "Write a PDF with one A4 page per student: their network with an empty box for "
+            "every value asked, the J(w) table with blanks, their code and a QR code that "
+            "opens the same variant on the site; and a marking key, OUTPUT-key.pdf, with every "
+            "value of every variant. Needs the chainrule[class] extra (fpdf2, segno)."
+        ),
+    )
+    sheets.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv")
+    sheets.add_argument("--assignment", required=True, metavar="NAME")
+    sheets.add_argument("--output", type=Path, default=Path("sheets.pdf"), metavar="FILE.pdf")
+    sheets.add_argument(
+        "--site",
+        default=SITE_URL,
+        metavar="URL",
+        help=f"the site's address, for the QR codes (default: {SITE_URL})",
+    )
+    sheets.set_defaults(run=run_worksheet)
+
+
+def run_worksheet(args: argparse.Namespace) -> int:
+    """`chainrule worksheet`: the students' sheets and the marking key."""
+    students = read_roster(args.roster)
+    for path in write_worksheets(students, args.assignment, args.output, args.site):
+        print(path)
+    return 0
 
 
 def run_graph(args: argparse.Namespace) -> int:
