@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd.show.format import text_table
-from chainrule.questions import SIGNIFICANT_FIGURES, Verdict, check_answer, shown_value
-from chainrule.variants import Variant, descent_answers, seed_of, variant
+from chainrule.mistakes import BY_NAME
+from chainrule.questions import SIGNIFICANT_FIGURES, Verdict, shown_value
+from chainrule.variants import Variant, seed_of, variant
 from nn.io import write_text_atomically
 
 MAX_LINE = 1000
@@ -241,23 +242,9 @@ class Graded:
         return sum(verdict.right for verdict in self.verdicts.values())
 
 
-def asked_quantities(chosen: Variant) -> list[str]:
-    """What a hand-in is marked on, in the order it is worked: the quiz's questions (local
-    derivatives not included) and the J(w) table's blanks."""
-    return [q.quantity for q in chosen.network.questions(chosen.lr)] + list(
-        descent_answers(chosen.descent())
-    )
-
-
 def grade_hand_in(hand_in: HandIn) -> Graded:
-    """Regrade ``hand_in`` from its seed: each asked quantity checked against the variant."""
-    chosen = variant(hand_in.student, hand_in.assignment)
-    answers = chosen.answers()
-    verdicts = {
-        quantity: check_answer(hand_in.answers.get(quantity, ""), answers[quantity])
-        for quantity in asked_quantities(chosen)
-    }
-    return Graded(hand_in, verdicts)
+    """Regrade ``hand_in`` from its seed (``Variant.mark``); claimed verdicts are not read."""
+    return Graded(hand_in, variant(hand_in.student, hand_in.assignment).mark(hand_in.answers))
 
 
 def grade_files(
@@ -298,15 +285,42 @@ def question_counts(graded: Sequence[Graded]) -> dict[str, Counter[str]]:
     return counts
 
 
-def common_wrong_numbers(graded: Sequence[Graded], top: int = 10) -> list[tuple[str, str, int]]:
-    """The wrong numbers typed most often: (quantity, the number to 3 figures, how many),
-    most frequent first."""
-    wrong: Counter[tuple[str, str]] = Counter()
+@dataclass(frozen=True)
+class CommonMistake:
+    """A wrong answer many made: ``count`` hand-ins, for ``quantity``, the catalogued
+    ``mistake`` (``chainrule.mistakes`` name, None when it matches none) and a ``number``
+    typed (with variants, each student types their own number for the same mistake)."""
+
+    quantity: str
+    mistake: str | None
+    number: str
+    count: int
+
+    def line(self, total: int) -> str:
+        """One line: "3/30 typed 0.45 for new w2", or with a mistake "11/30 for ∂E/∂a2:
+        the sign of (T − a2) (e.g. -0.465)"."""
+        if self.mistake is None:
+            return f"{self.count}/{total} typed {self.number} for {self.quantity}"
+        title = BY_NAME[self.mistake].title
+        return f"{self.count}/{total} for {self.quantity}: {title} (e.g. {self.number})"
+
+
+def common_mistakes(graded: Sequence[Graded], top: int = 10) -> list[CommonMistake]:
+    """The wrong answers given most often, most frequent first: grouped by quantity and
+    catalogued mistake, or by quantity and number (to 3 figures) when no mistake matches."""
+    groups: dict[tuple[str, str | None, str], list[str]] = {}
     for one in graded:
         for quantity, verdict in one.verdicts.items():
-            if verdict.status == "wrong" and verdict.answer is not None:
-                wrong[quantity, shown_value(verdict.answer, SIGNIFICANT_FIGURES)] += 1
-    return [(quantity, number, n) for (quantity, number), n in wrong.most_common(top)]
+            if verdict.status != "wrong" or verdict.answer is None:
+                continue
+            number = shown_value(verdict.answer, SIGNIFICANT_FIGURES)
+            group = (quantity, verdict.mistake, "" if verdict.mistake else number)
+            groups.setdefault(group, []).append(number)
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:top]
+    return [
+        CommonMistake(quantity, mistake, numbers[0], len(numbers))
+        for (quantity, mistake, _), numbers in ranked
+    ]
 
 
 def marks_csv(graded: Sequence[Graded]) -> str:
@@ -342,10 +356,7 @@ def class_report(graded: Sequence[Graded]) -> str:
         [quantity, *(str(c[status]) for status in ("right", "wrong", "empty", "invalid"))]
         for quantity, c in question_counts(graded).items()
     ]
-    wrong = [
-        f"{n}/{len(graded)} typed {number} for {quantity}"
-        for quantity, number, n in common_wrong_numbers(graded)
-    ]
+    wrong = [common.line(len(graded)) for common in common_mistakes(graded)]
     return "\n\n".join(
         [
             text_table(["student", "mark", "time"], marks, numeric_columns={1, 2}),
@@ -354,7 +365,7 @@ def class_report(graded: Sequence[Graded]) -> str:
                 counts,
                 numeric_columns={1, 2, 3, 4},
             ),
-            "Most common wrong numbers:\n" + ("\n".join(wrong) or "none"),
+            "Most common wrong answers:\n" + ("\n".join(wrong) or "none"),
         ]
     )
 

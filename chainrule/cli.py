@@ -48,7 +48,7 @@ from chainrule.network import (
     run_record,
     train,
 )
-from chainrule.questions import SIGNIFICANT_FIGURES
+from chainrule.questions import SIGNIFICANT_FIGURES, rules
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from chainrule.variants import SEED_LIMIT, Variant, variant
@@ -432,18 +432,15 @@ def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path
 
 def _quiz(network: BuiltNetwork, lr: float, args: argparse.Namespace) -> int:
     """`chainrule backprop --quiz`: ask every value of one forward, backward and update."""
-    questions = network.questions(lr, local_derivatives=args.local_derivatives)
-    figures = args.tolerance or SIGNIFICANT_FIGURES
+    checker = network.checker(
+        lr,
+        local_derivatives=args.local_derivatives,
+        significant_figures=args.tolerance or SIGNIFICANT_FIGURES,
+    )
     print(_heading("Quiz: work each value by hand"))
     print(f"given: {_given(network)}, lr = {lr:g}")
-    print(f"Answers are checked to {figures} significant figures; Enter shows a value, q quits.")
-    run_quiz(
-        questions,
-        sys.stdin,
-        sys.stdout,
-        significant_figures=figures,
-        interactive=sys.stdin.isatty(),
-    )
+    print(rules(checker.significant_figures))
+    run_quiz(checker, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
     return 0
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd import Value, topological_order, weighted_sum
-from chainrule.questions import Question, graph_questions
+from chainrule.questions import SIGNIFICANT_FIGURES, Checker
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
 
@@ -272,11 +272,18 @@ class BuiltNetwork:
         )
         return NetworkSpec(self.spec.inputs, layers, self.spec.targets, self.spec.lr)
 
-    def questions(self, lr: float, *, local_derivatives: bool = False) -> list[Question]:
-        """The quiz's questions: every forward value, gradient and updated parameter, in order
-        (``graph_questions``), each local derivative too with ``local_derivatives``."""
-        return graph_questions(
+    def checker(
+        self,
+        lr: float,
+        *,
+        local_derivatives: bool = False,
+        significant_figures: int = SIGNIFICANT_FIGURES,
+    ) -> Checker:
+        """The quiz of this network and its checking rule: every forward value, gradient
+        (and local derivative) and updated parameter, in order (``Checker``)."""
+        return Checker(
             self.E,
+            significant_figures=significant_figures,
             lr=lr,
             parameters=self.parameters(),
             formulas=self.formulas(),
@@ -285,7 +292,7 @@ class BuiltNetwork:
 
     def answers(self, lr: float) -> dict[str, float]:
         """Every quantity the quiz can ask (local derivatives included) -> its value."""
-        return {q.quantity: q.expected for q in self.questions(lr, local_derivatives=True)}
+        return {q.quantity: q.expected for q in self.checker(lr, local_derivatives=True).questions}
 
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
@@ -419,3 +426,24 @@ def train(spec: NetworkSpec, steps: int, lr: float) -> tuple[list[float], BuiltN
         network = build_network(network.updated(lr))
         history.append(network.E.data)
     return history, network
+
+
+def lesson_checker(
+    x: float,
+    w1: float,
+    b1: float,
+    w2: float,
+    b2: float,
+    target: float,
+    lr: float,
+    *,
+    activation: str = "sigmoid",
+    local_derivatives: bool = False,
+    significant_figures: int = SIGNIFICANT_FIGURES,
+) -> Checker:
+    """The checker of the lesson's quiz on these numbers (``chainrule backprop --quiz``):
+    ``lesson_checker(0.1, 0.15, 0.4, 0.45, 0.65, 0.25, 0.4).key()`` is its answer key."""
+    network = build_network(lesson_network(x, w1, b1, w2, b2, target, activation))
+    return network.checker(
+        lr, local_derivatives=local_derivatives, significant_figures=significant_figures
+    )

@@ -1,35 +1,25 @@
 """The quiz, where the lesson happens: in a terminal (``run_quiz``) and in a notebook (``Quiz``).
 
-Both ask the questions of ``chainrule.questions.graph_questions`` in order and check
-each answer with ``check_answer`` (3 significant figures unless changed). A
-wrong answer gets the question's hint; an empty answer, or the last of
-``TRIES`` wrong ones, reveals the value.
+Both ask the questions of a ``chainrule.questions.Checker`` in order and leave every
+decision to it: the checking (error carried forward, catalogued mistakes named), the
+tries, the quit words and the score, stated in one line by ``rules()``.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from autograd import Value
-from chainrule.questions import (
-    SIGNIFICANT_FIGURES,
-    Question,
-    check_answer,
-    graph_questions,
-    shown_value,
-)
-
-TRIES = 3
-QUIT = "q"
+from chainrule.questions import SIGNIFICANT_FIGURES, Checker, Question, rules
 
 
 @dataclass(frozen=True)
 class Score:
-    """right: answered right (at any try); first_try: of those, at the first; asked: the
-    questions shown; total: the questions there were; quit: whether the student quit."""
+    """right: questions scored (right within the tries); first_try: of those, at the first
+    try; asked: the questions shown; total: the questions there were; quit: whether the
+    student quit (a quit word, the end of the input, or Ctrl-C)."""
 
     right: int
     first_try: int
@@ -47,60 +37,50 @@ class Score:
 
 
 def run_quiz(
-    questions: Sequence[Question],
-    answers: TextIO,
-    out: TextIO,
-    *,
-    significant_figures: int = SIGNIFICANT_FIGURES,
-    interactive: bool = False,
+    checker: Checker, answers: TextIO, out: TextIO, *, interactive: bool = False
 ) -> Score:
     """Ask each question on ``out``, read the answers from ``answers``, print and return the score.
 
     Each question is one line ending in ``= ?``, flushed before the answer is read;
     ``interactive`` (a terminal) keeps the cursor on that line, otherwise (a pipe)
-    the line ends there. ``q``, or the end of the input, quits.
+    the line ends there. A quit word, the end of the input or Ctrl-C ends the quiz
+    with the score so far.
     """
-    right = first_try = asked = 0
+    first_try = asked = 0
     quit_ = False
-    for question in questions:
-        outcome = _ask(question, answers, out, significant_figures, interactive)
-        if outcome is None:
-            quit_ = True
-            break
-        asked += 1
-        right += outcome > 0
-        first_try += outcome == 1
-    score = Score(right, first_try, asked, len(questions), quit_)
+    try:
+        for question in checker.questions:
+            outcome = _ask(checker, question, answers, out, interactive)
+            if outcome is None:
+                quit_ = True
+                break
+            asked += 1
+            first_try += outcome == 1
+    except KeyboardInterrupt:
+        print(file=out)
+        quit_ = True
+    right = sum(checker.scored.values())
+    score = Score(right, first_try, asked, len(checker.questions), quit_)
     print(score, file=out, flush=True)
     return score
 
 
 def _ask(
-    question: Question, answers: TextIO, out: TextIO, figures: int, interactive: bool
+    checker: Checker, question: Question, answers: TextIO, out: TextIO, interactive: bool
 ) -> int | None:
-    """One question: the try (1, 2, 3) that got it right, 0 if revealed, None to quit."""
-    tries = 0
+    """One question: the try (1, 2, 3) that got it right, 0 if its value was shown, None to
+    quit."""
     while True:
         print(question.prompt, end=" " if interactive else "\n", file=out, flush=True)
         line = answers.readline()
-        text = line.strip()
-        if not line or text.lower() == QUIT:
+        if not line:
             return None
-        verdict = check_answer(text, question.expected, figures)
-        if verdict.status == "right":
-            print(f"  {verdict.message}", file=out)
-            return tries + 1
-        if verdict.status == "invalid":  # a typo costs no try
-            print(
-                f"  {verdict.message}; type a number, Enter to see the value, q to quit", file=out
-            )
-            continue
-        tries += 1
-        if verdict.status == "empty" or tries == TRIES:
-            value = shown_value(question.expected, figures)
-            print(f"  the value is {value}: {question.hint}", file=out)
-            return 0
-        print(f"  {verdict.message} (try {tries} of {TRIES}). Hint: {question.hint}", file=out)
+        verdict = checker.answer(question.quantity, line.strip())
+        if verdict.status == "quit":
+            return None
+        print(f"  {verdict.message}", file=out)
+        if verdict.finished:
+            return checker.tries.get(question.quantity, 0) + 1 if verdict.right else 0
 
 
 def quiz(root: Value, *, significant_figures: int = SIGNIFICANT_FIGURES, **options: Any) -> Quiz:
@@ -108,7 +88,7 @@ def quiz(root: Value, *, significant_figures: int = SIGNIFICANT_FIGURES, **optio
 
     ``options`` are those of ``graph_questions`` (names, parameters, lr, formulas, ...).
     """
-    return Quiz(graph_questions(root, **options), significant_figures)
+    return Quiz(Checker(root, significant_figures=significant_figures, **options))
 
 
 class Quiz:
@@ -119,31 +99,32 @@ class Quiz:
     as the box does (tests and scripts use it).
     """
 
-    def __init__(
-        self, questions: Sequence[Question], significant_figures: int = SIGNIFICANT_FIGURES
-    ) -> None:
-        self.questions = list(questions)
-        self.significant_figures = significant_figures
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.questions = checker.questions
         self.feedback = {q.quantity: "" for q in self.questions}
+        self.ended = False
         self._widget: Any = None
 
     def answer(self, quantity: str, text: str) -> str:
-        """Check ``text`` as the answer for ``quantity``; the feedback shown beside its box."""
-        question = next((q for q in self.questions if q.quantity == quantity), None)
-        if question is None:
-            raise KeyError(f"Quiz.answer: no question about {quantity!r}")
-        verdict = check_answer(text, question.expected, self.significant_figures)
-        if verdict.status == "wrong":
-            message = f"{verdict.message}. Hint: {question.hint}"
-        else:
-            message = verdict.message
-        self.feedback[quantity] = message
-        return message
+        """Check ``text`` as the answer for ``quantity``; the feedback shown beside its box.
+        A quit word ends the quiz: every box is then closed and the score is final."""
+        if self.ended:
+            return self.feedback[self.checker.question(quantity).quantity]
+        verdict = self.checker.answer(quantity, text)
+        if verdict.status == "quit":
+            self.ended = True
+            return f"quiz ended: {self.score()}"
+        self.feedback[quantity] = verdict.message
+        return verdict.message
 
     def score(self) -> str:
-        """``score: N/M`` over the questions answered right so far."""
-        right = sum(message.startswith("right") for message in self.feedback.values())
-        return f"score: {right}/{len(self.questions)}"
+        """``score: N/M`` over the questions scored so far (right within the tries)."""
+        return f"score: {self.checker.score()[0]}/{len(self.questions)}"
+
+    def rules(self) -> str:
+        """The checking and scoring rules in one line (the same everywhere)."""
+        return rules(self.checker.significant_figures)
 
     def widget(self) -> Any:
         """The ipywidgets form (built once): a row per question, feedback, a score line."""
@@ -151,7 +132,7 @@ class Quiz:
             import ipywidgets as widgets
 
             score = widgets.HTML(self.score())
-            rows = []
+            rows: list[Any] = [widgets.HTML(html.escape(self.rules()))]
             for question in self.questions:
                 box = widgets.Text(
                     placeholder="your answer, then Enter",
@@ -166,6 +147,9 @@ class Quiz:
                 ) -> None:
                     f.value = html.escape(self.answer(q.quantity, change["new"]))
                     score.value = self.score()
+                    if self.ended:
+                        for row in rows[1:]:
+                            row.children[0].disabled = True
 
                 box.observe(check, names="value")
                 rows.append(widgets.VBox([box, feedback]))
@@ -177,10 +161,11 @@ class Quiz:
             bundle: dict[str, Any] = self.widget()._repr_mimebundle_(**kwargs) or {}
         except ImportError:  # ipywidgets is an extra of the notebooks install
             bundle = {}
-        bundle["text/plain"] = "\n".join(q.prompt for q in self.questions)
+        bundle["text/plain"] = "\n".join([*(q.prompt for q in self.questions), self.rules()])
         bundle.setdefault("text/html", self._repr_html_())
         return bundle
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(q.prompt)}</li>" for q in self.questions)
-        return f"<ol>{items}</ol><p>(install ipywidgets to answer here)</p>"
+        rules_line = html.escape(self.rules())
+        return f"<ol>{items}</ol><p>{rules_line}</p><p>(install ipywidgets to answer here)</p>"

@@ -13,8 +13,10 @@ which the givens are drawn on a grid of hundredths:
 A draw is kept only when the variant is workable by hand (``problems`` is empty):
 every given has at most 2 decimals, both pre-activations lie in [−2, 2], E falls
 after one update and J after each step, every updated parameter differs from its
-old value at the checked precision (3 significant figures), and alpha is below the
-divergence threshold 1/Σx². Otherwise the stream's next numbers are tried.
+old value and every answer from the value of each catalogued mistake
+(``chainrule.mistakes``, via ``Checker.key``) at the checked precision (3
+significant figures), and alpha is below the divergence threshold 1/Σx².
+Otherwise the stream's next numbers are tried.
 
 The answers are every quantity the quiz can ask, named as it asks them: the
 network's (``z1``, ``∂E/∂w2``, ``new w2``, local derivatives ``∂a2/∂z2`` included,
@@ -28,14 +30,14 @@ import hashlib
 import itertools
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from autograd import checks
+from autograd import Value, checks
 from chainrule.lessons import gradient_descent
 from chainrule.network import BuiltNetwork, build_network, lesson_network, run_record
-from chainrule.questions import SIGNIFICANT_FIGURES, agrees
+from chainrule.questions import SIGNIFICANT_FIGURES, Checker, Verdict, agrees
 
 SEED_LIMIT = 2**53
 """Seeds are below this, so a page's JavaScript holds them exactly."""
@@ -135,6 +137,38 @@ class Variant:
         """Every quantity the quizzes can ask, by the name they ask it with."""
         return {**self.network.answers(self.lr), **descent_answers(self.descent())}
 
+    def mark(self, typed: Mapping[str, str]) -> dict[str, Verdict]:
+        """Each asked quantity's verdict on the texts a student typed (a missing one is
+        empty), by the one checking rule, ``Checker.answer`` in the order the sheet is
+        worked: error carried forward, catalogued mistakes named. The network's quiz (no
+        local derivatives), then each row of the J(w) table as the graph of J at the
+        student's own w_k and at the true one (right by either is right)."""
+        checker = self.network.checker(self.lr)
+        verdicts = {
+            q.quantity: _answer(checker, q.quantity, typed.get(q.quantity, ""))
+            for q in checker.questions
+        }
+        true_ws = [step.w for step in self.descent()]
+        for k, true_w in enumerate(true_ws):
+            own_w = verdicts[f"w_{k}"].answer if k else None
+            starts = [true_w if own_w is None else own_w, true_w]
+            rows = [self._descent_row(w) for w in dict.fromkeys(starts)]
+            names = {"J": f"J(w_{k})", "∂J/∂w": f"dJ/dw(w_{k})"}
+            if k < DESCENT_STEPS:
+                names["new w"] = f"w_{k + 1}"
+            for quantity, name in names.items():
+                found = [_answer(row, quantity, typed.get(name, "")) for row in rows]
+                verdicts[name] = next((v for v in found if v.right), found[0])
+        return verdicts
+
+    def _descent_row(self, w: float) -> Checker:
+        """The checker of one row of the J(w) table: J and dJ/dw at ``w``, and the next w."""
+        w_value = Value(w, label="w")
+        zs = [self.k * x for x in gradient_descent.XS]
+        cost = gradient_descent.cost(w_value, gradient_descent.XS, zs)
+        cost.label = "J"
+        return Checker(cost, lr=self.alpha, parameters=[w_value])
+
     def key(self) -> dict[str, object]:
         """The marking key: ``student``, ``assignment``, ``seed``, ``given``, ``answers``."""
         return {
@@ -154,6 +188,12 @@ class Variant:
     def json(self) -> str:
         """``record()`` as the JSON text every front end prints (CLI, notebook, site)."""
         return json.dumps(self.record(), ensure_ascii=False, indent=2)
+
+
+def _answer(checker: Checker, quantity: str, text: str) -> Verdict:
+    """``checker.answer``, a quit word taken as text that is not a number."""
+    verdict = checker.answer(quantity, text)
+    return replace(verdict, status="invalid") if verdict.status == "quit" else verdict
 
 
 def descent_answers(steps: list[gradient_descent.Step]) -> dict[str, float]:
@@ -204,6 +244,10 @@ def problems(candidate: Variant) -> list[str]:
     for p in network.parameters():
         if agrees(p.data, p.data - candidate.lr * p.grad, SIGNIFICANT_FIGURES):
             found.append(f"new {p.label} looks like the old {p.label}")
+    for entry in network.checker(candidate.lr, local_derivatives=True).key():
+        for mistake, wrong in entry.mistakes.items():
+            if agrees(wrong, entry.value) or agrees(entry.value, wrong):
+                found.append(f"{entry.quantity} looks like the mistake {mistake!r}")
     steps = candidate.descent()
     if candidate.alpha >= gradient_descent.critical_learning_rate():
         found.append(f"alpha = {candidate.alpha:g} diverges")

@@ -79,19 +79,25 @@ def typed(value):
     return f"{value:.4g}"
 
 
-def hand_in_file(folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False):
+def hand_in_file(
+    folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False, carried=None
+):
     """A hand-in as the site writes it, every answer right but the ``mistakes``
-    (quantity -> the number typed instead)."""
+    (quantity -> a function of the givens and answers giving the number typed instead),
+    and those that ``carried(given, answers)`` returns."""
     s = seed(student, assignment)
     given = json.loads(key_of(student, assignment))["given"]
     answers = {name: typed(value) for name, value in plain_answers(given).items()}
     answers = {name: text for name, text in answers.items() if not name.startswith("∂z")}
     answers = {n: t for n, t in answers.items() if n not in ("∂a2/∂z2", "∂a1/∂z1")}
     answers |= {name: typed(number(given, answers)) for name, number in dict(mistakes).items()}
-    data = HandIn(student, assignment, s, answers, seconds=600.0).to_dict()
+    if carried:
+        answers |= {name: typed(value) for name, value in carried(given, answers).items()}
+    hand_in = HandIn(student, assignment, s, answers, seconds=600.0)
+    data = hand_in.to_dict()
     data["verdicts"] = verdicts or {}
     path = folder / f"{student.replace(' ', '_')}.json"
-    text = HandIn(student, assignment, s, answers).code() if code else json.dumps(data)
+    text = hand_in.code() if code else json.dumps(data)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -102,18 +108,32 @@ def key_of(student, assignment):
     return json.dumps(variant(student, assignment).key())
 
 
+def sign_carried_forward(given, answers):
+    """A student who takes ∂E/∂a2 as (T − a2) and works everything below from it."""
+    x, lr, w2 = given["x"], given["lr"], given["w2"]
+    a1, a2 = float(answers["a1"]), float(answers["a2"])
+    de_da2 = given["target"] - a2
+    de_dz2 = de_da2 * a2 * (1 - a2)
+    de_dz1 = de_dz2 * w2 * a1 * (1 - a1)
+    grads = {"b2": de_dz2, "w2": de_dz2 * a1, "b1": de_dz1, "w1": de_dz1 * x}
+    return {
+        "∂E/∂a2": de_da2, "∂E/∂z2": de_dz2, "∂E/∂a1": de_dz2 * w2, "∂E/∂z1": de_dz1,
+        **{f"∂E/∂{p}": g for p, g in grads.items()},
+        **{f"new {p}": given[p] - lr * g for p, g in grads.items()},
+    }  # fmt: skip
+
+
 def test_grade_regrades_from_the_seed_and_ignores_claimed_verdicts(tmp_path, capsys):
-    sign = {"∂E/∂a2": lambda given, answers: given["target"] - float(answers["a2"])}
     old_weight = {"new w2": lambda given, answers: given["w2"]}
     files = [
-        hand_in_file(tmp_path, name, mistakes=sign if i < 11 else old_weight if i < 16 else {},
+        hand_in_file(tmp_path, name, carried=sign_carried_forward if i < 11 else None,
+                     mistakes=old_weight if 11 <= i < 16 else {},
                      verdicts={"∂E/∂a2": "right", "new w2": "right"}, code=i % 3 == 0)
         for i, name in enumerate(ROSTER[:30])
     ]  # fmt: skip
     marks = tmp_path / "marks.csv"
     assert main(["grade", *map(str, files), "--csv", str(marks)]) == 0
     report = capsys.readouterr().out
-    assert "∂E/∂a2 " in report
     rows = list(csv.DictReader(marks.read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 30
     by_student = {row["student"]: row for row in rows}
@@ -121,12 +141,18 @@ def test_grade_regrades_from_the_seed_and_ignores_claimed_verdicts(tmp_path, cap
         row = by_student[name]
         asked = int(row["asked"])
         assert asked == 17 + 11  # the quiz's questions and the J(w) table's blanks
-        assert int(row["right"]) == asked - (i < 16)
+        assert int(row["right"]) == asked - (i < 16)  # one mistake carried forward: one mark
         assert row["∂E/∂a2"] == ("wrong" if i < 11 else "right")
         assert row["new w2"] == ("wrong" if 11 <= i < 16 else "right")
-    counts = {line[:8].strip(): line[8:].split() for line in report.splitlines()}
+        assert row["seconds"] == "600"
+    counts = {line[:12].strip(): line[12:].split() for line in report.splitlines()}
     assert counts["∂E/∂a2"] == ["19", "11", "0", "0"]
     assert counts["new w2"] == ["25", "5", "0", "0"]
+    assert counts["∂E/∂w1"] == ["30", "0", "0", "0"]
+    wrong = report.split("Most common wrong answers:\n")[1].splitlines()
+    assert wrong[0].startswith("11/30 for ∂E/∂a2: the sign of (T − a2) (e.g. ")
+    assert wrong[1].startswith("5/30 for new w2: the parameter not updated (e.g. ")
+    assert wrong[2:] == [str(marks)]
 
 
 def test_forged_corrupt_and_other_assignment_hand_ins_are_one_line_each(tmp_path, capsys):

@@ -4,6 +4,7 @@ import ipywidgets
 import pytest
 
 from chainrule.lessons import backprop
+from chainrule.questions import Checker
 from chainrule.quiz import Quiz
 from tests.worked_example import lesson_answers
 
@@ -33,17 +34,19 @@ def test_answers_in_the_boxes_are_checked():
     z1_box.value = "4.15e-1"
     assert z1_feedback.value == "right: 0.415"
     a1_box.value = "0.5"
-    assert a1_feedback.value == "not 0.5. Hint: a1 = σ(z1), with z1 = 0.4150"
+    assert a1_feedback.value == "not 0.5 (try 1 of 3). Hint: a1 = σ(z1), with z1 = 0.4150"
     a1_box.value = ""
-    assert a1_feedback.value == "no answer yet; the value is 0.602"
+    assert a1_feedback.value == "the value is 0.602: a1 = σ(z1), with z1 = 0.4150"
     assert score.value == "score: 1/17"
     assert quiz.answer("∂E/∂w2", "0.0571") == "right: 0.0571"
     assert quiz.score() == "score: 2/17"
 
 
 def test_a_cell_shows_the_widget_and_a_text_fallback():
-    quiz = Quiz(backprop.worked_example().quiz().questions[:2])
+    example = backprop.worked_example()
+    quiz = Quiz(Checker(example.a1, parameters=[]))  # z1, a1, ∂a1/∂z1
     bundle = quiz._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/plain"] == "z1 = ?\na1 = ?"
+    assert bundle["text/plain"].splitlines()[:2] == ["z1 = ?", "a1 = ?"]
+    assert bundle["text/plain"].splitlines()[-1].startswith("An answer is right when")
     assert quiz._repr_html_().startswith("<ol><li>z1 = ?</li>")

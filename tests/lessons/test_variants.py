@@ -7,8 +7,10 @@ import math
 
 import pytest
 
+from autograd import Value
 from chainrule.cli import main
 from chainrule.lessons.backprop import worked_example
+from chainrule.questions import answer_key
 from chainrule.variants import seed_of, variant
 from tests.worked_example import lesson_answers, sigmoid
 
@@ -40,10 +42,31 @@ def plain_answers(given):
 
 def same_to_three_figures(typed, expected):
     """The quiz's rule, written out: within half a unit of the 3rd significant figure of
-    ``expected``, or ``expected`` rounded to 3 figures."""
+    ``expected``, or ``expected`` rounded to 3 figures (for 0: within 0.0005)."""
+    if expected == 0:
+        return abs(typed) <= 0.0005
     exponent = math.floor(math.log10(abs(expected)))
     half = 0.5 * 10 ** (exponent - 2)
     return abs(typed - expected) <= half * (1 + 1e-9) or typed == round(expected, 2 - exponent)
+
+
+def catalogued_mistakes(given):
+    """Each question's catalogued wrong answers (``chainrule.mistakes``, through
+    ``answer_key``) on a graph of the variant's numbers built here from Values."""
+    leaf = {name: Value(given[name], label=name) for name in ("x", "w1", "b1", "w2", "b2")}
+    z1 = leaf["w1"] * leaf["x"] + leaf["b1"]
+    z1.label = "z1"
+    a1 = z1.sigmoid()
+    a1.label = "a1"
+    z2 = leaf["w2"] * a1 + leaf["b2"]
+    z2.label = "z2"
+    a2 = z2.sigmoid()
+    a2.label = "a2"
+    error = 0.5 * (Value(given["target"], label="T") - a2) ** 2
+    error.label = "E"
+    parameters = [leaf[name] for name in ("w1", "b1", "w2", "b2")]
+    key = answer_key(error, lr=given["lr"], parameters=parameters, local_derivatives=True)
+    return {entry.quantity: entry.mistakes for entry in key}
 
 
 def plain_error(given, w1, b1, w2, b2):
@@ -68,6 +91,10 @@ def test_a_thousand_seeds_keep_every_guarantee():
         assert plain_error(given, **new) < expected["E"], seed
         for p in new:
             assert not same_to_three_figures(given[p], new[p]), (seed, p)
+        for name, mistakes in catalogued_mistakes(given).items():
+            for mistake, wrong in mistakes.items():
+                assert not same_to_three_figures(wrong, expected[name]), (seed, name, mistake)
+                assert not same_to_three_figures(expected[name], wrong), (seed, name, mistake)
         assert given["alpha"] < 1 / sum(xi * xi for xi in XS), seed
         ws = [given["w0"], expected["w_1"], expected["w_2"], expected["w_3"]]
         costs = [expected[f"J(w_{k})"] for k in range(4)]
