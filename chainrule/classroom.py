@@ -29,13 +29,14 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from autograd.show.format import text_table
 from chainrule.mistakes import BY_NAME
-from chainrule.questions import SIGNIFICANT_FIGURES, Verdict, shown_value
+from chainrule.questions import SIGNIFICANT_FIGURES, TRIES, Verdict, shown_value
 from chainrule.variants import Variant, seed_of, variant
 from nn.io import write_text_atomically
 
@@ -241,6 +242,15 @@ class Graded:
     def right(self) -> int:
         return sum(verdict.right for verdict in self.verdicts.values())
 
+    def stuck(self) -> list[str]:
+        """The questions not right after ``TRIES`` tries or a hint: where the student is stuck."""
+        tries, hints = self.hand_in.tries, self.hand_in.hints
+        return [
+            quantity
+            for quantity, verdict in self.verdicts.items()
+            if not verdict.right and (tries.get(quantity, 0) >= TRIES or hints.get(quantity, 0))
+        ]
+
 
 def grade_hand_in(hand_in: HandIn) -> Graded:
     """Regrade ``hand_in`` from its seed (``Variant.mark``); claimed verdicts are not read."""
@@ -250,28 +260,44 @@ def grade_hand_in(hand_in: HandIn) -> Graded:
 def grade_files(
     paths: Iterable[Path], assignment: str | None = None
 ) -> tuple[list[Graded], list[str]]:
-    """Regrade the hand-ins in ``paths``: the graded ones, and one line for each refused
+    """Regrade the hand-ins in ``paths`` (see ``grade_all``)."""
+    return grade_all(((str(path), partial(read_hand_in, path)) for path in paths), assignment)
+
+
+def grade_texts(
+    texts: Iterable[tuple[str, str]], assignment: str | None = None
+) -> tuple[list[Graded], list[str]]:
+    """Regrade hand-ins given as (file name, text) pairs, as a page reads them (``grade_all``)."""
+    return grade_all(
+        ((name, partial(parse_hand_in, text, name)) for name, text in texts), assignment
+    )
+
+
+def grade_all(
+    sources: Iterable[tuple[str, Callable[[], HandIn]]], assignment: str | None = None
+) -> tuple[list[Graded], list[str]]:
+    """Regrade each (name, reader) hand-in: the graded ones, and one line for each refused
     (corrupt, forged, for another assignment than ``assignment`` or the first one's, or
     a second hand-in of the same student)."""
     graded: list[Graded] = []
     refused: list[str] = []
-    seen: dict[str, Path] = {}
-    for path in paths:
+    seen: dict[str, str] = {}
+    for name, read in sources:
         try:
-            hand_in = read_hand_in(path)
+            hand_in = read()
             if assignment is None:
                 assignment = hand_in.assignment
             if hand_in.assignment != assignment:
                 raise HandInError(
-                    f"{path}: for assignment {hand_in.assignment!r}, not {assignment!r}"
+                    f"{name}: for assignment {hand_in.assignment!r}, not {assignment!r}"
                 )
             if hand_in.student.casefold() in seen:
                 first = seen[hand_in.student.casefold()]
-                raise HandInError(f"{path}: {hand_in.student!r} already handed in {first}")
+                raise HandInError(f"{name}: {hand_in.student!r} already handed in {first}")
         except HandInError as error:
             refused.append(str(error))
             continue
-        seen[hand_in.student.casefold()] = path
+        seen[hand_in.student.casefold()] = name
         graded.append(grade_hand_in(hand_in))
     return graded, refused
 
@@ -326,7 +352,7 @@ def common_mistakes(graded: Sequence[Graded], top: int = 10) -> list[CommonMista
 def marks_csv(graded: Sequence[Graded]) -> str:
     """The marks as CSV: one row per hand-in, its mark and each question's verdict."""
     quantities = list(dict.fromkeys(q for one in graded for q in one.verdicts))
-    rows = [["student", "assignment", "seed", "right", "asked", "seconds", *quantities]]
+    rows = [["student", "assignment", "seed", "right", "asked", "seconds", "stuck", *quantities]]
     for one in graded:
         h = one.hand_in
         verdicts = [one.verdicts[q].status if q in one.verdicts else "" for q in quantities]
@@ -338,6 +364,7 @@ def marks_csv(graded: Sequence[Graded]) -> str:
                 str(one.right),
                 str(len(one.verdicts)),
                 f"{h.seconds:g}",
+                "; ".join(one.stuck()),
                 *verdicts,
             ]
         )

@@ -1,6 +1,7 @@
 // The worked example: change a number and chainrule recomputes the forward pass, every
 // gradient as a chain-rule product and the update; "Step" applies the update and plots E.
 import { ask, element, loadingBanner, markReady, plotLine, showError, showFailure } from "./app.js";
+import { startSheet } from "./progress.js";
 
 const $ = (id) => document.getElementById(id);
 let presets = null;
@@ -61,13 +62,13 @@ function step() {
 // ?student=…&assignment=… or ?seed=… opens that student's variant: its numbers in the fields.
 async function openVariant() {
   const query = new URLSearchParams(location.search);
-  if (!query.has("seed") && !query.has("student")) return;
+  if (!query.has("seed") && !query.has("student")) return null;
   const args = query.has("seed")
     ? { seed: query.get("seed"), assignment: query.get("assignment") }
     : { student: query.get("student"), assignment: query.get("assignment") ?? "" };
   const chosen = await ask("variant", args);
   showError($("error"), chosen.error);
-  if (chosen.error) return;
+  if (chosen.error) return null;
   $("preset").value = "lesson";
   fieldBoxes("lesson");
   for (const [name, value] of Object.entries(chosen.fields)) {
@@ -76,6 +77,12 @@ async function openVariant() {
   const whose = chosen.student ? `${chosen.student}, ${chosen.assignment}` : `seed ${chosen.seed}`;
   $("variant").textContent = `Your variant (${whose}): its own numbers, the same in the notebook and the terminal.`;
   $("variant").hidden = false;
+  return chosen;
+}
+
+// A variant is an exercise: the computed panels stay hidden until the student asks.
+function showSolution(shown) {
+  for (const panel of document.querySelectorAll("[data-solution-panel]")) panel.hidden = !shown;
 }
 
 async function start() {
@@ -85,8 +92,12 @@ async function start() {
     const preset = new URLSearchParams(location.search).get("preset");
     if (preset in presets) $("preset").value = preset;
     fieldBoxes($("preset").value);
-    await openVariant();
+    const chosen = await openVariant();
     await recompute(true);
+    if (chosen) {
+      showSolution(false);
+      await startSheet($("sheet"), chosen, () => showSolution(true));
+    }
   } catch (error) {
     showFailure($("error"), error);
   }
@@ -98,8 +109,9 @@ $("preset").addEventListener("change", () => {
   recompute(true);
 });
 $("step").addEventListener("click", step);
-$("reset").addEventListener("click", () => {
+$("reset").addEventListener("click", async () => {
   fieldBoxes($("preset").value);
+  await openVariant();
   recompute(true);
 });
 start();
