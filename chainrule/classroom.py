@@ -152,8 +152,11 @@ def parse_hand_in(text: str, source: str = "hand-in") -> HandIn:
     if stripped.startswith(HANDIN_PREFIX):
         packed = stripped[len(HANDIN_PREFIX) :]
         try:
-            raw = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
-            stripped = zlib.decompressobj().decompress(raw, MAX_HANDIN_BYTES).decode()
+            raw = base64.b64decode(packed + "=" * (-len(packed) % 4), b"-_", validate=True)
+            unpacker = zlib.decompressobj()
+            stripped = unpacker.decompress(raw, MAX_HANDIN_BYTES).decode()
+            if not unpacker.eof:
+                raise ValueError("truncated")
         except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
             raise HandInError(f"{source}: corrupt: the code is damaged") from None
     try:
