@@ -379,7 +379,7 @@ def marks_csv(graded: Sequence[Graded]) -> str:
 def class_report(graded: Sequence[Graded]) -> str:
     """The marks, each question's counts and the common wrong numbers, as text tables."""
     marks = [
-        [one.hand_in.student, f"{one.right}/{len(one.verdicts)}", _minutes(one.hand_in.seconds)]
+        [one.hand_in.student, f"{one.right}/{len(one.verdicts)}", _duration(one.hand_in.seconds)]
         for one in graded
     ]
     counts = [
@@ -400,5 +400,7 @@ def class_report(graded: Sequence[Graded]) -> str:
     )
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds else ""
+def _duration(seconds: float) -> str:
+    if not seconds:
+        return ""
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"

@@ -8,7 +8,8 @@ let handIns = [];
 let latestCsv = "";
 
 function minutes(seconds) {
-  return seconds ? `${Math.round(seconds / 60)} min` : "";
+  if (!seconds) return "";
+  return seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
 function rows(id, cells) {
