@@ -24,7 +24,14 @@ function rows(id, cells) {
 
 function heatMap(questions, students) {
   const head = element("tr");
-  head.append(element("th", "student"), ...questions.map((q) => element("th", q, { class: "question" })));
+  head.append(
+    element("th", "student"),
+    ...questions.map((q) => {
+      const cell = element("th", "", { class: "heat-question", scope: "col" });
+      cell.append(element("span", q));
+      return cell;
+    }),
+  );
   const body = students.map(({ student, verdicts }) => {
     const row = element("tr");
     row.append(

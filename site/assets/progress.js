@@ -60,7 +60,7 @@ export async function startSheet(panel, variant, onSolution) {
       state.verdicts[quantity] = status;
       const { status: shown } = rows.get(quantity);
       shown.textContent = message;
-      shown.dataset.verdict = status;
+      shown.dataset.status = status;
     }
     panel.querySelector("[data-sheet-score]").textContent = `score: ${marked.score}/${marked.total}`;
     save();

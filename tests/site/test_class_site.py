@@ -74,7 +74,7 @@ def test_the_sheet_survives_a_reload_and_can_be_forgotten(visit):
     page.locator("[data-quantity='a1']").press("Tab")
     a1_status = page.locator("[data-quantity='a1'] ~ [role=status]")
     page.wait_for_function(
-        "document.querySelector(\"[data-quantity='a1'] ~ [role=status]\").dataset.verdict"
+        "document.querySelector(\"[data-quantity='a1'] ~ [role=status]\").dataset.status"
         " === 'wrong'"
     )
     assert page.locator("[data-sheet-score]").inner_text() == "score: 1/28"
@@ -91,7 +91,7 @@ def test_the_sheet_survives_a_reload_and_can_be_forgotten(visit):
     )
     assert page.locator("[data-quantity='z1']").input_value() == f"{expected['z1']:.4g}"
     assert page.locator("[data-quantity='a1']").input_value() == "0.123"
-    assert a1_status.get_attribute("data-verdict") == "wrong"
+    assert a1_status.get_attribute("data-status") == "wrong"
     assert page.locator("[data-quantity='a1'] ~ .help").is_visible()  # the hint used
 
     page.get_by_role("button", name="Forget my answers").click()
