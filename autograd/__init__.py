@@ -9,25 +9,20 @@ Value`` never loads Graphviz.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from autograd.descent import gradient_step
 from autograd.expression import ExpressionError, parse_expression
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import topological_order
-from autograd.value import (
+from autograd.layers import (
     LAYER_ACTIVATIONS,
-    Value,
     dense_layer,
     dense_layer_batch,
     weighted_sum,
     weighted_sums,
 )
-
-if TYPE_CHECKING:
-    from autograd.show.draw import GraphvizNotInstalled, draw_dot, draw_graph
-    from autograd.show.explain import Explanation, Factor, explain
-    from autograd.show.names import node_names
-    from autograd.show.trace import BackwardStep, backward_steps, steps_markdown, steps_table
+from autograd.value import GradientOverflowError, Value
 
 # name -> the drawing-layer module that defines it, imported on first use
 _SHOWN = {
@@ -46,9 +41,11 @@ _SHOWN = {
 
 
 def __getattr__(name: str) -> Any:
-    """A drawing-layer name, imported when first asked for (PEP 562)."""
+    """A drawing-layer name, imported when first asked for (PEP 562), then kept here."""
     if name in _SHOWN:
-        return getattr(importlib.import_module(f"autograd.show.{_SHOWN[name]}"), name)
+        value = getattr(importlib.import_module(f"autograd.show.{_SHOWN[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
 
@@ -59,6 +56,7 @@ __all__ = [
     "ExpressionError",
     "Factor",
     "GradcheckResult",
+    "GradientOverflowError",
     "GraphvizNotInstalled",
     "Value",
     "backward_steps",
@@ -68,6 +66,7 @@ __all__ = [
     "draw_graph",
     "explain",
     "gradcheck",
+    "gradient_step",
     "node_names",
     "parse_expression",
     "steps_markdown",

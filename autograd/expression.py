@@ -21,21 +21,15 @@ import ast
 import math
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import cast
 
-from autograd import checks
+from autograd import checks, ops
 from autograd.value import Value
 
 OP = "parse_expression"  # the prefix of every error message
 MAX_LENGTH = 10_000
 MAX_DEPTH = 1_000  # levels of nesting; Python's own parser gives up near 3000
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-}
+FUNCTIONS: dict[str, ops.Op] = ops.FUNCTIONS  # the op table's rows called as f(x)
 BINARY_OPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: Value.__add__,
     ast.Sub: Value.__sub__,
@@ -226,7 +220,8 @@ def _children(node: ast.expr) -> list[ast.expr]:
 
 
 def _call_arguments(call: ast.Call) -> list[ast.expr]:
-    """The Value argument of an allowed call; leaky_relu's optional slope must be a number."""
+    """The Value argument of an allowed call; a row's optional argument (leaky_relu's
+    slope) must be a number."""
     if not isinstance(call.func, ast.Name) or call.func.id not in FUNCTIONS:
         raise _Rejected("unknown function ", call, named=call.func)
     name = call.func.id
@@ -234,12 +229,13 @@ def _call_arguments(call: ast.Call) -> list[ast.expr]:
         raise _Rejected("keyword argument", call)
     if any(isinstance(argument, ast.Starred) for argument in call.args):
         raise _Rejected("starred argument", call)
-    most = 2 if name == "leaky_relu" else 1
+    argument = FUNCTIONS[name].argument
+    most = 2 if argument else 1
     if not 1 <= len(call.args) <= most:
-        expected = "1 or 2 arguments (x, slope)" if most == 2 else "1 argument"
+        expected = f"1 or 2 arguments (x, {argument})" if argument else "1 argument"
         raise _Rejected(f"{name} with {len(call.args)} arguments (expected {expected})", call)
     if len(call.args) == 2 and not _is_number(call.args[1]):
-        raise _Rejected("a slope that is not a number", call)
+        raise _Rejected(f"a {argument} that is not a number", call)
     return [call.args[0]]
 
 
@@ -260,9 +256,8 @@ def _combine(node: ast.expr, operands: list[Value], leaves: dict[str, Value]) ->
         return BINARY_OPS[type(node.op)](*operands)
     call = node
     assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-    if len(call.args) == 2:
-        return operands[0].leaky_relu(_number(call.args[1]))
-    return FUNCTIONS[call.func.id](operands[0])
+    method = getattr(operands[0], call.func.id)  # the row's Value method
+    return cast(Value, method(*map(_number, call.args[1:])))
 
 
 def _is_number(node: ast.expr) -> bool:

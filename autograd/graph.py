@@ -9,21 +9,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import compress, filterfalse
 from operator import attrgetter
-from typing import TYPE_CHECKING, cast
+from typing import Any, Protocol, TypeVar, cast
 
-if TYPE_CHECKING:
-    from autograd.value import Value
 
+class Node(Protocol):
+    """What a walk reads of a node (a ``Value``): its inputs and their local derivatives."""
+
+    @property
+    def inputs(self) -> tuple[Any, ...]: ...
+
+    @property
+    def local_grads(self) -> tuple[float, ...]: ...
+
+
+N = TypeVar("N", bound=Node)
 _inputs = attrgetter("inputs")
 
 
 def topological_order(
-    root: Value,
+    root: N,
     include_leaves: bool = True,
     skip_zero_edges: bool = False,
     *,
     stop_at: Iterable[object] = (),
-) -> list[Value]:
+) -> list[N]:
     """Every node reachable from ``root``, each after all the nodes it was computed from.
 
     The root comes last; reversed, it is the order in which backpropagation
@@ -44,10 +53,10 @@ def topological_order(
     # million nodes about twice as fast as counting each node's uses in a dict.
     # The item under a None is always a node, so ``order`` holds only Values: typed
     # with None here and cast once at the end, not checked per node in the hot loop.
-    order: list[Value | None] = []
+    order: list[N | None] = []
     entered: set[object] = set(stop_at)  # a stop counts as entered: never pushed, never listed
     is_entered = entered.__contains__
-    stack: list[Value | None] = [root]
+    stack: list[N | None] = [root]
     while stack:
         node = stack.pop()
         if node is None:
@@ -69,4 +78,4 @@ def topological_order(
             if not include_leaves:
                 children = filter(_inputs, children)
             stack.extend(filterfalse(is_entered, children))
-    return cast("list[Value]", order)
+    return cast("list[N]", order)

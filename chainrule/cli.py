@@ -24,8 +24,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from autograd import GraphvizNotInstalled, Value, draw_graph, topological_order
+from autograd import Value, topological_order
+from autograd.descent import gradient_step
 from autograd.expression import parse_expression
+from autograd.show.draw import GraphvizNotInstalled, draw_graph
 from autograd.show.explain import explain
 from autograd.show.format import format_number, text_table
 from autograd.show.svgplot import line_plot_svg
@@ -346,7 +348,10 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
         print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
 
     print(_heading(f"Gradient descent, lr = {lr:g}: p ← p − lr · ∂E/∂p"))
-    rows = [[p.label, *map(format_number, (p.data, p.grad, p.data - lr * p.grad))] for p in reached]
+    rows = [
+        [p.label, *map(format_number, (p.data, p.grad, gradient_step(p.data, p.grad, lr)))]
+        for p in reached
+    ]
     print(
         text_table(["parameter", "old", "∂E/∂p", "new"], rows, numeric_columns={1, 2, 3}),
         end="\n\n",

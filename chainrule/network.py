@@ -25,7 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograd import Value, topological_order, weighted_sum
+from autograd import Value, ops, topological_order, weighted_sum
+from autograd.descent import gradient_step
 from chainrule.questions import SIGNIFICANT_FIGURES, Checker
 from nn.activations import ACTIVATIONS, get_activation
 from nn.losses import squared_error
@@ -33,15 +34,17 @@ from nn.losses import squared_error
 ACTIVATION_NAMES = tuple(name for name in ACTIVATIONS if name != "softmax")
 """Activations a network file may use (softmax is not a per-neuron function)."""
 
-DERIVATIVE_FORMULAS = {
-    "sigmoid": "{a} (1 − {a})",
-    "tanh": "1 − {a}²",
-    "relu": "1 if {z} > 0, else 0",
-    "leaky_relu": "1 if {z} > 0, else 0.01",
-    "step": "0",
-    "linear": "1",
-}
-"""∂a/∂z for each activation, over the names of a and z."""
+COMPOSED_DERIVATIVES = {"step": "0", "linear": "1"}
+"""∂a/∂z of the activations that are not op table rows (built from other ops)."""
+
+
+def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
+    """a = f(z) and ∂a/∂z over the names of a and z, as the op table writes them:
+    ("σ(z1)", "a1 (1 − a1)")."""
+    row = ops.ACTIVATIONS.get(activation)
+    if row is None:
+        return f"{activation}({z})", COMPOSED_DERIVATIVES[activation]
+    return f"{row.symbol}({z})", row.local_formula(0, a, [z])
 
 
 class NetworkFileError(ValueError):
@@ -264,8 +267,8 @@ class BuiltNetwork:
         """The network after one step of gradient descent, p ← p − lr · ∂E/∂p (a new spec)."""
         layers = tuple(
             LayerSpec(
-                tuple(tuple(w.data - lr * w.grad for w in row) for row in rows),
-                tuple(b.data - lr * b.grad for b in biases),
+                tuple(tuple(gradient_step(w.data, w.grad, lr) for w in row) for row in rows),
+                tuple(gradient_step(b.data, b.grad, lr) for b in biases),
                 layer.activation,
             )
             for layer, rows, biases in zip(self.spec.layers, self.weights, self.biases)
@@ -310,10 +313,9 @@ class BuiltNetwork:
                     formulas[f"∂{z.label}/∂{w.label}"] = x.label
                     formulas[f"∂{z.label}/∂{x.label}"] = w.label
                 if a is not z:
-                    function = "σ" if layer.activation == "sigmoid" else layer.activation
-                    formulas[a.label] = f"{function}({z.label})"
-                    derivative = DERIVATIVE_FORMULAS[layer.activation]
-                    formulas[f"∂{a.label}/∂{z.label}"] = derivative.format(a=a.label, z=z.label)
+                    formulas[a.label], formulas[f"∂{a.label}/∂{z.label}"] = activation_formulas(
+                        layer.activation, a.label, z.label
+                    )
             below = activations
         errors = [f"({t.label} − {a.label})²" for t, a in zip(self.targets, below)]
         formulas["E"] = f"½({' + '.join(errors)})" if len(errors) > 1 else f"½{errors[0]}"

@@ -23,12 +23,15 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from autograd import checks
+from autograd.descent import gradient_step
 from autograd.graph import topological_order
+from autograd.layers import weighted_sum
+from autograd.ops import Op, short_number
 from autograd.show.draw import PARAMETER_LABEL
 from autograd.show.format import format_number
 from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
-from autograd.value import Value, weighted_sum
+from autograd.value import Value
 from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
 
 SIGNIFICANT_FIGURES = 3
@@ -329,34 +332,9 @@ def _shown_name(node: Value, names: Mapping[Value, str]) -> str:
 
 
 def _local_formula(node: Value, i: int, names: Mapping[Value, str]) -> str:
-    """∂node/∂(its i-th input) as a formula over the names (σ' = σ (1 − σ), …)."""
-    out = _shown_name(node, names)
+    """∂node/∂(its i-th input) over the names, as its op table row writes it (σ (1 − σ), …)."""
     inputs = [_shown_name(child, names) for child in node.inputs]
-    op = node.op
-    if op == "+" or (op == "-" and i == 0):
-        return "1"
-    if op in ("-", "neg"):
-        return "(−1)"
-    if op == "*":
-        return inputs[1 - i]
-    if op == "/":
-        return f"1/{inputs[1]}" if i == 0 else f"−{inputs[0]}/{inputs[1]}²"
-    if op == "w·x+b":
-        half = (len(inputs) - 1) // 2
-        return "1" if i == len(inputs) - 1 else inputs[(i + half) % (2 * half)]
-    if op.startswith("**") and len(op) > 2:
-        exponent = float(op[2:])
-        power = "" if exponent == 2 else f"^{exponent - 1:g}"
-        return f"{exponent:g}·{inputs[0]}{power}"
-    if op == "**":
-        return f"{inputs[1]}·{inputs[0]}^({inputs[1]} − 1)" if i == 0 else f"{out}·log {inputs[0]}"
-    by_op = {
-        "exp": out,
-        "log": f"1/{inputs[0]}",
-        "tanh": f"1 − {out}²",
-        "sigmoid": f"{out} (1 − {out})",
-    }
-    return by_op.get(op, f"{node.local_grads[i]:g}")
+    return node.row.local_formula(i, _shown_name(node, names), inputs)
 
 
 def _product(factors: Sequence[str]) -> str:
@@ -370,26 +348,28 @@ def _forward_question(
 ) -> Question:
     name = names[node]
     inputs = [_shown_name(child, names) for child in node.inputs]
-    if name in formulas:
-        formula = formulas[name]
-    elif node.op == "w·x+b":
-        half = (len(inputs) - 1) // 2
-        formula = " + ".join([*map("·".join, zip(inputs[:half], inputs[half:])), inputs[-1]])
-    elif node.op in ("+", "-", "*", "/", "**"):
-        symbol = {"*": "·", "-": "−"}.get(node.op, node.op)
-        formula = f" {symbol} ".join(inputs)
-    elif node.op == "neg":
-        formula = f"−{inputs[0]}"
-    elif node.op.startswith("**"):
-        formula = f"{inputs[0]}^{node.op[2:]}"
-    else:
-        function = "σ" if node.op == "sigmoid" else node.op
-        formula = f"{function}({', '.join(inputs)})"
+    formula = formulas[name] if name in formulas else _written(node.row, inputs)
     given = ", ".join(
         f"{names[known]} = {format_number(known.data)}" for known in _named_inputs(node)
     )
     hint = f"{name} = {formula}" + (f", with {given}" if given else "")
     return Question("forward", name, f"{name} = ?", node.data, hint)
+
+
+def _written(row: Op, inputs: Sequence[str]) -> str:
+    """``row``'s op over the inputs' names, as its row writes it: w1·x + b1, σ(z1), x^2."""
+    if row.kind == "sum":
+        half = (len(inputs) - 1) // 2
+        weighted = " + ".join([*map("·".join, zip(inputs[:half], inputs[half:])), inputs[-1]])
+        return f"{row.bound.symbol}({weighted})" if isinstance(row.bound, Op) else weighted
+    if row.kind == "infix":
+        return f" {row.symbol} ".join(inputs)
+    if row.kind == "prefix":
+        return f"{row.symbol}{inputs[0]}"
+    if row.kind == "power":  # a number exponent is the row's argument
+        exponent = short_number(row.bound) if isinstance(row.bound, float) else inputs[1]
+        return f"{inputs[0]}^{exponent}"
+    return f"{row.symbol}({', '.join(inputs)})"
 
 
 def _named_inputs(node: Value) -> list[Value]:
@@ -460,7 +440,9 @@ def _update_question(
         f"{quantity} = {name} − lr · ∂{root_name}/∂{name} = "
         f"{format_number(parameter.data)} − {lr:g} · {_factor(format_number(grad))}"
     )
-    return Question("update", quantity, f"{quantity} = ?", parameter.data - lr * grad, hint)
+    return Question(
+        "update", quantity, f"{quantity} = ?", gradient_step(parameter.data, grad, lr), hint
+    )
 
 
 def _factor(number: str) -> str:

@@ -220,6 +220,10 @@ def build_reference(out: Path) -> None:
     )
     pdoc.render.env.globals["site_nav"] = lambda to_site_root: site_nav(to_site_root, "Reference")
     modules = [name for package in DOCUMENTED_PACKAGES for name in public_modules(package)]
+    for package in DOCUMENTED_PACKAGES:  # names a package re-exports lazily, resolved for pdoc
+        module = importlib.import_module(package)
+        for name in getattr(module, "__all__", ()):
+            getattr(module, name)
     with warnings.catch_warnings():
         # torch is an optional extra: annotations naming its types stay as written.
         warnings.filterwarnings("ignore", message=".*torch", category=UserWarning)

@@ -12,9 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Value, checks
-
-LEAKY_RELU_SLOPE = 0.01
+from autograd import Value, checks, ops
 
 
 class StepActivationWarning(UserWarning):
@@ -49,11 +47,6 @@ class Activation:
 def linear(x: Value) -> Value:
     """The identity, f(x) = x; range (-inf, inf); f'(x) = 1. Returns ``x`` itself (no new node)."""
     return x
-
-
-def leaky_relu(x: Value) -> Value:
-    """f(x) = x for x > 0, else 0.01 x; range (-inf, inf); f'(x) = 1 for x > 0, else 0.01."""
-    return x.leaky_relu(LEAKY_RELU_SLOPE)
 
 
 def step(x: Value) -> Value:
@@ -97,46 +90,26 @@ def shifted_exp(x: Value, largest: float) -> Value:
     return (x - largest).exp()
 
 
+def from_row(row: ops.Op) -> Activation:
+    """The Activation of an op table row marked ``activation``: its Value method, its
+    documentation, its derivative as the table writes it (over x, with f(x) its value)."""
+    derivative = row.local_formula(0, f"{row.symbol}(x)", ["x"])
+    return Activation(
+        row.name,
+        getattr(Value, row.name),
+        row.formula,
+        row.range,
+        f"{derivative}, {row.derivative_bound}" if row.derivative_bound else derivative,
+        row.note,
+        torch_module=row.torch_module,
+        torch_arguments=row.torch_arguments,
+    )
+
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation(
-            "sigmoid",
-            Value.sigmoid,
-            "sigma(x) = 1 / (1 + e^-x)",
-            "(0, 1)",
-            "sigma(x) (1 - sigma(x)), at most 1/4 (at x = 0)",
-            "squashes to a probability; saturates for large |x|, so gradients vanish in deep nets",
-            torch_module="Sigmoid",
-        ),
-        Activation(
-            "tanh",
-            Value.tanh,
-            "tanh(x) = (e^x - e^-x) / (e^x + e^-x)",
-            "(-1, 1)",
-            "1 - tanh(x)^2, at most 1 (at x = 0)",
-            "zero-centred sigmoid; saturates for large |x|",
-            torch_module="Tanh",
-        ),
-        Activation(
-            "relu",
-            Value.relu,
-            "relu(x) = max(0, x)",
-            "[0, inf)",
-            "1 for x > 0, else 0 (0 is used at x = 0)",
-            "the default for hidden layers; a unit stuck at x < 0 gets no gradient",
-            torch_module="ReLU",
-        ),
-        Activation(
-            "leaky_relu",
-            leaky_relu,
-            f"x for x > 0, else {LEAKY_RELU_SLOPE} x",
-            "(-inf, inf)",
-            f"1 for x > 0, else {LEAKY_RELU_SLOPE}",
-            "relu that keeps a small gradient for x < 0",
-            torch_module="LeakyReLU",
-            torch_arguments=(("negative_slope", LEAKY_RELU_SLOPE),),
-        ),
+        *map(from_row, ops.ACTIVATIONS.values()),
         Activation(
             "softmax",
             softmax,

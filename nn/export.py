@@ -6,6 +6,7 @@ torch is an optional extra, imported only when ``to_torch`` runs.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nn.activations import get_activation
@@ -13,7 +14,8 @@ from nn.activations import get_activation
 if TYPE_CHECKING:
     import torch
 
-    from nn.module import MLP
+LayerNumbers = tuple[Sequence[Sequence[float]], Sequence[float], str]
+"""A layer as numbers: its weight rows (one per neuron), its biases, its activation's name."""
 
 
 def _import_torch() -> Any:
@@ -53,27 +55,23 @@ def _activation_module(name: str) -> Any:
     return module_class(**dict(activation.torch_arguments))
 
 
-def to_torch(model: MLP) -> torch.nn.Sequential:
+def to_torch(layers: Sequence[LayerNumbers]) -> torch.nn.Sequential:
     """``torch.nn.Sequential`` of Linear + activation per layer, float64, same weights.
 
     Linear layer i has weight[j][k] = neuron j's weight k and bias[j] = neuron j's
-    bias, so it computes the same w . x + b for a batch (rows of inputs).
+    bias, so it computes the same w . x + b for a batch (rows of inputs). Takes the
+    numbers (``MLP.to_torch`` reads them), so this module needs nothing of ``nn.module``.
     """
     pytorch = _import_torch()
     parts = []
-    for layer in model.layers:
-        linear = pytorch.nn.Linear(layer.n_inputs, len(layer.neurons), dtype=pytorch.float64)
+    for weights, biases, activation_name in layers:
+        n_inputs = len(weights[0])
+        linear = pytorch.nn.Linear(n_inputs, len(weights), dtype=pytorch.float64)
         with pytorch.no_grad():
-            linear.weight.copy_(
-                pytorch.tensor(
-                    [[w.data for w in n.weights] for n in layer.neurons], dtype=pytorch.float64
-                )
-            )
-            linear.bias.copy_(
-                pytorch.tensor([n.bias.data for n in layer.neurons], dtype=pytorch.float64)
-            )
+            linear.weight.copy_(pytorch.tensor(weights, dtype=pytorch.float64))
+            linear.bias.copy_(pytorch.tensor(biases, dtype=pytorch.float64))
         parts.append(linear)
-        activation = _activation_module(layer.activation)
+        activation = _activation_module(activation_name)
         if activation is not None:
             parts.append(activation)
     network: torch.nn.Sequential = pytorch.nn.Sequential(*parts)

@@ -26,7 +26,10 @@ from nn.module import MLP
 
 FORMAT = "chainrule.mlp"
 VERSION = 1
-ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation", "fused")
+ARCHITECTURE_KEYS = ("n_inputs", "layer_sizes", "activation", "output_activation")
+BUILDING_KEYS = ("fused",)
+"""Keys older files saved in the architecture: how the model was built, not what it is.
+Read (checked) and set aside: ``load(path, fused=...)`` chooses how to build."""
 MAX_NESTING = 3  # document -> architecture -> layer_sizes: the deepest a model file goes
 
 
@@ -73,8 +76,8 @@ def write_text_atomically(path: Path, text: str) -> Path:
     return write_atomically(path, text.encode("utf-8"))
 
 
-def load(path: str | os.PathLike[str]) -> MLP:
-    """The MLP saved at ``path``.
+def load(path: str | os.PathLike[str], *, fused: bool = True) -> MLP:
+    """The MLP saved at ``path``, built ``fused`` (one node per neuron) or op by op.
 
     A missing file raises FileNotFoundError; a file that is not this format, is
     truncated, or whose parameters do not match its architecture raises a
@@ -104,7 +107,7 @@ def load(path: str | os.PathLike[str]) -> MLP:
             f"version is {checks.shown(document.get('version'))}, this chainrule reads {VERSION}",
         )
     parameters = document.get("parameters")
-    model = _model_from(path, document.get("architecture"), parameters)
+    model = _model_from(path, document.get("architecture"), parameters, fused)
     _set_parameters(path, model, parameters)
     return model
 
@@ -134,18 +137,21 @@ def _parameter_count(n_inputs: object, layer_sizes: object) -> int | None:
     return sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))
 
 
-def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
-    if not isinstance(architecture, dict) or sorted(architecture) != sorted(ARCHITECTURE_KEYS):
+def _model_from(path: Path, architecture: object, parameters: object, fused: bool) -> MLP:
+    if not isinstance(architecture, dict) or sorted(
+        set(architecture) - set(BUILDING_KEYS)
+    ) != sorted(ARCHITECTURE_KEYS):
         raise ModelFileError(
             path,
             f"architecture must have the keys {', '.join(ARCHITECTURE_KEYS)}, "
             f"got {checks.shown(architecture)}",
         )
-    if not isinstance(architecture["fused"], bool):
+    if not isinstance(architecture.get("fused", True), bool):  # an older file's
         raise ModelFileError(
             path,
             f"architecture: fused must be true or false, got {checks.shown(architecture['fused'])}",
         )
+    architecture = {key: architecture[key] for key in ARCHITECTURE_KEYS}
     declared = _parameter_count(architecture["n_inputs"], architecture["layer_sizes"])
     if declared is not None and isinstance(parameters, dict) and declared != len(parameters):
         # Checked before building: a few bytes can declare billions of parameters.
@@ -156,7 +162,7 @@ def _model_from(path: Path, architecture: object, parameters: object) -> MLP:
         )
     try:
         # seed=0 only fills the parameters until the saved values replace them.
-        return MLP(**architecture, seed=0)
+        return MLP(**architecture, fused=fused, seed=0)
     except (TypeError, ValueError) as error:
         raise ModelFileError(path, f"bad architecture: {error}") from None
 

@@ -398,13 +398,13 @@ class MLP(Module):
 
     @property
     def config(self) -> dict[str, Any]:
-        """The constructor arguments that define the architecture (saved by ``nn.save``)."""
+        """The constructor arguments that define the architecture (saved by ``nn.save``);
+        not ``fused``, which is how it is built, not what it computes."""
         return {
             "n_inputs": self.n_inputs,
             "layer_sizes": list(self.layer_sizes),
             "activation": self.activation,
             "output_activation": self.output_activation,
-            "fused": self.fused,
         }
 
     def grad_norms(self) -> list[float]:
@@ -424,7 +424,16 @@ class MLP(Module):
         """
         from nn.export import to_torch
 
-        return to_torch(self)
+        return to_torch(
+            [
+                (
+                    [[w.data for w in n.weights] for n in layer.neurons],
+                    [n.bias.data for n in layer.neurons],
+                    layer.activation,
+                )
+                for layer in self.layers
+            ]
+        )
 
     def __repr__(self) -> str:
         return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from autograd import Value, checks
+from autograd.descent import gradient_step
 
 
 class SGD:
@@ -49,9 +50,9 @@ class SGD:
         if self.momentum:
             momentum = self.momentum
             velocities = [momentum * v + p.grad for v, p in zip(self._velocities, params)]
-            updated = [p.data - lr * v for p, v in zip(params, velocities)]
+            updated = [gradient_step(p.data, v, lr) for p, v in zip(params, velocities)]
         else:
-            updated = [p.data - lr * p.grad for p in params]
+            updated = [gradient_step(p.data, p.grad, lr) for p in params]
         total = sum(updated)  # inf or nan when any update is (one check, not one per parameter)
         if total - total != 0.0:
             self._refuse_non_finite(updated, velocities)

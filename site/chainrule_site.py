@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from autograd import Value, draw_graph, explain, parse_expression
 from autograd.checks import integer, one_of
+from autograd.descent import gradient_step
 from autograd.show.format import format_number
 from autograd.show.frames import Frame, frames
 from autograd.show.names import node_names
@@ -404,7 +405,7 @@ def _network(numbers: Mapping[str, float]) -> dict[str, Any]:
         ]
     ]
     parameters = {name: leaf[name] for name in NETWORK_FIELDS if name[0] in "wb"}
-    updated = {name: p.data - numbers["lr"] * p.grad for name, p in parameters.items()}
+    updated = {name: gradient_step(p.data, p.grad, numbers["lr"]) for name, p in parameters.items()}
     derivations = {name: explain(error, p).text for name, p in parameters.items()}
     return _report(error, forward, derivations, parameters, updated)
 

@@ -124,8 +124,8 @@ def test_the_backpropagation_quiz_widget_is_shown_as_its_questions(site):
     ("page", "anchor", "documented"),
     [
         ("autograd/value.html", "Value.backward", Value.backward),
-        ("autograd/draw.html", "draw_graph", draw_graph),
-        ("autograd/quiz.html", "check_answer", check_answer),
+        ("autograd/show/draw.html", "draw_graph", draw_graph),
+        ("chainrule/questions.html", "check_answer", check_answer),
         ("nn/module.html", "MLP", MLP),
         ("nn/train.html", "fit", fit),
         ("autograd.html", "Value.backward", Value.backward),
@@ -272,6 +272,6 @@ def test_the_reference_lists_every_module_and_its_search_works_offline(site, bro
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto((site / "reference" / "index.html").as_uri())
     page.fill("input[type=search]", "check_answer")
-    hit = page.locator('main.pdoc a[href$="autograd/quiz.html#check_answer"]').first
+    hit = page.locator('main.pdoc a[href$="chainrule/questions.html#check_answer"]').first
     hit.wait_for(timeout=10_000)
     page.close()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import checks
+from autograd.descent import gradient_step
 from autograd.files import write_atomically
 from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
 from autograd.show.format import format_number
@@ -72,7 +73,7 @@ class Update:
 
     @property
     def new(self) -> float:
-        return self.old - self.lr * self.grad
+        return gradient_step(self.old, self.grad, self.lr)
 
 
 def parameter_updates(

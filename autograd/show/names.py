@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from autograd.graph import topological_order
+from autograd.ops import WEIGHTED_SUM, Op, short_number
 from autograd.value import Value
 
 MAX_NAME_LENGTH = 20
@@ -27,8 +28,6 @@ MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a
 # anything, so it is always parenthesised as an operand: ``(−1)·x``.
 NEGATIVE, SUM, PRODUCT, POWER, ATOM = range(5)
 INFIX = {"+": (" + ", SUM), "-": (f" {MINUS} ", SUM), "*": ("·", PRODUCT), "/": (" / ", PRODUCT)}
-DENSE = "(w·x+b)"  # the end of a dense_layer node's op: "relu(w·x+b)"
-FUNCTIONS = {"sigmoid": "σ"}  # other functions are written by their op name: tanh(z), exp(z)
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 WORD = re.compile(r"[\w.\[\],]+(#\d+)?")  # a2, w1#2, w2[1,3]
@@ -96,30 +95,32 @@ def _forms(node: Value, forms: dict[Value, list[Name]]) -> list[Name]:
     inputs' longest forms that fit in MAX_NAME_LENGTH, then over shorter ones, then "…"."""
     if not node.op:
         return [(number_name(node.data), NEGATIVE if node.data < 0.0 else ATOM)]
-    if node.op.endswith(DENSE):  # dense_layer's act(w·x+b): a neuron, told apart by its bias
-        activation = node.op[: -len(DENSE)]
-        function = FUNCTIONS.get(activation, activation)
+    row = node.row
+    if isinstance(row.bound, Op):  # dense_layer's act(w·x+b): a neuron, told apart by its bias
+        function = row.bound.symbol
         short = f"{function}(Σw·x + {forms[node.inputs[-1]][0][0]})"
         return [(short if len(short) <= MAX_NAME_LENGTH else f"{function}(Σw·x + b)", ATOM)]
     fitting = []
     for level in range(MAX_NAME_LENGTH):  # level k: each input at its k-th form (or its last)
         operands = [forms[child][min(level, len(forms[child]) - 1)] for child in node.inputs]
-        name = _expression(node.op, operands)
+        name = _expression(row, operands)
         if len(name[0]) <= MAX_NAME_LENGTH:
             fitting.append(name)
         if all(level >= len(forms[child]) - 1 for child in node.inputs):
             break
     if not fitting:  # even its inputs' shortest forms are too long: say what the node is
-        if node.op == "w·x+b":  # a neuron's weighted sum, told apart by its bias where it fits
+        if row is WEIGHTED_SUM:  # a neuron's weighted sum, told apart by its bias where it fits
             short = f"Σw·x + {forms[node.inputs[-1]][0][0]}"
             fitting.append((short if len(short) <= MAX_NAME_LENGTH else "Σw·x + b", SUM))
         else:
-            fitting.append(_expression(node.op, [(ELIDED, ATOM)] * len(node.inputs)))
+            fitting.append(_expression(row, [(ELIDED, ATOM)] * len(node.inputs)))
     return [*dict.fromkeys(fitting), (ELIDED, ATOM)]
 
 
-def _expression(op: str, operands: Sequence[Name]) -> Name:
-    """``op`` applied to operands written as given, parenthesised where precedence needs it."""
+def _expression(row: Op, operands: Sequence[Name]) -> Name:
+    """``row``'s op applied to operands written as given, parenthesised where precedence
+    needs it."""
+    op = row.name
     if op in INFIX:
         symbol, precedence = INFIX[op]
         (left, left_precedence), (right, right_precedence) = operands
@@ -130,19 +131,19 @@ def _expression(op: str, operands: Sequence[Name]) -> Name:
             f"{_operand(right, right_precedence, right_needs)}",
             precedence,
         )
-    if op == "neg":
+    if row.kind == "prefix":
         return f"{MINUS}{_operand(*operands[0], POWER)}", PRODUCT
-    if op == "**":  # a Value exponent
+    if row.kind == "power" and row.arity == 2:  # a Value exponent
         (base, base_precedence), (exponent, exponent_precedence) = operands
         written_base = _operand(base, base_precedence, ATOM)
         return f"{written_base}^{_operand(exponent, exponent_precedence, ATOM)}", POWER
-    if op.startswith("**"):  # a number exponent, written in the op: "**2", "**0.5"
-        exponent = op[2:]
+    if row.kind == "power" and isinstance(row.bound, float):  # a number exponent, its argument
+        exponent = short_number(row.bound)
         power = (
             exponent.translate(SUPERSCRIPTS) if exponent.lstrip("-").isdigit() else f"^{exponent}"
         )
         return f"{_operand(*operands[0], ATOM)}{power}", POWER
-    if op == "w·x+b":  # weighted_sum: the weights, then the inputs, then the bias
+    if row.kind == "sum":  # weighted_sum: the weights, then the inputs, then the bias
         n = (len(operands) - 1) // 2
         terms = [
             f"{_operand(*w, PRODUCT)}·{_operand(*x, PRODUCT)}"
@@ -150,7 +151,7 @@ def _expression(op: str, operands: Sequence[Name]) -> Name:
         ]
         return " + ".join([*terms, _operand(*operands[-1], SUM)]), SUM
     arguments = ", ".join(text for text, _ in operands)
-    return f"{FUNCTIONS.get(op, op)}({arguments})", ATOM
+    return f"{row.symbol}({arguments})", ATOM
 
 
 def _operand(text: str, precedence: int, needed: int) -> str:

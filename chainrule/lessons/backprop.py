@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, checks, topological_order, weighted_sum
+from autograd.descent import gradient_step
 from autograd.show.explain import Explanation, explain
 from chainrule.quiz import Quiz, quiz
 from chainrule.variants import Variant, variant
@@ -190,7 +191,7 @@ def sgd_update(example: WorkedExample, lr: float = LEARNING_RATE) -> dict[str, f
     """One gradient-descent step: each parameter's new value p − lr · ∂E/∂p (nothing mutated)."""
     checks.positive_number(lr, "sgd_update", "lr")
     return {
-        name: parameter.data - lr * parameter.grad
+        name: gradient_step(parameter.data, parameter.grad, lr)
         for name, parameter in example.parameters().items()
     }
 

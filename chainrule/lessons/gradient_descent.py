@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from autograd import Value, checks
+from autograd.descent import gradient_step
 
 XS = (0.1, 0.2, 0.3, 0.4, 0.5)
 """The lesson's inputs. S = sum x^2 = 0.55, so lr = 0.4 converges without overshooting."""
@@ -129,7 +130,7 @@ def _descend(
     for iteration in range(steps + 1):
         j, dj_dw = cost_and_gradient(w)
         history.append(Step(iteration, w, j, dj_dw))
-        w -= lr * dj_dw
+        w = gradient_step(w, dj_dw, lr)
     return history
 
 

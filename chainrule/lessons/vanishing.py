@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from autograd import Value, checks
+from autograd import Value, checks, ops
 from nn import MLP, SGD, make_moons, mse
 
 DEPTH = 8
@@ -146,10 +146,11 @@ def sigmoid_derivative_product(model: MLP, x: Sequence[float]) -> DerivativeProd
     per_layer = []
     for layer in model.layers:
         outputs = layer(inputs)
-        if all(out.op == "sigmoid" for out in outputs):
+        if all(out.row is ops.SIGMOID for out in outputs):
             per_layer.append([out.local_grads[0] for out in outputs])
-        elif all(out.op == "sigmoid(w·x+b)" for out in outputs):  # one node per neuron
-            per_layer.append([out.local_grads[-1] for out in outputs])  # d/db = sigma'(z)
+        elif all(out.row.bound is ops.SIGMOID for out in outputs):  # sigmoid(w·x+b) nodes
+            # the w·x+b row's last input is the bias: d/db = sigma'(z) · 1
+            per_layer.append([out.local_grads[-1] for out in outputs])
         inputs = outputs
     if not per_layer:
         raise ValueError(f"sigmoid_derivative_product: {model!r} has no sigmoid layer")

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd import GradcheckResult, Value, gradcheck
+from autograd import GradcheckResult, Value, gradcheck, ops
 
 
 def _product_and_tanh(x: Value, y: Value) -> Value:
@@ -27,7 +27,7 @@ def test_a_wrong_local_derivative_is_caught(monkeypatch):
     def tanh_with_a_wrong_derivative(self: Value) -> Value:
         t = math.tanh(self.data)
         out = Value(t)
-        out.op, out.inputs, out.local_grads = "tanh", (self,), (1.0 - t,)  # should be 1 - t^2
+        out.row, out.inputs, out.local_grads = ops.TANH, (self,), (1.0 - t,)  # should be 1 - t^2
         return out
 
     monkeypatch.setattr(Value, "tanh", tanh_with_a_wrong_derivative)

@@ -28,6 +28,22 @@ def test_round_trip_is_bit_for_bit(tmp_path):
     assert [v.data.hex() for v in loaded(x)] == [v.data.hex() for v in model(x)]
 
 
+@pytest.mark.parametrize("fused", [True, False])
+def test_fused_is_a_building_choice_not_saved_and_an_old_file_carrying_it_loads(tmp_path, fused):
+    model = trained_model()
+    path = save(model, tmp_path / "model.json")
+    document = json.loads(path.read_text())
+    assert "fused" not in document["architecture"]
+    document["architecture"]["fused"] = not fused  # as files before the op table held it
+    path.write_text(json.dumps(document))
+    loaded = load(path, fused=fused)
+    assert loaded.fused is fused and all(layer.fused is fused for layer in loaded.layers)
+    x = [0.25, -1.5]
+    edges = {len(out.inputs) for out in loaded.layers[0](x)}
+    assert edges == ({2 + 1} if fused else {1})  # leaky_relu(w·x+b) to w and b, or leaky_relu(z)
+    assert [p.data.hex() for p in loaded.parameters()] == [p.data.hex() for p in model.parameters()]
+
+
 def test_the_file_is_readable_json(tmp_path):
     path = save(trained_model(), str(tmp_path / "model.json"))
     text = path.read_text()

@@ -247,8 +247,7 @@ def test_config_rebuilds_the_same_architecture():
         "layer_sizes": [5, 2],
         "activation": "relu",
         "output_activation": "softmax",
-        "fused": False,
-    }
+    }  # fused is how it is built, not part of the architecture
     rebuilt = MLP(**model.config, seed=1)
     assert [p.data for p in rebuilt.parameters()] == [p.data for p in model.parameters()]
     assert "MLP(3, [5, 2]" in repr(model)
