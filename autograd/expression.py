@@ -99,6 +99,27 @@ class _Rejected(Exception):
         self.named = named
 
 
+PRINTED_NOTATION = {
+    "·": "*",
+    "×": "*",
+    "−": "-",
+    "²": "**2",
+    "³": "**3",
+    "^": "**",
+    "σ": "sigmoid",
+    "½": "0.5*",
+}
+"""How chainrule prints formulas (``½(T − a2)²``, ``a2·(1 − a2)``) -> Python's notation."""
+
+
+def as_python(text: str) -> str:
+    """``text`` in Python's notation: the printed ``·``, ``−``, ``²``, ``^``, ``σ``, ``½``
+    replaced (``PRINTED_NOTATION``), so every formula chainrule prints parses back."""
+    for printed, python in PRINTED_NOTATION.items():
+        text = text.replace(printed, python)
+    return text
+
+
 def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
     """Build the graph of the formula ``text`` and return its root Value.
 
@@ -107,14 +128,15 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
     ValueError) naming the part of the text that is not allowed, TypeError for
     text, a name or a number of the wrong type, and the engine's own errors for
     values outside an op's domain (``log(0)``). Every message of the parser
-    starts with "parse_expression: ".
+    starts with "parse_expression: ". The printed notation of chainrule's formulas
+    is read too (``as_python``): ``½(T − a2)²`` is ``0.5*(T - a2)**2``.
     """
     checks.instance(text, OP, "the expression", str)
     checks.instance(variables, OP, "variables", Mapping)
     if len(text) > MAX_LENGTH:
         raise _error(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
     leaves = _leaves(variables)
-    source = text.strip()
+    source = as_python(text).strip()
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:

@@ -102,7 +102,7 @@ class Op:
 
     def local_formula(self, i: int, out: str, inputs: Sequence[str], *, code: bool = False) -> str:
         """d out / d (input i) written over the given names: as maths, or as Python
-        (``code=True``), e.g. ``a2 (1 − a2)`` / ``a2 * (1 - a2)`` for a sigmoid."""
+        (``code=True``), e.g. ``a2·(1 − a2)`` / ``a2 * (1 - a2)`` for a sigmoid."""
         templates = self.derivative_code if code else self.derivative_text
         fields = {"out": out, "x": inputs[0] if inputs else "", "y": "", "paired": ""}
         if len(inputs) > 1:
@@ -262,14 +262,14 @@ ROWS: tuple[Op, ...] = (
        ("({n} * {x} ** ({n} - 1.0) if {n} != 0.0 else 0.0)",),
        "{x} ** {n}", argument="exponent"),
     Op("**", 2, _pow, _pow_derivatives, "^", "power",
-       ("{y}·{x}^({y} − 1)", "{out}·log {x}"),
+       ("{y}·{x}^({y} − 1)", "{out}·log({x})"),
        ("{y} * {x} ** ({y} - 1.0)", "{out} * math.log({x})"), "{x} ** {y}"),
     Op("exp", 1, _exp, lambda out, a: (out,), "exp", "function",
        ("{out}",), ("{out}",), "math.exp({x})"),
     Op("log", 1, _log, lambda out, a: (1.0 / a,), "log", "function",
        ("1/{x}",), ("1.0 / {x}",), "math.log({x})"),
     Op("sigmoid", 1, _sigmoid, lambda out, a: (out * (1.0 - out),), "σ", "function",
-       ("{out} (1 − {out})",), ("{out} * (1.0 - {out})",),
+       ("{out}·(1 − {out})",), ("{out} * (1.0 - {out})",),
        "(1.0 / (1.0 + math.exp(-{x})) if {x} >= 0.0"
        " else math.exp({x}) / (1.0 + math.exp({x})))",
        activation=True, formula="σ(x) = 1 / (1 + e^−x)", range="(0, 1)",

@@ -50,7 +50,7 @@ from chainrule.network import (
     run_record,
     train,
 )
-from chainrule.questions import SIGNIFICANT_FIGURES, rules
+from chainrule.questions import SIGNIFICANT_FIGURES, lecture_form, rules
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
 from chainrule.variants import SEED_LIMIT, Variant, variant
@@ -58,6 +58,7 @@ from chainrule.worksheet import SITE_URL, write_worksheets
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
+DEFAULT_OUTPUT_DIR = Path("build/backprop")
 RENDER_ERROR = 1
 
 
@@ -173,8 +174,8 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--output-dir",
         type=Path,
-        default=Path("build/backprop"),
-        help="folder for the pictures (default: build/backprop)",
+        help=f"folder for the pictures (default: {DEFAULT_OUTPUT_DIR}); with --json, "
+        "the pictures are written only when it is given",
     )
     lesson.add_argument(
         "--format", choices=("png", "svg"), default="png", help="graph image format (default: png)"
@@ -212,9 +213,11 @@ def _add_backprop(commands: Any) -> None:
     lesson.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object instead, no pictures: {"forward": {name: value}, "E": ..., '
+        help='print one JSON object instead: {"forward": {name: value}, "E": ..., '
         '"gradients": {"layers": [{"weights": ..., "biases": ...}]}, "updated": <a network '
-        'file>} and, with --steps, "E_history" (E after 0, 1, ..., N updates)',
+        'file>, "answers": {every question the quiz can ask, local derivatives too: its '
+        'value}} and, with --steps, "E_history" (E after 0, 1, ..., N updates); with '
+        '--output-dir also the pictures, listed in "files"',
     )
     _add_variant_options(lesson)
     quiz = lesson.add_argument_group("quiz")
@@ -276,7 +279,7 @@ def run_backprop(args: argparse.Namespace) -> int:
     chosen = _variant(args)
     spec = _network_spec(args) if chosen is None else chosen.network.spec
     lr = args.lr or spec.lr or (chosen.lr if chosen else backprop.LEARNING_RATE)
-    if chosen and args.json and not args.steps and not args.quiz:
+    if chosen and args.json and not (args.steps or args.quiz or args.output_dir):
         print(chosen.json())
         return 0
     network = build_network(spec)
@@ -284,19 +287,25 @@ def run_backprop(args: argparse.Namespace) -> int:
         return _quiz(network, lr, args)
     history, trained = train(spec, args.steps, lr) if args.steps else ([], None)
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
+    output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
     if args.json:
         record = run_record(network, lr, updated, history)
         if chosen:
             record = {**chosen.record(), **record, "answers": chosen.answers()}
+        if args.output_dir:  # asked for: the pictures too, named in the record
+            written = _write_pictures(network, output_dir, args.format, lr)
+            if history:
+                written.append(_write_plot(history, lr, output_dir))
+            record["files"] = {str(path): what for path, what in written}
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
     if chosen:
         title = f"{_whose(chosen)}'s variant"
     _print_lesson(network, lr, title)
-    written = _write_pictures(network, args.output_dir, args.format, lr)
+    written = _write_pictures(network, output_dir, args.format, lr)
     if history:
-        written.append(_print_training(history, lr, args.output_dir))
+        written.append(_print_training(history, lr, output_dir))
     print(_heading("Files"))
     width = max(len(str(path)) for path, _ in written)
     for path, what in written:
@@ -346,6 +355,8 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
     print(_heading("Gradients by the chain rule"))
     for parameter in reached:
         print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
+    notes = [f"{f} = {lecture_form(f)}" for f in formulas.values() if lecture_form(f)]
+    print("\n".join(notes), end="\n\n" if notes else "")
 
     print(_heading(f"Gradient descent, lr = {lr:g}: p ← p − lr · ∂E/∂p"))
     rows = [
@@ -430,6 +441,12 @@ def _print_training(history: list[float], lr: float, folder: Path) -> tuple[Path
     print(_heading(f"Training: {steps} updates with lr = {lr:g}"))
     rows = [[str(k), format_number(e)] for k, e in enumerate(history)]
     print(text_table(["updates", "E"], rows, numeric_columns={0, 1}), end="\n\n")
+    return _write_plot(history, lr, folder)
+
+
+def _write_plot(history: list[float], lr: float, folder: Path) -> tuple[Path, str]:
+    """The plot E.svg of E after each update; (its path, what it shows)."""
+    steps = len(history) - 1
     svg = line_plot_svg(history, title=f"E over {steps} updates, lr = {lr:g}", x_label="updates")
     folder.mkdir(parents=True, exist_ok=True)
     return write_text_atomically(folder / "E.svg", svg), "E after each update, as a plot"

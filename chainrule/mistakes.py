@@ -228,19 +228,19 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "derivative-at-z",
         "σ′ taken at z instead of a",
-        "you took σ′ at z{l}: σ′(z{l}) = a{l} · (1 − a{l}) uses the output a{l}, not z{l}",
+        "you took σ′ at z{l}: σ′(z{l}) = a{l}·(1 − a{l}) uses the output a{l}, not z{l}",
         _through_activation(lambda layer, n: _activation_derivative_at(layer, n, n[f"z{layer}"])),
     ),
     Mistake(
         "derivative-skipped",
         "a σ′ factor skipped",
-        "you skipped the activation's derivative ∂a{l}/∂z{l}: multiply by a{l} · (1 − a{l})",
+        "you skipped the activation's derivative ∂a{l}/∂z{l}: multiply by a{l}·(1 − a{l})",
         _through_activation(lambda layer, n: 1.0),
     ),
     Mistake(
         "activation-as-derivative",
         "σ used for σ′",
-        "you multiplied by a{l} itself: σ′ is a{l} · (1 − a{l}), not σ = a{l}",
+        "you multiplied by a{l} itself: σ′ is a{l}·(1 − a{l}), not σ = a{l}",
         _through_activation(lambda layer, n: n[f"a{layer}"]),
     ),
     Mistake(

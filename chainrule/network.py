@@ -40,7 +40,7 @@ COMPOSED_DERIVATIVES = {"step": "0", "linear": "1"}
 
 def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
     """a = f(z) and ∂a/∂z over the names of a and z, as the op table writes them:
-    ("σ(z1)", "a1 (1 − a1)")."""
+    ("σ(z1)", "a1·(1 − a1)")."""
     row = ops.ACTIVATIONS.get(activation)
     if row is None:
         return f"{activation}({z})", COMPOSED_DERIVATIVES[activation]
@@ -294,12 +294,13 @@ class BuiltNetwork:
         )
 
     def answers(self, lr: float) -> dict[str, float]:
-        """Every quantity the quiz can ask (local derivatives included) -> its value."""
+        """Every quantity the quiz can ask (local derivatives too), by its question's name,
+        -> its value: the teacher's full key."""
         return {q.quantity: q.expected for q in self.checker(lr, local_derivatives=True).questions}
 
     def formulas(self) -> dict[str, str]:
         """Each named quantity's formula ("z1": "w1·x + b1") and each chain-rule factor's
-        ("∂a2/∂z2": "a2 (1 − a2)"), for ``explain`` and ``graph_questions``."""
+        ("∂a2/∂z2": "a2·(1 − a2)"), for ``explain`` and ``graph_questions``."""
         formulas: dict[str, str] = {}
         below = self.inputs
         for layer, rows, biases, zs, activations in zip(

@@ -16,22 +16,21 @@ is "empty", not "wrong", so a caller can tell "not answered yet" from a mistake.
 from __future__ import annotations
 
 import math
-import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from autograd import checks
 from autograd.descent import gradient_step
 from autograd.graph import topological_order
-from autograd.layers import weighted_sum
 from autograd.ops import Op, short_number
 from autograd.show.draw import PARAMETER_LABEL
-from autograd.show.format import format_number
+from autograd.show.format import as_product, format_number
 from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
 from autograd.value import Value
+from chainrule.formulas import check_formula, replay_numbers
 from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
 
 SIGNIFICANT_FIGURES = 3
@@ -94,6 +93,24 @@ def agrees(answer: float, expected: float, significant_figures: int = SIGNIFICAN
     if abs(answer - expected) <= half_unit * (1 + 1e-9):
         return True
     return answer == round_significant(expected, significant_figures)
+
+
+_DECIMAL = re.compile(r"[-−]?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def hide_pending(
+    text: str, pending: Iterable[float], significant_figures: int = SIGNIFICANT_FIGURES
+) -> str:
+    """``text`` with every decimal number that gives away a pending answer -- agrees with
+    it to ``significant_figures`` -- written ``?`` (a drawing's labels, a caption)."""
+    values = list(pending)
+
+    def hide(found: re.Match[str]) -> str:
+        number = float(found.group().replace("−", "-"))
+        gives_away = any(agrees(number, value, significant_figures) for value in values)
+        return "?" if gives_away else found.group()
+
+    return _DECIMAL.sub(hide, text) if values else text
 
 
 def shown_value(expected: float, significant_figures: int = SIGNIFICANT_FIGURES) -> str:
@@ -200,7 +217,7 @@ def graph_questions(
     parameters: the leaves that learn (default: leaves labelled like a weight or
         bias, w, w1, b2, as ``draw_graph`` colours them).
     formulas: a quantity's or a factor's formula by its name ("z1": "w1·x + b1",
-        "∂a2/∂z2": "a2 (1 − a2)"), used in hints instead of the generated ones.
+        "∂a2/∂z2": "a2·(1 − a2)"), used in hints instead of the generated ones.
     The graph itself is not changed: no ``.grad`` is read or set.
     """
     names, order, params, asked_set = _asked(root, names, asked, parameters)
@@ -332,15 +349,14 @@ def _shown_name(node: Value, names: Mapping[Value, str]) -> str:
 
 
 def _local_formula(node: Value, i: int, names: Mapping[Value, str]) -> str:
-    """∂node/∂(its i-th input) over the names, as its op table row writes it (σ (1 − σ), …)."""
+    """∂node/∂(its i-th input) over the names, as its op table row writes it (σ·(1 − σ), …)."""
     inputs = [_shown_name(child, names) for child in node.inputs]
     return node.row.local_formula(i, _shown_name(node, names), inputs)
 
 
 def _product(factors: Sequence[str]) -> str:
-    """Formulas multiplied, the factors 1 left out."""
-    kept = [factor for factor in factors if factor != "1"]
-    return " · ".join(kept) or "1"
+    """Formulas multiplied, right as written (``as_product``), the factors 1 left out."""
+    return as_product(factor for factor in factors if factor != "1") or "1"
 
 
 def _forward_question(
@@ -386,6 +402,19 @@ def _named_inputs(node: Value) -> list[Value]:
     return list(found)
 
 
+_ERROR_DERIVATIVE = re.compile(r"\(([\w\[\],]+) − (T[\w\[\],]*)\)")
+
+
+def lecture_form(formula: str) -> str | None:
+    """The lecture's way of writing an output's error derivative: for ``(a2 − T)``,
+    ``−(T − a2), as the lecture writes it``; None for any other formula."""
+    found = _ERROR_DERIVATIVE.fullmatch(formula)
+    if not found:
+        return None
+    output, target = found.groups()
+    return f"−({target} − {output}), as the lecture writes it"
+
+
 def _symbol(of: Value, wrt: Value, names: Mapping[Value, str]) -> str:
     return f"∂{names[of]}/∂{names[wrt]}"
 
@@ -419,7 +448,10 @@ def _backward_question(
         local_symbol = _symbol(term.upstream, node, names)
         local = f"{local_symbol} = {formulas.get(local_symbol, ' + '.join(term.formulas))}"
         if term.upstream is root:  # a local derivative of the root: its formula is the hint
-            chain.append(local.partition(" = ")[2])
+            formula = local.partition(" = ")[2]
+            chain.append(
+                f"{formula} = {lecture_form(formula)}" if lecture_form(formula) else formula
+            )
             continue
         upstream_symbol = _symbol(root, term.upstream, names)
         when = " a step ago" if term.upstream is previous else ""
@@ -465,9 +497,16 @@ RULES = (
 """The rules, one line, stated by every front end (``rules()``)."""
 
 
-def rules(significant_figures: int = SIGNIFICANT_FIGURES) -> str:
-    """The checking and scoring rules in one line, as every front end states them."""
-    return RULES.format(figures=significant_figures, tries=TRIES)
+OFFLINE = (
+    " (This offline page takes numbers and checks them against the values; the terminal, "
+    "the notebook and the site also carry your own answers forward and take formulas.)"
+)
+
+
+def rules(significant_figures: int = SIGNIFICANT_FIGURES, *, offline: bool = False) -> str:
+    """The checking and scoring rules in one line, as every front end states them
+    (``offline``: the step-through page, which has no Python, says what it leaves out)."""
+    return RULES.format(figures=significant_figures, tries=TRIES) + (OFFLINE if offline else "")
 
 
 def half_unit(value: float, significant_figures: int = SIGNIFICANT_FIGURES) -> float:
@@ -549,7 +588,14 @@ class Checker:
         )
         self._names, self._order, self._params, self._asked = _asked(root, names, asked, parameters)
         self.lr = lr
+        self.formulas = dict(formulas or {})
         self.by_quantity = {q.quantity: q for q in self.questions}
+        self._derivatives = {
+            _symbol(of, wrt, self._names): (of, wrt)
+            for wrt, node_terms in _terms(root, self._asked, self._names).items()
+            for of in (root, *(term.upstream for term in node_terms))
+        }
+        """Each derivative question -> (of, wrt): ∂E/∂a2 -> (E, a2), ∂a2/∂z2 -> (a2, z2)."""
         self.sheet: dict[str, float] = {}
         """The student's numbers so far: each answer accepted, each value shown."""
         self.typed: dict[str, float] = {}
@@ -593,7 +639,7 @@ class Checker:
             if not node.op:
                 values[node] = Carried(node.data, 0.0)
                 continue
-            data, local_grads[node] = _replay(node, [values[c].value for c in node.inputs])
+            data, local_grads[node] = replay_numbers(node, [values[c].value for c in node.inputs])
             error = sum(abs(g) * values[c].error for c, g in zip(node.inputs, local_grads[node]))
             name = names.get(node, "")
             if node in self._asked and name in sheet:
@@ -648,6 +694,8 @@ class Checker:
             shown = self.shown(quantity)
             return Verdict("empty", None, question.expected, f"the value is {shown}")
         answer = parse_number(text)
+        if answer is None and quantity in self._derivatives:
+            return self._check_formula(question, text.strip())
         if answer is None:
             return Verdict("invalid", None, question.expected, f"{text.strip()!r} is not a number")
         carried, numbers = self.numbers()
@@ -679,6 +727,27 @@ class Checker:
                 message = f"not {text.strip()}: {BY_NAME[name].message(quantity)}"
                 return Verdict("wrong", answer, question.expected, message, name)
         return Verdict("wrong", answer, question.expected, f"not {text.strip()}")
+
+    def _check_formula(self, question: Question, text: str) -> Verdict:
+        """A derivative typed as a formula over the graph's names (``chainrule.formulas``):
+        right when it equals ``backward()`` at several points; else the catalogued
+        mistake its value matches, or the factor it misses or has too many."""
+        of, wrt = self._derivatives[question.quantity]
+        try:
+            found = check_formula(text, self.root, of, wrt, formulas=self.formulas)
+        except (ValueError, ZeroDivisionError, OverflowError) as error:
+            reason = str(error).removeprefix("parse_expression: ")
+            message = f"{text!r} is not a number or a formula of this graph: {reason}"
+            return Verdict("invalid", None, question.expected, message)
+        shown = self.shown(question.quantity)
+        if found.right:
+            return Verdict("right", found.value, question.expected, f"right: {shown}")
+        _, numbers = self.numbers()
+        for name, wrong in mistaken_values(question.quantity, numbers).items():
+            if _same(found.value, wrong) and not _same(wrong, question.expected):
+                message = f"not {text}: {BY_NAME[name].message(question.quantity)}"
+                return Verdict("wrong", found.value, question.expected, message, name)
+        return Verdict("wrong", found.value, question.expected, f"not {text}: {found.message}")
 
     def answer(self, quantity: str, text: str) -> Verdict:
         """``check``, then the rules: a quit word ends ("quit"), a non-number costs no
@@ -714,6 +783,27 @@ class Checker:
         hint = "" if verdict.mistake else f". Hint: {question.hint}"
         return replace(verdict, message=f"{verdict.message} (try {tries} of {TRIES}){hint}")
 
+    def offline_rule(self, quantity: str) -> dict[str, object]:
+        """What a page without Python needs to ``check`` a number for ``quantity`` as this
+        checker does before any answer is on the sheet: the true value, the value worked
+        from the graph and its rounding error, what it is shown as, and each catalogued
+        mistake's value and hint (the offline step-through page's copy of the rule)."""
+        question = self.question(quantity)
+        carried, numbers = self.numbers({})
+        own = carried.get(quantity, Carried(question.expected, 0.0))
+        values = (question.expected, own.value)
+        return {
+            "value": question.expected,
+            "carried": own.value,
+            "error": own.error,
+            "shown": [self.shown(quantity, value) for value in values],
+            "mistakes": {
+                name: [wrong, BY_NAME[name].message(quantity)]
+                for name, wrong in mistaken_values(quantity, numbers).items()
+                if not any(_same(wrong, value) for value in values)
+            },
+        }
+
     def score(self) -> tuple[int, int]:
         """(questions scored, questions finished)."""
         return sum(self.scored.values()), len(self.scored)
@@ -748,42 +838,3 @@ def answer_key(root: Value, **options: Any) -> list[KeyEntry]:
 
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
-_REPLAY: dict[str, Callable[..., Value]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "neg": operator.neg,
-    "**": operator.pow,
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-}
-
-
-def _replay(node: Value, inputs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
-    """``node``'s op applied to other input numbers: (its value, its local derivatives).
-    Where the numbers leave the op's domain, the node's own."""
-    operands = [Value(number) for number in inputs]
-    op = node.op
-    try:
-        if op in _REPLAY:
-            out = _REPLAY[op](*operands)
-        elif op.startswith("**"):
-            out = operands[0] ** float(op[2:])
-        elif op == "leaky_relu":
-            negative = node.inputs[0].data < 0
-            slope = node.local_grads[0] if negative else 0.01
-            out = operands[0].leaky_relu(slope)
-        elif op == "w·x+b":
-            half = (len(operands) - 1) // 2
-            out = weighted_sum(operands[:half], operands[half : 2 * half], operands[-1])
-        else:
-            return node.data, node.local_grads
-    except (ValueError, ZeroDivisionError, OverflowError):
-        return node.data, node.local_grads
-    return out.data, out.local_grads

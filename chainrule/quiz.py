@@ -36,9 +36,7 @@ class Score:
         return line
 
 
-def run_quiz(
-    checker: Checker, answers: TextIO, out: TextIO, *, interactive: bool = False
-) -> Score:
+def run_quiz(checker: Checker, answers: TextIO, out: TextIO, *, interactive: bool = False) -> Score:
     """Ask each question on ``out``, read the answers from ``answers``, print and return the score.
 
     Each question is one line ending in ``= ?``, flushed before the answer is read;

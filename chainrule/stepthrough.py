@@ -46,7 +46,13 @@ from autograd.show.frames import (
 )
 from autograd.show.names import node_names, partial
 from autograd.value import Value
-from chainrule.questions import SIGNIFICANT_FIGURES, Question, graph_questions, round_significant
+from chainrule.questions import (
+    SIGNIFICANT_FIGURES,
+    Checker,
+    Question,
+    round_significant,
+    rules,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
@@ -247,9 +253,15 @@ def step_through(
     checks.instance(quiz, "step_through", "quiz", bool)
     page_frames = frames(root, lr=lr, **draw_kwargs)
     names = node_names(root)
-    if questions is None:
-        parameters = draw_kwargs.get("parameters")
-        questions = graph_questions(root, names, lr=lr, formulas=formulas, parameters=parameters)
+    checker = Checker(
+        root,
+        significant_figures=figures,
+        names=names,
+        lr=lr,
+        formulas=formulas,
+        parameters=draw_kwargs.get("parameters"),
+    )
+    questions = checker.questions if questions is None else questions
     sections = "\n".join(
         f'<section class="frame" id="frame-{frame.index}" '
         f'data-position="{escape(frame_position(frame, page_frames))}">\n'
@@ -260,6 +272,10 @@ def step_through(
         for frame in page_frames
     )
     embedded = page_questions(questions, page_frames, names, root, figures)
+    for question in embedded:  # the checker's rule, as the page's script applies it
+        quantity = str(question["quantity"])
+        if quantity in checker.by_quantity:
+            question["rule"] = checker.offline_rule(quantity)
     template = Template(files(__package__).joinpath("stepthrough.html").read_text(encoding="utf-8"))
     return StepThroughPage(
         template.substitute(
@@ -270,6 +286,7 @@ def step_through(
             questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
             figures=figures,
             quiz=int(quiz),
+            rules=escape(rules(figures, offline=True)),
         )
     )
 

@@ -5,8 +5,8 @@ and imports this module; each page request is ``dispatch(name, json_arguments)``
 which calls one of the functions in ``REQUESTS`` and returns its result as JSON.
 Nothing here re-implements the engine: formulas go through
 ``autograd.parse_expression``, gradients through ``backward()``, the step-through
-through ``autograd.show.frames``, the quiz through ``chainrule.questions`` (its questions
-from ``graph_questions``, checked by ``check_answer``),
+through ``autograd.show.frames``, the quiz through ``chainrule.questions.Checker`` (the
+terminal's and the notebook's checking and scoring rules, run here in Pyodide),
 training through ``nn.fit``. A user's mistake (a bad formula, a bad number) comes
 back as ``{"error": message}``, shown on the page; anything else is a bug and raises.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from autograd import Value, draw_graph, explain, parse_expression
+from autograd import Value, draw_graph, explain, parse_expression, topological_order
 from autograd.checks import integer, one_of
 from autograd.descent import gradient_step
 from autograd.show.format import format_number
@@ -35,7 +36,7 @@ from autograd.show.names import node_names
 from chainrule.classroom import HandIn, common_mistakes, grade_texts, marks_csv, question_counts
 from chainrule.lessons.backprop import sgd_update, worked_example
 from chainrule.mistakes import BY_NAME
-from chainrule.questions import Question, graph_questions, parse_number
+from chainrule.questions import Checker, hide_pending, parse_number, rules
 from chainrule.variants import Variant
 from chainrule.variants import variant as make_variant
 from nn import (
@@ -53,8 +54,6 @@ from nn import (
 tqdm.monitor_interval = 0  # its monitor is a thread, and the browser's Python has none
 
 USER_ERRORS = (ValueError, TypeError, ZeroDivisionError, OverflowError)
-TRIES = 3
-"""Wrong answers before the quiz reveals the value (issue 9's rule)."""
 ROOT_NAME = "f"
 """The label a formula's result gets when the formula is more than one variable."""
 DRAWING_FONT = "DejaVu Sans"
@@ -68,14 +67,13 @@ overflows its box where Helvetica or Arial stand in for it."""
 
 @dataclass
 class Playground:
-    """The formula on the page: its graph, its frames, the quiz's questions (by quantity)
-    and the wrong answers given to each so far."""
+    """The formula on the page: its graph, its frames, and the quiz's checker (its
+    questions, the student's answers so far, the score)."""
 
     root: Value
     leaves: dict[str, Value]
     frames: list[Frame]
-    questions: dict[str, Question]
-    tries: dict[str, int] = field(default_factory=dict)
+    checker: Checker
 
 
 _playground: Playground | None = None
@@ -131,9 +129,8 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
     except ValueError as error:  # too many steps to show one picture each
         steps, too_big = [], str(error)
     # The quiz: each variable's gradient, asked at the step that completes it.
-    questions = graph_questions(root, parameters=list(leaves.values()))
-    by_quantity = {q.quantity: q for q in questions if q.kind == "backward"}
-    _playground = Playground(root, leaves, steps, by_quantity)
+    checker = Checker(root, parameters=list(leaves.values()))
+    _playground = Playground(root, leaves, steps, checker)
     shown_frames = [_frame_record(root, frame, steps, rankdir) for frame in steps]
     return {
         "formula": formula,
@@ -146,6 +143,7 @@ def playground(formula: str, values: Mapping[str, str], rankdir: str = "LR") -> 
         "dot": graph.source,
         "frames": shown_frames,
         "frames_note": too_big,
+        "rules": rules(),
     }
 
 
@@ -155,48 +153,108 @@ def _frame_record(root: Value, frame: Frame, steps: list[Frame], rankdir: str) -
     assert _playground is not None
     questions = [
         {"key": q.quantity, "quantity": q.quantity, "prompt": q.prompt}
-        for q in _playground.questions.values()
-        if q.step == frame.index
+        for q in _playground.checker.questions
+        if q.kind == "backward" and q.step == frame.index
     ]
     record: dict[str, Any] = {"title": frame.title, "dot": frame.graph.source}
     record["questions"] = questions
-    if questions and frame.step is not None:
-        record["question_dot"] = draw_graph(
+    # In quiz mode no drawing gives away a pending answer: the gradients still asked (at
+    # this step or later) are "?" wherever a label shows them, edges included.
+    asked = [q for q in _playground.checker.questions if q.kind == "backward"]
+    from_here = [q.expected for q in asked if q.step is not None and q.step >= frame.index]
+    after = [q.expected for q in asked if q.step is not None and q.step > frame.index]
+    record["quiz_dot"] = _hide_in_labels(frame.graph.source, after)
+    record["question_title"] = hide_pending(frame.title, from_here)  # "upstream gradient ?"
+    if frame.step is not None:
+        names = node_names(root)
+        record["order"] = {  # which node the backward pass takes next: asked in quiz mode
+            "prompt": "next node of the backward pass = ?",
+            "choices": sorted({names[n] for n in topological_order(root) if n.op}),
+        }
+        known = steps[frame.index - 1].known_grads
+        order_dot = draw_graph(
+            root, rankdir, known_grads=known, title="Which node comes next?", fontname=DRAWING_FONT
+        )
+        record["order_dot"] = _hide_in_labels(order_dot.source, from_here)
+        question_dot = draw_graph(
             root,
             rankdir,
             highlight=frame.step.node,
-            known_grads=steps[frame.index - 1].known_grads,
+            known_grads=known,
             title=frame.title + ": your turn",
             fontname=DRAWING_FONT,
-        ).source
+        )
+        record["question_dot"] = _hide_in_labels(question_dot.source, from_here)
     return record
 
 
-def check(key: str, answer: str) -> dict[str, Any]:
-    """Check the student's ``answer`` for the quiz box ``key``, by ``check_answer``.
+_LABEL = re.compile(r'label=("(?:[^"\\]|\\.)*"|<|[^\s\]]+)')
 
-    A wrong answer gets the chain-rule hint; after TRIES wrong answers, or an
-    empty one, the value is revealed.
-    """
-    if _playground is None or key not in _playground.questions:
+
+def _hide_in_labels(dot: str, pending: Sequence[float]) -> str:
+    """The DOT source with each pending value hidden in its labels (``hide_pending``):
+    quoted, bare (then quoted: "?" is no DOT identifier) and HTML-like ``<...>`` ones."""
+    parts, position = [], 0
+    for found in _LABEL.finditer(dot):
+        if found.start() < position:  # inside an HTML label already taken
+            continue
+        label, end = found.group(1), found.end()
+        if label == "<":  # an HTML-like label: up to its matching ">"
+            depth = 1
+            while depth:
+                depth += {"<": 1, ">": -1}.get(dot[end], 0)
+                end += 1
+            label = dot[found.start(1) : end]
+        hidden = hide_pending(label, pending)
+        if hidden != label and label[0] not in '"<':
+            hidden = f'"{hidden}"'
+        parts += [dot[position : found.start(1)], hidden]
+        position = end
+    return "".join([*parts, dot[position:]])
+
+
+def check_order(step: int, name: str) -> dict[str, Any]:
+    """Check the node the student picks as the next of the backward pass at frame ``step``:
+    right when every node that uses it is done (its gradient is complete), so it may come
+    next in a reverse topological order; the page's own step is named either way."""
+    if _playground is None or not 0 < step < len(_playground.frames):
+        raise ValueError(f"check_order: no step {step!r}; compute a formula first")
+    frames_ = _playground.frames
+    names = node_names(_playground.root)
+    by_name = {names[n]: n for n in topological_order(_playground.root) if n.op}
+    if name not in by_name:
+        raise ValueError(f"check_order: no node {name!r} in the graph")
+    done = {f.step.node for f in frames_[1:step] if f.step is not None}
+    users = {node: [u for u in by_name.values() if node in u.inputs] for node in by_name.values()}
+    picked, taken = by_name[name], frames_[step].step
+    assert taken is not None
+    ready = picked not in done and all(user in done for user in users[picked])
+    pages = f"this page takes {names[taken.node]} next"
+    if ready:
+        return {"right": True, "message": f"right: {name} can go next ({pages})"}
+    why = "is done already" if picked in done else "still waits for a node that uses it"
+    return {"right": False, "message": f"not {name}: it {why}; {pages}"}
+
+
+def check(key: str, answer: str) -> dict[str, Any]:
+    """Check the student's ``answer`` for the quiz box ``key`` by ``Checker.answer``: the
+    same rules as the terminal and the notebook (``rules()``)."""
+    if _playground is None or key not in _playground.checker.by_quantity:
         raise ValueError(f"check: no open question {key!r}; compute a formula first")
-    question = _playground.questions[key]
-    verdict = question.check(answer)
-    tries = _playground.tries.get(key, 0) + (verdict.status in ("wrong", "invalid"))
-    _playground.tries[key] = tries
-    revealed = verdict.status == "empty" or (not verdict.right and tries >= TRIES)
-    message = f"{question.quantity}: {verdict.message}"
-    if verdict.status in ("wrong", "invalid") and not revealed:
-        message += f". Hint: {question.hint}"
-    if revealed:
-        message = f"{question.quantity} = {format_number(question.expected)} ({verdict.message})"
+    checker = _playground.checker
+    verdict = checker.answer(key, answer)
+    right, finished = checker.score()
     return {
         "status": verdict.status,
         "right": verdict.right,
-        "revealed": revealed,
-        "done": verdict.right or revealed,
-        "message": message,
-        "tries": tries,
+        "revealed": verdict.finished and not verdict.right,
+        "done": verdict.finished,
+        "quit": verdict.status == "quit",
+        "mistake": verdict.mistake,
+        "message": f"{key}: {verdict.message}",
+        "tries": checker.tries.get(key, 0),
+        "score": right,
+        "finished": finished,
     }
 
 
@@ -576,6 +634,7 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "playground": playground,
     "check": check,
     "explain": explain_leaf,
+    "check_order": check_order,
     "presets": presets,
     "worked": worked,
     "variant": variant,

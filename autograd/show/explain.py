@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from autograd.show.format import format_number, latex_name, latex_text
+from autograd.show.format import as_product, format_number, latex_name, latex_text
 from autograd.show.names import node_names, partial
 from autograd.value import Value
 
@@ -219,10 +219,14 @@ def _derivation(
     formulas, their numbers, the total -- a sum over paths of products -- each line
     dropped where it repeats the one before."""
 
-    def sum_of_products(term: Callable[[Factor], str]) -> str:
-        return " + ".join(times.join(term(factor) for factor in path) or "1" for path in paths)
+    def sum_of_products(term: Callable[[Factor], str], *, right_as_written: bool = True) -> str:
+        def product(path: list[Factor]) -> str:
+            terms = [term(factor) for factor in path]
+            return (as_product(terms, times) if right_as_written else times.join(terms)) or "1"
 
-    lines = [lhs, sum_of_products(symbol)]
+        return " + ".join(map(product, paths))
+
+    lines = [lhs, sum_of_products(symbol, right_as_written=False)]
     if show_formulas:
         lines.append(sum_of_products(formula))
     lines += [sum_of_products(lambda factor: format_number(factor.value)), format_number(total)]

@@ -95,6 +95,25 @@ def _is_number(cell: object) -> bool:
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 
+def as_factor(formula: str) -> str:
+    """``formula`` as one factor of a product, right as written: in parentheses when it
+    has a sum, a difference, a quotient or a condition outside any parentheses, or
+    starts with a minus (``1 − a2²`` -> ``(1 − a2²)``; ``(a2 − T)``, ``a1`` unchanged)."""
+    depth = 0
+    for i, char in enumerate(formula):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        quotient = char == "/" and not formula.startswith("/∂", i)  # ∂E/∂a2 is a symbol
+        if depth == 0 and (char in "+−-," or quotient or formula.startswith(" if ", i)):
+            return f"({formula})"
+    return formula
+
+
+def as_product(factors: Iterable[str], times: str = " · ") -> str:
+    """Formulas multiplied, each ``as_factor`` when there are two or more."""
+    factors = list(factors)
+    return times.join(map(as_factor, factors)) if len(factors) > 1 else "".join(factors)
+
+
 def latex_name(name: str) -> str:
     """A node name in LaTeX: "w2" -> "w_{2}", "loss" -> "\\mathrm{loss}", others as text."""
     match = re.fullmatch(r"([A-Za-z])(\d*)", name)

@@ -5,11 +5,11 @@ One input x feeds a sigmoid neuron, whose output feeds a second sigmoid neuron:
     z1 = w1 x + b1,      a1 = σ(z1),
     z2 = w2 a1 + b2,     a2 = σ(z2),      E = ½ (T − a2)²,
 
-with σ(z) = 1 / (1 + e^−z), so σ'(z) = σ(z) (1 − σ(z)). The chain rule gives
+with σ(z) = 1 / (1 + e^−z), so σ′(z) = σ(z)·(1 − σ(z)). The chain rule gives
 each parameter's gradient as a product of local derivatives along the path
 from E down to it, e.g.
 
-    ∂E/∂w2 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2 = (a2 − T) · a2 (1 − a2) · a1,
+    ∂E/∂w2 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2 = (a2 − T) · a2·(1 − a2) · a1,
 
 and one step of gradient descent moves each parameter to p − lr · ∂E/∂p.
 With x = 0.1, T = 0.25, w1 = 0.15, b1 = 0.4, w2 = 0.45, b2 = 0.65 and
@@ -20,11 +20,13 @@ visible in a drawing and every step in ``autograd.show.trace``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from autograd import Value, checks, topological_order, weighted_sum
 from autograd.descent import gradient_step
 from autograd.show.explain import Explanation, explain
+from autograd.show.format import markdown_text
+from chainrule.questions import lecture_form
 from chainrule.quiz import Quiz, quiz
 from chainrule.variants import Variant, variant
 
@@ -40,15 +42,15 @@ PARAMETER_NAMES = ("w2", "b2", "w1", "b1")
 """The parameters, in the order backpropagation reaches them."""
 FACTOR_FORMULAS = {
     "∂E/∂a2": "(a2 − T)",
-    "∂a2/∂z2": "a2 (1 − a2)",
+    "∂a2/∂z2": "a2·(1 − a2)",
     "∂z2/∂w2": "a1",
     "∂z2/∂b2": "1",
     "∂z2/∂a1": "w2",
-    "∂a1/∂z1": "a1 (1 − a1)",
+    "∂a1/∂z1": "a1·(1 − a1)",
     "∂z1/∂w1": "x",
     "∂z1/∂b1": "1",
 }
-"""Each chain-rule factor of the example as a formula (σ' = σ (1 − σ))."""
+"""Each chain-rule factor of the example as a formula (σ′ = σ·(1 − σ))."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,11 +92,21 @@ class WorkedExample:
         return {name: getattr(self, name).grad for name in names}
 
     def explanations(self) -> dict[str, Explanation]:
-        """Each parameter's gradient as its chain-rule product, with the factors' formulas."""
-        return {
+        """Each parameter's gradient as its chain-rule product, with the factors' formulas;
+        the first says once that (a2 − T) is the lecture's −(T − a2)."""
+        found = {
             name: explain(self.E, parameter, formulas=FACTOR_FORMULAS)
             for name, parameter in self.parameters().items()
         }
+        first = next(iter(found))
+        formula = FACTOR_FORMULAS["∂E/∂a2"]
+        note = f"{formula} = {lecture_form(formula)}"
+        found[first] = replace(
+            found[first],
+            text=f"{found[first].text}\n{note}",
+            markdown=f"{found[first].markdown}\n\n{markdown_text(note)}",
+        )
+        return found
 
     def quiz(self, lr: float | None = None) -> Quiz:
         """The lesson's quiz for a notebook cell: every forward value, gradient and updated

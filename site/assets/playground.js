@@ -8,7 +8,10 @@ const formulaBox = $("formula");
 const errorBox = $("error");
 let result = null;
 let frameIndex = 0;
-const done = new Map(); // quiz key -> true when answered right the first time it was checked right
+const done = new Set(); // quiz keys finished (answered right, or the value shown)
+const ordered = new Set(); // frames whose next node the student has picked
+let ended = false; // the student typed a quit word
+let score = { right: 0, finished: 0 };
 
 function values() {
   const entries = [...$("variables").querySelectorAll("input")].map((box) => [box.name, box.value]);
@@ -43,7 +46,12 @@ async function compute(event) {
   }
   showError(errorBox, "");
   result = answer;
+  $("graph").replaceChildren();
   done.clear();
+  ordered.clear();
+  ended = false;
+  score = { right: 0, finished: 0 };
+  $("rules").textContent = result.rules;
   variableBoxes(result.variables, given);
   shareInUrl();
   await show();
@@ -57,6 +65,28 @@ function shareInUrl() {
 }
 
 async function show() {
+  $("explanation").hidden = true;
+  $("steps-panel").hidden = false;
+  const slider = $("slider");
+  slider.max = String(Math.max(result.frames.length - 1, 0));
+  $("frames-note").hidden = !result.frames_note;
+  $("frames-note").textContent = result.frames_note;
+  await showAnswers();
+  await showFrame(0);
+}
+
+async function showAnswers() {
+  // Quizzing, the value, the gradients and the labelled graph are not on the page at all
+  // (not only hidden) until the quiz is over.
+  const quizOn = quizzing();
+  for (const id of ["results", "graph-panel"]) $(id).hidden = quizOn;
+  if (quizOn) {
+    $("value").textContent = "";
+    $("grads").replaceChildren();
+    $("graph").replaceChildren();
+    return;
+  }
+  if ($("graph").childElementCount) return; // shown already
   $("value").textContent = result.value_text;
   $("grad-heading").textContent = `∂${result.root}/∂variable`;
   const rows = result.variables.map(({ name, value }) => {
@@ -74,14 +104,15 @@ async function show() {
     return row;
   });
   $("grads").replaceChildren(...rows);
-  $("explanation").hidden = true;
-  for (const id of ["results", "graph-panel", "steps-panel"]) $(id).hidden = false;
   await drawGraph($("graph"), result.dot);
-  const slider = $("slider");
-  slider.max = String(Math.max(result.frames.length - 1, 0));
-  $("frames-note").hidden = !result.frames_note;
-  $("frames-note").textContent = result.frames_note;
-  await showFrame(0);
+}
+
+function quizzing() {
+  return $("quiz-mode").checked && !ended && done.size < total();
+}
+
+function total() {
+  return result.frames.reduce((sum, frame) => sum + frame.questions.length, 0);
 }
 
 async function explainLeaf(name) {
@@ -93,18 +124,51 @@ async function explainLeaf(name) {
 
 async function showFrame(index) {
   if (!result.frames.length) return;
-  frameIndex = Math.min(Math.max(index, 0), result.frames.length - 1);
+  frameIndex = Math.min(Math.max(index, 0), furthest());
   $("slider").value = String(frameIndex);
   $("prev").disabled = frameIndex === 0;
-  $("next").disabled = frameIndex === result.frames.length - 1;
+  $("next").disabled = frameIndex === furthest();
   const frame = result.frames[frameIndex];
-  $("step-title").textContent = frame.title;
-  const open = $("quiz-mode").checked ? frame.questions.filter((q) => !done.has(q.key)) : [];
+  const quizOn = quizzing();
+  const open = quizOn ? frame.questions.filter((q) => !done.has(q.key)) : [];
+  const askOrder = quizOn && frame.order && !ordered.has(frameIndex);
+  $("step-title").textContent = askOrder || open.length ? frame.question_title : frame.title;
   const quiz = $("quiz");
-  quiz.hidden = !open.length;
-  quiz.replaceChildren(...open.map(questionRow));
-  await drawGraph($("step-graph"), open.length ? frame.question_dot : frame.dot);
-  open[0] && quiz.querySelector("input").focus({ preventScroll: true });
+  quiz.hidden = !open.length && !askOrder;
+  quiz.replaceChildren(...(askOrder ? [orderRow(frame)] : open.map(questionRow)));
+  $("rules").hidden = !quizOn;
+  const dot = askOrder ? frame.order_dot : open.length ? frame.question_dot : quizOn ? frame.quiz_dot : frame.dot;
+  await drawGraph($("step-graph"), dot);
+  quiz.querySelector("input, select")?.focus({ preventScroll: true });
+}
+
+function furthest() {
+  // Quizzing, a step is reached once every step before it is answered.
+  const unfinished = (frame, i) =>
+    (frame.order && !ordered.has(i)) || frame.questions.some((q) => !done.has(q.key));
+  const at = quizzing() ? result.frames.findIndex(unfinished) : -1;
+  return at < 0 ? result.frames.length - 1 : at;
+}
+
+function orderRow(frame) {
+  // Which node does the backward pass take next? Any whose users are all done is right.
+  const row = element("div", "", { class: "question" });
+  const label = element("label", frame.order.prompt.replace(/ = \?$/, "") + " ");
+  const choice = element("select", "", { "data-quantity": "next node", "aria-label": "next node" });
+  choice.append(...frame.order.choices.map((name) => element("option", name, { value: name })));
+  const button = element("button", "Check", { type: "button" });
+  button.addEventListener("click", async () => {
+    const verdict = await ask("check_order", { step: frameIndex, name: choice.value });
+    const feedback = $("quiz-feedback");
+    feedback.textContent = verdict.error ?? verdict.message;
+    feedback.dataset.status = verdict.right ? "right" : "wrong";
+    if (!verdict.right) return;
+    ordered.add(frameIndex);
+    await showFrame(frameIndex);
+  });
+  label.append(choice);
+  row.append(label, button);
+  return row;
 }
 
 function questionRow({ key, quantity, prompt }) {
@@ -135,19 +199,27 @@ async function checkAnswer(key, box) {
   const feedback = $("quiz-feedback");
   feedback.textContent = verdict.error ?? verdict.message;
   feedback.dataset.status = verdict.status ?? "error";
+  if (verdict.quit) {
+    ended = true;
+    updateScore();
+    showAnswers();
+    return showFrame(frameIndex);
+  }
   if (!verdict.done) return;
-  done.set(key, verdict.right && verdict.tries === 0);
+  done.add(key);
+  score = { right: verdict.score, finished: verdict.finished };
   updateScore();
+  showAnswers();
   const frame = result.frames[frameIndex];
   if (frame.questions.every((q) => done.has(q.key))) await showFrame(frameIndex);
   else box.closest(".question").remove();
 }
 
 function updateScore() {
-  const total = result.frames.reduce((sum, frame) => sum + frame.questions.length, 0);
-  const right = [...done.values()].filter(Boolean).length;
-  const finished = done.size === total;
-  $("score").textContent = `${finished ? "score" : "answered"}: ${finished ? right : done.size}/${total}`;
+  // The terminal's score: right within the tries, over the questions asked.
+  const over = ended || done.size === total();
+  const text = over ? `score: ${score.right}/${total()}` : `answered: ${done.size}/${total()}`;
+  $("score").textContent = (ended ? "quiz ended; " : "") + text;
 }
 
 $("prev").addEventListener("click", () => showFrame(frameIndex - 1));
@@ -155,6 +227,7 @@ $("next").addEventListener("click", () => showFrame(frameIndex + 1));
 $("slider").addEventListener("input", (event) => showFrame(Number(event.target.value)));
 $("quiz-mode").addEventListener("change", () => {
   shareInUrl();
+  showAnswers();
   showFrame(frameIndex);
 });
 document.addEventListener("keydown", (event) => {

@@ -51,7 +51,7 @@ def test_hint_names_the_factor_and_the_value_found_before():
     assert questions["∂E/∂w2"].hint == (
         "∂E/∂w2 = ∂E/∂z2 · ∂z2/∂w2: you found ∂E/∂z2 = 0.09476 a step ago, and ∂z2/∂w2 = a1"
     )
-    assert "∂a2/∂z2 = a2 (1 − a2)" in questions["∂E/∂z2"].hint
+    assert "∂a2/∂z2 = a2·(1 − a2)" in questions["∂E/∂z2"].hint
     assert questions["z2"].hint.startswith("z2 = w2·a1 + b2, with w2 = 0.4500")
     assert questions["a1"].hint.startswith("a1 = σ(z1)")
 
@@ -60,7 +60,7 @@ def test_formulas_replace_the_generated_ones():
     example = backprop.worked_example()
     formulas = {**backprop.FACTOR_FORMULAS, "E": "½(T − a2)²"}
     questions = {q.quantity: q for q in graph_questions(example.E, formulas=formulas)}
-    assert questions["∂E/∂a2"].hint == "∂E/∂a2 = (a2 − T)"
+    assert questions["∂E/∂a2"].hint == "∂E/∂a2 = (a2 − T) = −(T − a2), as the lecture writes it"
     assert questions["E"].hint.startswith("E = ½(T − a2)²")
 
 

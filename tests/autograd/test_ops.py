@@ -106,13 +106,13 @@ def test_a_fused_neuron_is_the_weighted_sum_row_bound_to_its_activation():
     assert neuron.op == "sigmoid(w·x+b)"
     assert weighted_sum(w, x, b).row is ops.WEIGHTED_SUM
     a = neuron.data
-    assert neuron.row.local_formula(0, "a", ["w", "x", "b"]) == "(a (1 − a))·x"
-    assert neuron.row.local_formula(2, "a", ["w", "x", "b"]) == "a (1 − a)"
+    assert neuron.row.local_formula(0, "a", ["w", "x", "b"]) == "(a·(1 − a))·x"
+    assert neuron.row.local_formula(2, "a", ["w", "x", "b"]) == "a·(1 − a)"
     assert neuron.local_grads[2] == pytest.approx(a * (1 - a))
 
 
 def test_the_table_writes_the_lessons_derivatives():
-    assert ops.SIGMOID.local_formula(0, "a2", ["z2"]) == "a2 (1 − a2)"
+    assert ops.SIGMOID.local_formula(0, "a2", ["z2"]) == "a2·(1 − a2)"
     assert ops.TANH.local_formula(0, "a", ["z"]) == "1 − a²"
     assert ops.SIGMOID.local_formula(0, "a", ["z"], code=True) == "a * (1.0 - a)"
     assert ops.LEAKY_RELU.local_formula(0, "a", ["z"]) == "1 if z > 0, else 0.01"

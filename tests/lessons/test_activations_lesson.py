@@ -92,7 +92,7 @@ def test_table_rows_state_each_activations_range_and_formula():
         assert formula and use
     by_name = {row[0]: row for row in rows}
     assert by_name["relu"][2] == "[0, inf)" and by_name["sigmoid"][2] == "(0, 1)"
-    assert by_name["sigmoid"][3].startswith("σ(x) (1 − σ(x))")
+    assert by_name["sigmoid"][3].startswith("σ(x)·(1 − σ(x))")
     assert by_name["tanh"][3].startswith("1 − tanh(x)²")
 
 

@@ -126,7 +126,7 @@ def test_explanations_write_each_gradient_as_its_chain_rule_product():
             assert factor.symbol in FACTOR_FORMULAS
     w1_lines = explanations["w1"].text.splitlines()
     assert w1_lines[0] == "∂E/∂w1 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂w1"
-    assert w1_lines[1] == "       = (a2 − T) · a2 (1 − a2) · w2 · a1 (1 − a1) · x"
+    assert w1_lines[1] == "       = (a2 − T) · a2·(1 − a2) · w2 · a1·(1 − a1) · x"
     values, grads = by_hand()
     a1, a2 = values["a1"], values["a2"]
     factors = [a2 - 0.25, a2 * (1 - a2), 0.45, a1 * (1 - a1), 0.1]

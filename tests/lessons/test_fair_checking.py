@@ -13,6 +13,7 @@ from chainrule.mistakes import CATALOGUE
 from chainrule.network import lesson_checker
 from chainrule.questions import Checker
 from chainrule.quiz import run_quiz
+from tests.leaks import leaks
 from tests.scripted_students import MISTAKES, NUMBERS, answers, first_affected
 
 
@@ -143,3 +144,25 @@ def test_ctrl_c_in_the_terminal_ends_with_the_score_so_far() -> None:
     score = run_quiz(checker(), Interrupted("0.415\n0.602\n"), out)
     assert score.quit and (score.right, score.asked) == (2, 2)
     assert out.getvalue().splitlines()[-1] == "score: 2/2; stopped after 2 of 17 questions"
+
+
+def test_the_terminal_shows_no_pending_answer_before_it_is_answered() -> None:
+    """The whole terminal session -- rules, given values, prompts, hints after a wrong try
+    -- writes no pending answer to 3 figures before the student has given it."""
+    student = answers()
+    order = [q.quantity for q in checker().questions]
+    lines = [text for q in order for text in ("123", repr(student[q]))]
+    out = io.StringIO()
+    run_quiz(checker(), io.StringIO("".join(f"{line}\n" for line in lines)), out)
+    session = out.getvalue()
+    for k, quantity in enumerate(order):
+        answered_at = session.index(f"{quantity} = ?\n  right")  # its second prompt, answered
+        before = session[:answered_at]
+        given = [student[q] for q in order[:k]]
+        pending = {
+            q: student[q]
+            for q in order[k:]
+            if not any(math.isclose(student[q], value) for value in given)
+        }
+        needed = {"new w1": 4}  # 0.150 cannot be told from the old w1, 0.15: 0.1496
+        assert leaks(before, pending, needed) == [], quantity

@@ -32,7 +32,7 @@ def test_backprop_prints_the_lesson(backprop_run):
     for heading in ("Forward pass", "Backward pass", "Gradients by the chain rule", "lr = 0.4"):
         assert heading in out
     assert "∂E/∂w2 = ∂E/∂a2 · ∂a2/∂z2 · ∂z2/∂w2" in out
-    assert "(a2 − T) · a2 (1 − a2) · a1" in out
+    assert "(a2 − T) · a2·(1 − a2) · a1" in out
     update = out[out.index("Gradient descent") :]
     for name, old, new in [
         ("w2", "0.4500", "0.4272"),
@@ -68,7 +68,7 @@ def test_backprop_svg_format_and_another_learning_rate(tmp_path, capsys, monkeyp
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg", "--lr", "0.1"]) == 0
     for name in ("forward.svg", "backward.svg"):
         assert ET.parse(tmp_path / name).getroot().tag.endswith("svg")
-    # ∂E/∂w2 = (a2 − T) · a2 (1 − a2) · a1, in plain floats from the lesson's numbers
+    # ∂E/∂w2 = (a2 − T) · a2·(1 − a2) · a1, in plain floats from the lesson's numbers
     a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
     a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
     new_w2 = 0.45 - 0.1 * (a2 - 0.25) * a2 * (1 - a2) * a1

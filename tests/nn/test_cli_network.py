@@ -1,8 +1,11 @@
 """`chainrule backprop` with the teacher's numbers, a network file, --steps and --json."""
 
+import io
 import json
 import math
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +40,36 @@ def test_json_of_the_worked_example(capsys, tmp_path, monkeypatch):
     assert updated["inputs"] == [0.1] and updated["targets"] == [0.25] and updated["lr"] == 0.4
     assert updated["layers"][1]["weights"] == [[pytest.approx(answers["new w2"], rel=1e-12)]]
     assert updated["layers"][0]["biases"] == [pytest.approx(answers["new b1"], rel=1e-12)]
-    assert not list(tmp_path.iterdir())  # --json writes no pictures
+    assert not list(tmp_path.iterdir())  # --json alone writes no pictures
+    key = record["answers"]
+    assert {q: key[q] for q in answers} == pytest.approx(answers, rel=1e-12)
+
+
+def quiz_prompts(monkeypatch, capsys, *options):
+    """Every question the terminal quiz asks (Enter at each shows the value)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n" * 100))
+    assert main(["backprop", "--quiz", *options]) == 0
+    out = capsys.readouterr().out.splitlines()
+    return [line[: -len(" = ?")] for line in out if line.endswith(" = ?")]
+
+
+@pytest.mark.parametrize("options", [[], ["--activation", "tanh", "--x", "0.5"]])
+def test_json_answers_cover_every_quiz_question(capsys, monkeypatch, options):
+    asked = quiz_prompts(monkeypatch, capsys, *options)
+    asked_locals = quiz_prompts(monkeypatch, capsys, "--local-derivatives", *options)
+    key = run_json(capsys, *options)["answers"]
+    assert len(asked) == 17 and len(asked_locals) == 24  # the issue's 24 quantities
+    assert set(key) == set(asked) | set(asked_locals)
+    assert key["∂a2/∂z2"] == pytest.approx(
+        1 - key["a2"] ** 2 if options else key["a2"] * (1 - key["a2"]), rel=1e-12
+    )
+
+
+def test_json_with_output_dir_writes_the_pictures_it_names(capsys, tmp_path):
+    record = run_json(capsys, "--output-dir", str(tmp_path), "--steps", "2", "--format", "svg")
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert written == ["E.svg", "backprop.gif", "backprop.html", "backward.svg", "forward.svg"]
+    assert sorted(Path(path).name for path in record["files"]) == written
 
 
 def test_json_of_a_222_network_matches_plain_floats(capsys, tmp_path):

@@ -72,9 +72,12 @@ def test_wrong_then_right_gets_the_hint(monkeypatch, capsys):
 def test_three_wrong_or_empty_reveal_the_value(monkeypatch, capsys):
     status, out = quiz(monkeypatch, capsys, ["1", "2", "3", "", "abc", "q"])
     assert status == 0
-    assert out.count(
-        "  not 3; the value is 0.415: z1 = w1·x + b1, with w1 = 0.1500, x = 0.1000, b1 = 0.4000"
-    ) == 1
+    assert (
+        out.count(
+            "  not 3; the value is 0.415: z1 = w1·x + b1, with w1 = 0.1500, x = 0.1000, b1 = 0.4000"
+        )
+        == 1
+    )
     assert any(line.startswith("  the value is 0.602: a1 = σ(z1)") for line in out)
     assert (
         "  'abc' is not a number; type a number (or a formula), Enter to see the value, q to quit"
@@ -98,7 +101,7 @@ def test_tolerance_is_significant_figures_and_local_derivatives(monkeypatch, cap
     assert out[-3].startswith("  not 0.42 (try 1 of 3)")
     _, out = quiz(monkeypatch, capsys, [""] * 30, "--local-derivatives")  # Enter: reveal each
     assert prompts(out)[5:8] == ["∂E/∂a2", "∂a2/∂z2", "∂E/∂z2"]
-    assert "  the value is 0.204: ∂a2/∂z2 = a2 (1 − a2): the derivative of a2 alone" in out
+    assert "  the value is 0.204: ∂a2/∂z2 = a2·(1 − a2): the derivative of a2 alone" in out
     assert out[-1] == "score: 0/24"
 
 
@@ -151,7 +154,10 @@ def test_a_network_file_quiz(monkeypatch, capsys, tmp_path):
     assert prompts(out)[: len(forward) + 1] == [*forward, "∂E/∂a2[2]"]
     # 9 forward values, 20 gradients (4 z, 4 a, 12 parameters), 12 updated parameters
     assert out[-1] == "score: 9/10; stopped after 10 of 41 questions"
-    assert "  the value is 0.364: ∂E/∂a2[2] = (a2[2] − T2)" in out
+    assert (
+        "  the value is 0.364: ∂E/∂a2[2] = (a2[2] − T2) = −(T2 − a2[2]), as the lecture writes it"
+        in out
+    )
 
 
 def test_in_a_terminal_the_answer_goes_on_the_question_line():

@@ -33,7 +33,7 @@ NET_222 = {
 
 def by_hand_222(net):
     """Forward and backward of a 2-2-2 sigmoid/tanh network in plain floats, with the deltas
-    of the textbook: δ2 = (a2 − T) · (1 − a2²), δ1 = (Σ_k w2[k,j] δ2[k]) · a1 (1 − a1)."""
+    of the textbook: δ2 = (a2 − T) · (1 − a2²), δ1 = (Σ_k w2[k,j] δ2[k]) · a1·(1 − a1)."""
     x = net["inputs"]
     (l1, l2), t = net["layers"], net["targets"]
     z1 = [sum(w * xi for w, xi in zip(row, x)) + b for row, b in zip(l1["weights"], l1["biases"])]
@@ -85,7 +85,7 @@ def test_lesson_network_is_the_worked_example():
     assert chain.E.data == pytest.approx(0.5 * (0.25 - 0.7152516802527555) ** 2, rel=1e-12)
     assert [round(layer["weights"][0][0], 4) for layer in updated] == [0.1496, 0.4272]
     assert [round(layer["biases"][0], 4) for layer in updated] == [0.3959, 0.6121]
-    assert chain.formulas()["∂a2/∂z2"] == "a2 (1 − a2)"
+    assert chain.formulas()["∂a2/∂z2"] == "a2·(1 − a2)"
     assert chain.formulas()["z2"] == "w2·a1 + b2"
 
 

@@ -6,11 +6,14 @@ code written here, never from the module under test.
 
 import json
 import math
+import subprocess
 
 import pytest
 
 from nn import MLP, fit, make_moons
+from tests.leaks import leaks
 from tests.site import load
+from tests.worked_example import lesson_answers
 
 site = load("chainrule_site")
 
@@ -86,15 +89,19 @@ def test_quiz_asks_each_gradient_at_the_step_that_completes_it():
     assert wrong["status"] == "wrong" and not wrong["done"]
     assert "Hint: ∂f/∂w = " in wrong["message"]
     request("check", key="∂f/∂w", answer="2")
-    third = request("check", key="∂f/∂w", answer="not a number")
-    assert third["revealed"] and third["done"] and f"{slope * x:.4f}" in third["message"]
+    typo = request("check", key="∂f/∂w", answer="two")  # not a number: costs no try
+    assert typo["status"] == "invalid" and not typo["done"] and typo["tries"] == 2
+    third = request("check", key="∂f/∂w", answer="3")
+    assert third["revealed"] and third["done"] and f"{slope * x:.3g}" in third["message"]
+    assert (third["score"], third["finished"]) == (1, 2)  # the same score as the terminal
     assert request("check", key="∂f/∂q", answer="1")["error"].startswith("check: no open question")
 
 
 def test_an_empty_answer_reveals_the_value():
     request("playground", formula="3 * x", values={"x": "2"})
     verdict = request("check", key="∂f/∂x", answer="")
-    assert verdict["status"] == "empty" and verdict["revealed"] and "3.0000" in verdict["message"]
+    assert verdict["status"] == "empty" and verdict["revealed"]
+    assert verdict["message"] == "∂f/∂x: the value is 3: ∂f/∂x = 3"
 
 
 def test_a_twice_used_variable_is_asked_once_for_the_sum_over_its_uses():
@@ -120,7 +127,7 @@ def test_worked_example_gives_the_courses_published_update():
         "b1": "0.3959",
     }
     derivation = next(g["text"] for g in answer["gradients"] if g["name"] == "w2")
-    assert "(a2 − T) · a2 (1 − a2) · a1" in derivation
+    assert "(a2 − T) · a2·(1 − a2) · a1" in derivation
 
 
 def test_worked_network_preset_is_the_plain_float_2_2_2_network():
@@ -213,3 +220,69 @@ def test_training_settings_are_checked_with_a_message(settings, message):
         "lr": "0.1",
     }
     assert message in request("train_start", **{**chosen, **settings})["error"]
+
+
+def test_the_site_checks_as_the_terminal_does_carry_forward_mistakes_formulas_quit():
+    answer = request(
+        "playground", formula="tanh(w*x + b)", values={"x": "0.5", "w": "-1.2", "b": "0.3"}
+    )
+    assert answer["rules"].startswith("An answer is right when it matches the true value")
+    t = math.tanh(-1.2 * 0.5 + 0.3)
+    assert request("check", key="∂f/∂b", answer="(1 - f**2)")["right"]  # a formula
+    formula = request("check", key="∂f/∂w", answer="(1 - f**2)")  # the ×x forgotten
+    assert formula["status"] == "wrong" and "misses the factor x" in formula["message"]
+    assert request("check", key="∂f/∂x", answer=f"{(1 - t * t) * -1.2:.3g}")["right"]
+    assert request("check", key="∂f/∂w", answer="quit")["quit"]
+
+
+def test_the_order_question_takes_any_node_whose_users_are_done():
+    answer = request("playground", formula="x*y + exp(x)", values={"x": "0.5", "y": "2"})
+    first = answer["frames"][1]
+    assert first["order"]["choices"] == sorted(first["order"]["choices"])
+    assert request("check_order", step=1, name="f")["right"]  # the root comes first
+    later = request("check_order", step=1, name="x·y")
+    assert not later["right"] and "still waits for a node that uses it" in later["message"]
+    second = request("check_order", step=2, name="exp(x)")  # either term of the sum may go next
+    assert second["right"] and "(this page takes" in second["message"]
+    assert request("check_order", step=2, name="f")["message"].startswith("not f: it is done")
+
+
+def test_a_perfect_student_scores_full_marks_on_the_site():
+    """The worked example typed into the Playground: every gradient asked, answered as a
+    careful student works it by hand (plain floats here), scores full marks."""
+    values = {"x": "0.1", "w1": "0.15", "b1": "0.4", "w2": "0.45", "b2": "0.65", "T": "0.25"}
+    formula = "0.5*(T - sigmoid(w2*sigmoid(w1*x + b1) + b2))**2"
+    answer = request("playground", formula=formula, values=values)
+    asked = [q["quantity"] for frame in answer["frames"] for q in frame["questions"]]
+    by_hand = lesson_answers()
+    a1 = 1 / (1 + math.exp(-(0.15 * 0.1 + 0.4)))
+    a2 = 1 / (1 + math.exp(-(0.45 * a1 + 0.65)))
+    by_hand.update({"∂E/∂x": by_hand["∂E/∂z1"] * 0.15, "∂E/∂T": 0.25 - a2})
+    assert sorted(asked) == sorted(f"∂f/∂{n}" for n in ("x", "w1", "b1", "w2", "b2", "T"))
+    for quantity in asked:
+        verdict = request("check", key=quantity, answer=f"{by_hand['∂E/∂' + quantity[4:]]:.3g}")
+        assert verdict["right"], verdict
+    assert (verdict["score"], verdict["finished"]) == (6, 6)
+
+
+def test_a_quiz_drawing_is_valid_dot_with_no_pending_gradient_in_its_labels():
+    x, w, b = 0.5, -1.2, 0.3
+    slope = 1 - math.tanh(w * x + b) ** 2
+    answer = request(
+        "playground", formula="tanh(w*x + b)", values={"x": "0.5", "w": "-1.2", "b": "0.3"}
+    )
+    step_of = {"∂f/∂b": 2, "∂f/∂w": 3, "∂f/∂x": 3}
+    value = {"∂f/∂b": slope, "∂f/∂w": slope * x, "∂f/∂x": slope * w}
+    for index, frame in enumerate(answer["frames"]):
+        asking = {q: v for q, v in value.items() if step_of[q] >= index}
+        for key in ("question_dot", "order_dot", "question_title"):
+            if key in frame:
+                assert leaks(frame[key], asking) == [], (index, key)
+        for key in ("question_dot", "order_dot", "quiz_dot"):
+            if key in frame:
+                drawn = subprocess.run(
+                    ["dot", "-Tsvg"], input=frame[key], text=True, capture_output=True
+                )
+                assert drawn.returncode == 0, drawn.stderr
+    assert "label=0.9151" in answer["frames"][2]["dot"]  # outside the quiz: the edge's number
+    assert 'label="?"' in answer["frames"][2]["question_dot"]

@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autograd import parse_expression, topological_order
 from nn import MLP, fit, make_moons
+from tests.leaks import SCAN_DOM, leaks
 from tests.site import load
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -254,14 +255,16 @@ def test_quiz_one_step_right_and_one_wrong_with_a_hint(visit):
     feedback = page.locator("#quiz-feedback[role=status]")
     x, w, b = 0.5, -1.2, 0.3
     slope = 1 - math.tanh(w * x + b) ** 2
-    for _ in range(2):  # step 2, back through +, completes ∂f/∂b
+    for node in ("f", "w·x + b"):  # step 2, back through +, completes ∂f/∂b
         page.get_by_role("button", name="Next step").click()
+        pick_next_node(page, node)
     box = page.locator("[data-quantity='∂f/∂b']")
     box.fill(f"{slope:.3g}")
     box.press("Enter")
     page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'right'")
     assert "right" in feedback.inner_text()
     page.get_by_role("button", name="Next step").click()  # step 3, back through *
+    pick_next_node(page, "w·x")
     box = page.locator("[data-quantity='∂f/∂w']")
     box.fill("123")
     box.press("Enter")
@@ -274,7 +277,54 @@ def test_quiz_one_step_right_and_one_wrong_with_a_hint(visit):
     page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'right'")
     box.fill(f"{slope * x:.4f}")
     box.press("Enter")
-    page.wait_for_function("document.getElementById('score').textContent === 'score: 2/3'")
+    # the terminal's rule: right within 3 tries scores; then the answers show again
+    page.wait_for_function("document.getElementById('score').textContent === 'score: 3/3'")
+    page.locator("#results").wait_for(state="visible")
+
+
+def pick_next_node(page, node):
+    """The order question: pick the next node of the backward pass; a wrong pick is told."""
+    choice = page.locator("select[data-quantity='next node']")
+    wrong = "w·x" if node != "w·x" else "f"
+    choice.select_option(wrong)
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'wrong'")
+    assert page.locator("#quiz-feedback").inner_text().startswith(f"not {wrong}: it ")
+    choice.select_option(node)
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_function("document.getElementById('quiz-feedback').dataset.status === 'right'")
+
+
+def test_quiz_mode_shows_no_pending_answer_anywhere(visit):
+    """At every question of the playground quiz, no text, drawing (edges and unnamed nodes
+    included), table, attribute or box of the page shows a pending gradient to 3 figures."""
+    page = visit.open(SHARED + "&quiz=1")
+    x, w, b = 0.5, -1.2, 0.3
+    slope = 1 - math.tanh(w * x + b) ** 2
+    pending = {"∂f/∂b": slope, "∂f/∂w": slope * x, "∂f/∂x": slope * w}
+    assert page.locator("#results").is_hidden() and page.locator("#graph-panel").is_hidden()
+    assert page.locator("#rules").inner_text().startswith("An answer is right when")
+    for step, node in ((1, "f"), (2, "w·x + b"), (3, "w·x")):
+        page.get_by_role("button", name="Next step").click()
+        page.wait_for_function(
+            f"document.getElementById('step-title').textContent.startsWith('Step {step}')"
+        )
+        page.wait_for_selector("select[data-quantity='next node']")
+        assert leaks(page.evaluate(SCAN_DOM), pending) == [], f"step {step}, order question"
+        pick_next_node(page, node)
+        if step > 1:  # steps 2 and 3 complete gradients
+            page.wait_for_selector("#quiz input[data-quantity]")
+        for quantity in [q for q in pending if page.locator(f"[data-quantity='{q}']").count()]:
+            page.wait_for_selector("#step-graph svg")
+            assert leaks(page.evaluate(SCAN_DOM), pending) == [], f"step {step}, {quantity}"
+            box = page.locator(f"[data-quantity='{quantity}']")
+            box.fill(f"{pending.pop(quantity):.3g}")
+            box.press("Enter")
+            page.wait_for_function(
+                "document.getElementById('quiz-feedback').dataset.status === 'right'"
+            )
+    assert pending == {}
+    page.wait_for_function("document.getElementById('score').textContent === 'score: 3/3'")
 
 
 def test_a_bad_formula_or_value_is_a_clear_message(visit):
