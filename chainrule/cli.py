@@ -34,6 +34,13 @@ from autograd.show.explain import explain
 from autograd.show.format import format_number, text_table
 from autograd.show.svgplot import line_plot_svg
 from autograd.show.trace import backward_steps, steps_table
+from chainrule.classroom import (
+    class_report,
+    grade_files,
+    marks_csv,
+    read_roster,
+    write_keys,
+)
 from chainrule.lessons import backprop
 from chainrule.network import (
     ACTIVATION_NAMES,
@@ -42,6 +49,7 @@ from chainrule.network import (
     build_network,
     lesson_network,
     load_network,
+    run_record,
     train,
 )
 from chainrule.questions import (
@@ -52,6 +60,8 @@ from chainrule.questions import (
 )
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
+from chainrule.variants import SEED_LIMIT, Variant, variant
+from chainrule.worksheet import SITE_URL, write_worksheets
 from nn.io import write_text_atomically
 
 USAGE_ERROR = 2
@@ -120,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_backprop(commands)
+    _add_variants(commands)
+    _add_grade(commands)
+    _add_worksheet(commands)
 
     graph = commands.add_parser(
         "graph",
@@ -225,6 +238,7 @@ def _add_backprop(commands: Any) -> None:
         help="print the forward and backward pass as readable Python instead, one line per "
         "node and per chain-rule step (the backward lines in the step-through's order)",
     )
+    _add_variant_options(lesson)
     quiz = lesson.add_argument_group("quiz")
     quiz.add_argument(
         "--quiz",
@@ -247,10 +261,46 @@ def _add_backprop(commands: Any) -> None:
     lesson.set_defaults(run=run_backprop)
 
 
+def _add_variant_options(lesson: argparse.ArgumentParser) -> None:
+    group = lesson.add_argument_group(
+        "a student's variant (its own numbers, the same on the site and in the notebooks)"
+    )
+    group.add_argument("--student", metavar="NAME", help="the student's name (with --assignment)")
+    group.add_argument("--assignment", metavar="NAME", help="the assignment's name")
+    group.add_argument(
+        "--seed",
+        type=_argument_type(int, lambda n: 0 <= n < SEED_LIMIT, "a whole number in [0, 2^53)"),
+        metavar="N",
+        help="the variant of this seed instead of a student's",
+    )
+
+
+def _variant(args: argparse.Namespace) -> Variant | None:
+    """The variant the options ask for, or None; a combination that cannot be meant raises
+    UsageError."""
+    if args.student is None and args.seed is None:
+        if args.assignment is not None:
+            raise UsageError("--assignment needs --student")
+        return None
+    if args.seed is not None and args.student is not None:
+        raise UsageError("give --student and --assignment, or --seed, not both")
+    if args.student is not None and args.assignment is None:
+        raise UsageError("--student needs --assignment")
+    own = [f"--{name}" for name, _, _ in LESSON_NUMBERS if getattr(args, name) is not None]
+    own += [f"--{name}" for name in ("network", "lr", "activation") if getattr(args, name)]
+    if own:
+        raise UsageError(f"{own[0]} cannot be used with a variant: the variant gives its numbers")
+    return variant(args.student, args.assignment, args.seed)
+
+
 def run_backprop(args: argparse.Namespace) -> int:
     """`chainrule backprop`: the lesson with its pictures, the quiz, or the JSON record."""
-    spec = _network_spec(args)
-    lr = args.lr or spec.lr or backprop.LEARNING_RATE
+    chosen = _variant(args)
+    spec = _network_spec(args) if chosen is None else chosen.network.spec
+    lr = args.lr or spec.lr or (chosen.lr if chosen else backprop.LEARNING_RATE)
+    if chosen and args.json and not (args.steps or args.quiz or args.output_dir):
+        print(chosen.json())
+        return 0
     with _naming_the_numbers(args):
         network = build_network(spec)
     if args.quiz:
@@ -263,8 +313,9 @@ def run_backprop(args: argparse.Namespace) -> int:
     updated = replace(trained.spec if trained else network.updated(lr), lr=lr)
     output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
     if args.json:
-        record = _record(network, updated, history)
-        record["answers"] = network.answers(lr)
+        record = run_record(network, lr, updated, history)
+        if chosen:
+            record = {**chosen.record(), **record, "answers": chosen.answers()}
         if args.output_dir:  # asked for: the pictures too, named in the record
             with _one_set_of_files(output_dir):
                 written = _write_pictures(network, output_dir, args.format, lr)
@@ -274,6 +325,8 @@ def run_backprop(args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
     title = f"the network in {args.network}" if args.network else "worked example"
+    if chosen:
+        title = f"{_whose(chosen)}'s variant"
     _print_lesson(network, lr, title)
     with _one_set_of_files(output_dir):
         written = _write_pictures(network, output_dir, args.format, lr)
@@ -343,19 +396,6 @@ def _network_spec(args: argparse.Namespace) -> NetworkSpec:
     return lesson_network(**numbers, activation=args.activation or "sigmoid")
 
 
-def _record(network: BuiltNetwork, updated: NetworkSpec, history: list[float]) -> dict[str, object]:
-    """Every number of the run, for --json."""
-    record: dict[str, object] = {
-        "forward": network.forward(),
-        "E": network.E.data,
-        "gradients": network.gradients(),
-        "updated": updated.to_dict(),
-    }
-    if history:
-        record["E_history"] = history
-    return record
-
-
 def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
     """The forward pass, the backward steps, each gradient's chain rule, one update."""
     formulas = network.formulas()
@@ -389,6 +429,12 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
         text_table(["parameter", "old", "∂E/∂p", "new"], rows, numeric_columns={1, 2, 3}),
         end="\n\n",
     )
+
+
+def _whose(chosen: Variant) -> str:
+    if chosen.student is None:
+        return f"seed {chosen.seed}"
+    return f"{chosen.student} ({chosen.assignment}, seed {chosen.seed})"
 
 
 def _given(network: BuiltNetwork) -> str:
@@ -485,6 +531,93 @@ def _quiz(network: BuiltNetwork, lr: float, args: argparse.Namespace) -> int:
     print(f"given: {_given(network)}, lr = {lr:g}")
     print(rules(checker.significant_figures))
     run_quiz(checker, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    return 0
+
+
+def _add_variants(commands: Any) -> None:
+    keys = commands.add_parser(
+        "variants",
+        help="one marking key (JSON) per student of a roster: that student's numbers and answers",
+        description=(
+            "Read a roster (CSV, one student a line, the name first) and write one JSON key per "
+            'student: {"student", "assignment", "seed", "given", "answers"}. The student\'s '
+            "variant is the one `chainrule backprop --student NAME --assignment NAME` and the "
+            "site open. A bad roster writes nothing."
+        ),
+    )
+    keys.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv")
+    keys.add_argument("--assignment", required=True, metavar="NAME")
+    keys.add_argument("--output-dir", type=Path, default=Path("keys"), help="(default: keys)")
+    keys.set_defaults(run=run_variants)
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    """`chainrule variants`: a key per student of the roster."""
+    students = read_roster(args.roster)
+    paths = write_keys(students, args.assignment, args.output_dir)
+    print(f"{len(paths)} keys for {args.assignment!r} in {args.output_dir}")
+    return 0
+
+
+def _add_grade(commands: Any) -> None:
+    grade = commands.add_parser(
+        "grade",
+        help="regrade students' hand-ins from their seeds: marks, per-question counts, mistakes",
+        description=(
+            "Regrade each hand-in (the site's file or its short code) from its seed, ignoring "
+            "any verdict it claims; print each mark, how many got each question right, and the "
+            "wrong numbers typed most often. A corrupt or forged hand-in, or one for another "
+            "assignment, gets one line on stderr (exit status 2) and the rest are graded."
+        ),
+    )
+    grade.add_argument("hand_ins", nargs="+", type=Path, metavar="HANDIN")
+    grade.add_argument(
+        "--assignment", metavar="NAME", help="the assignment (default: the first hand-in's)"
+    )
+    grade.add_argument("--csv", type=Path, metavar="FILE.csv", help="also write the marks as CSV")
+    grade.set_defaults(run=run_grade)
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    """`chainrule grade`: regrade, print the class's marks and mistakes, export CSV."""
+    graded, refused = grade_files(args.hand_ins, args.assignment)
+    for line in refused:
+        print(f"chainrule grade: {line}", file=sys.stderr)
+    if graded:
+        print(class_report(graded))
+    if args.csv and graded:
+        print(write_text_atomically(args.csv, marks_csv(graded)))
+    return USAGE_ERROR if refused else 0
+
+
+def _add_worksheet(commands: Any) -> None:
+    sheets = commands.add_parser(
+        "worksheet",
+        help="a printable A4 page per student of a roster, with a QR code of their variant",
+        description=(
+            "Write a PDF with one A4 page per student: their network with an empty box for "
+            "every value asked, the J(w) table with blanks, their code and a QR code that "
+            "opens the same variant on the site; and a marking key, OUTPUT-key.pdf, with every "
+            "value of every variant. Needs the chainrule[class] extra (fpdf2, segno)."
+        ),
+    )
+    sheets.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv")
+    sheets.add_argument("--assignment", required=True, metavar="NAME")
+    sheets.add_argument("--output", type=Path, default=Path("sheets.pdf"), metavar="FILE.pdf")
+    sheets.add_argument(
+        "--site",
+        default=SITE_URL,
+        metavar="URL",
+        help=f"the site's address, for the QR codes (default: {SITE_URL})",
+    )
+    sheets.set_defaults(run=run_worksheet)
+
+
+def run_worksheet(args: argparse.Namespace) -> int:
+    """`chainrule worksheet`: the students' sheets and the marking key."""
+    students = read_roster(args.roster)
+    for path in write_worksheets(students, args.assignment, args.output, args.site):
+        print(path)
     return 0
 
 

@@ -414,6 +414,23 @@ def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwo
     )
 
 
+def run_record(
+    network: BuiltNetwork, lr: float, updated: NetworkSpec, history: Sequence[float] = ()
+) -> dict[str, object]:
+    """Every number of a run, as ``chainrule backprop --json`` prints it: ``forward``, ``E``,
+    ``gradients``, ``updated`` (a network file), ``answers`` and, after training, ``E_history``."""
+    record: dict[str, object] = {
+        "forward": network.forward(),
+        "E": network.E.data,
+        "gradients": network.gradients(),
+        "updated": updated.to_dict(),
+        "answers": network.answers(lr),
+    }
+    if history:
+        record["E_history"] = list(history)
+    return record
+
+
 def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fused: bool) -> Value:
     if fused:
         return weighted_sum(row, inputs, bias)

@@ -35,8 +35,10 @@ from autograd.expression import ExpressionError
 from autograd.show.format import format_number
 from autograd.show.frames import MAX_FRAMES, Frame, frames
 from autograd.show.names import code_names, node_names
+from chainrule.classroom import HandIn, common_mistakes, grade_texts, marks_csv, question_counts
 from chainrule.lessons import activations, backprop, gradient_descent, vanishing
 from chainrule.lessons.backprop import sgd_update, worked_example
+from chainrule.mistakes import BY_NAME
 from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Checker,
@@ -46,6 +48,8 @@ from chainrule.questions import (
     rules,
     shown_value,
 )
+from chainrule.variants import Variant
+from chainrule.variants import variant as make_variant
 from nn import (
     ACTIVATIONS,
     MLP,
@@ -372,6 +376,110 @@ def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -
     )
     report["frames"] = [{"title": frame.title, "dot": frame.graph.source} for frame in steps]
     return report
+
+
+def _variant(student: str | None, assignment: str | None, seed: str | None) -> Variant:
+    """The variant a page's URL names (``?student=…&assignment=…`` or ``?seed=…``)."""
+    number = None
+    if seed is not None:
+        if not seed.strip().isdigit():
+            raise ValueError(f"seed: expected a whole number, got {seed!r}")
+        number = int(seed)
+    return make_variant(student, assignment, number)
+
+
+def variant(
+    student: str | None = None, assignment: str | None = None, seed: str | None = None
+) -> dict[str, Any]:
+    """A student's variant from a page's URL: its numbers as the worked example's fields,
+    the quantities its sheet asks with their hints, and its record as the JSON text that
+    ``chainrule backprop --student … --json`` prints, byte for byte."""
+    chosen = _variant(student, assignment, seed)
+    given = chosen.given()
+    fields = {name: given["target" if name == "T" else name] for name in LESSON_FIELDS}
+    hints = {q.quantity: q.hint for q in chosen.network.checker(chosen.lr).questions}
+    descent = "J(w) = Σ (k·x − w·x)², dJ/dw = −2 Σ x (k·x − w·x), w_(k+1) = w_k − α · dJ/dw(w_k)"
+    asked = list(chosen.mark({}))
+    return {
+        "fields": fields,
+        "given": given,
+        "seed": chosen.seed,
+        "student": chosen.student,
+        "assignment": chosen.assignment,
+        "questions": [{"quantity": q, "hint": hints.get(q, descent)} for q in asked],
+        "json": chosen.json(),
+    }
+
+
+def sheet(
+    answers: Mapping[str, str],
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: str | None = None,
+) -> dict[str, Any]:
+    """Mark a student's sheet of their variant (``Variant.mark``: error carried forward,
+    mistakes named). An empty box is "empty", with no value shown."""
+    verdicts = _variant(student, assignment, seed).mark(answers)
+    marked = {}
+    for quantity, verdict in verdicts.items():
+        message = {"right": "right", "empty": "", "invalid": f"{verdict.message}"}.get(
+            verdict.status, "not yet"
+        )
+        if verdict.mistake:
+            message = f"not yet: {BY_NAME[verdict.mistake].message(quantity)}"
+        marked[quantity] = {"status": verdict.status, "message": message}
+    score = sum(v.right for v in verdicts.values())
+    return {"verdicts": marked, "score": score, "total": len(verdicts)}
+
+
+def hand_in(
+    student: str,
+    assignment: str,
+    answers: Mapping[str, str],
+    tries: Mapping[str, int],
+    hints: Mapping[str, int],
+    seconds: float,
+) -> dict[str, Any]:
+    """The hand-in file's text and its short code (``chainrule.classroom.HandIn``)."""
+    chosen = make_variant(student, assignment)
+    handed = HandIn(
+        chosen.student or student,
+        chosen.assignment or assignment,
+        chosen.seed,
+        dict(answers),
+        {q: int(n) for q, n in tries.items()},
+        {q: int(n) for q, n in hints.items()},
+        round(float(seconds)),
+    )
+    return {"json": json.dumps(handed.to_dict(), ensure_ascii=False), "code": handed.code()}
+
+
+def dashboard(files: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+    """Regrade the dropped hand-ins from their seeds (claimed verdicts ignored): each
+    student's mark, time and where they are stuck, each question's counts, the common
+    wrong answers with their mistakes, the refused files, and the marks as CSV."""
+    graded, refused = grade_texts((f["name"], f["text"]) for f in files)
+    counts = question_counts(graded)
+    return {
+        "questions": list(counts),
+        "students": [
+            {
+                "student": one.hand_in.student,
+                "right": one.right,
+                "asked": len(one.verdicts),
+                "seconds": one.hand_in.seconds,
+                "stuck": one.stuck(),
+                "verdicts": {q: v.status for q, v in one.verdicts.items()},
+            }
+            for one in graded
+        ],
+        "counts": {q: dict(c) for q, c in counts.items()},
+        "mistakes": [
+            {**vars(common), "line": common.line(len(graded))} for common in common_mistakes(graded)
+        ],
+        "refused": refused,
+        "csv": marks_csv(graded) if graded else "",
+    }
 
 
 def _lesson(numbers: Mapping[str, float]) -> dict[str, Any]:
@@ -1060,6 +1168,10 @@ REQUESTS: dict[str, Callable[..., dict[str, Any]]] = {
     "check_order": check_order,
     "presets": presets,
     "worked": worked,
+    "variant": variant,
+    "sheet": sheet,
+    "hand_in": hand_in,
+    "dashboard": dashboard,
     "train_start": train_start,
     "train_steps": train_steps,
     "train_grid": train_grid,

@@ -34,6 +34,8 @@ THIRD_PARTY = {
         "sklearn",
         "matplotlib",
         "ipywidgets",
+        "fpdf",  # the worksheets' PDF (the class extra)
+        "segno",  # their QR codes
     },
 }
 

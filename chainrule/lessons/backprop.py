@@ -28,6 +28,7 @@ from autograd.show.explain import Explanation, explain
 from autograd.show.format import markdown_text
 from chainrule.questions import lecture_form
 from chainrule.quiz import Quiz, quiz
+from chainrule.variants import Variant, variant
 
 X = 0.1
 W1 = 0.15
@@ -67,6 +68,9 @@ class WorkedExample:
     a2: Value
     E: Value
     target: Value
+    lr: float = LEARNING_RATE
+    variant: Variant | None = None
+    """The student's variant the numbers come from (``worked_example(student=...)``), or None."""
 
     def forward_table(self) -> list[tuple[str, str, float]]:
         """The forward pass, one (name, formula, value) row per computed value."""
@@ -104,9 +108,11 @@ class WorkedExample:
         )
         return found
 
-    def quiz(self, lr: float = LEARNING_RATE) -> Quiz:
+    def quiz(self, lr: float | None = None) -> Quiz:
         """The lesson's quiz for a notebook cell: every forward value, gradient and updated
-        parameter in order, checked to 3 significant figures, hints with the formulas."""
+        parameter in order, checked to 3 significant figures, hints with the formulas
+        (``lr`` by default the example's: 0.4, or the variant's)."""
+        lr = self.lr if lr is None else lr
         formulas = {**FACTOR_FORMULAS, **{name: f for name, f, _ in self.forward_table()}}
         return quiz(self.E, lr=lr, parameters=self.parameters().values(), formulas=formulas)
 
@@ -131,13 +137,32 @@ def worked_example(
     target: float = TARGET,
     *,
     fused: bool = False,
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: int | None = None,
 ) -> WorkedExample:
     """Build the example's graph from labelled Values, run ``E.backward()``, return its Values.
 
+    ``student`` and ``assignment`` (or ``seed``) take a student's variant's numbers
+    and learning rate instead (``chainrule.variants``); ``example.variant.json()``
+    is then the record ``chainrule backprop --student ... --json`` prints.
     ``fused=False`` builds each pre-activation op by op (w·x, then + b: every
     multiplication visible in a drawing); ``fused=True`` uses one ``w·x+b``
     node per neuron. Both give the same numbers.
     """
+    chosen = None
+    if student is not None or assignment is not None or seed is not None:
+        if (x, w1, b1, w2, b2, target) != (X, W1, B1, W2, B2, TARGET):
+            raise ValueError("worked_example: give numbers or a variant, not both")
+        chosen = variant(student, assignment, seed)
+        x, w1, b1, w2, b2, target = (
+            chosen.x,
+            chosen.w1,
+            chosen.b1,
+            chosen.w2,
+            chosen.b2,
+            chosen.target,
+        )
     x_value = Value(x, label="x")
     w1_value, b1_value = Value(w1, label="w1"), Value(b1, label="b1")
     w2_value, b2_value = Value(w2, label="w2"), Value(b2, label="b2")
@@ -158,7 +183,19 @@ def worked_example(
     error.label = "E"
     error.backward()
     return WorkedExample(
-        x_value, w1_value, b1_value, z1, a1, w2_value, b2_value, z2, a2, error, target_value
+        x_value,
+        w1_value,
+        b1_value,
+        z1,
+        a1,
+        w2_value,
+        b2_value,
+        z2,
+        a2,
+        error,
+        target_value,
+        chosen.lr if chosen else LEARNING_RATE,
+        chosen,
     )
 
 

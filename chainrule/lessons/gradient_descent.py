@@ -12,10 +12,15 @@ the minimum w* = sum x z / S by the constant factor 1 - 2 lr S:
 
 The steps shrink when 0 < lr < 1/(2S), overshoot but still converge when
 1/(2S) < lr < 1/S, and diverge when lr > 1/S: the critical learning rate.
+
+Sums of floats use ``math.fsum`` (correctly rounded): the built-in ``sum`` rounds
+differently from Python 3.12 on, and a student's numbers must be the same bits in
+every Python, the browser's (Pyodide) included.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
@@ -50,18 +55,21 @@ class Step:
 
 def cost(w: Scalar, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> Scalar:
     """J(w) = sum_i (z_i - w x_i)^2, a float for a float ``w``, a Value (a graph) for a Value."""
-    return cast(Scalar, sum((z - w * x) ** 2 for x, z in zip(xs, zs)))
+    terms = [(z - w * x) ** 2 for x, z in zip(xs, zs)]
+    if isinstance(w, Value):
+        return cast(Scalar, sum(terms))
+    return math.fsum(terms)
 
 
 def gradient(w: float, xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
     """dJ/dw = -2 sum_i x_i (z_i - w x_i), derived by hand."""
-    return -2.0 * sum(x * (z - w * x) for x, z in zip(xs, zs))
+    return -2.0 * math.fsum(x * (z - w * x) for x, z in zip(xs, zs))
 
 
 def optimal_weight(xs: Sequence[float] = XS, zs: Sequence[float] = ZS) -> float:
     """w* = sum x z / sum x^2, where dJ/dw = 0: the bottom of the cost curve."""
     xs, zs = _checked_data(xs, zs, "optimal_weight")
-    return sum(x * z for x, z in zip(xs, zs)) / _sum_of_squares(xs, "optimal_weight")
+    return math.fsum(x * z for x, z in zip(xs, zs)) / _sum_of_squares(xs, "optimal_weight")
 
 
 def critical_learning_rate(xs: Sequence[float] = XS) -> float:
@@ -146,7 +154,7 @@ def _numbers(values: Sequence[float], caller: str, name: str) -> list[float]:
 
 
 def _sum_of_squares(xs: Sequence[float], caller: str) -> float:
-    total = sum(x * x for x in _numbers(xs, caller, "xs"))
+    total = math.fsum(x * x for x in _numbers(xs, caller, "xs"))
     if total == 0.0:
         raise ValueError(f"{caller}: expected xs to hold a nonzero input, got {list(xs)!r}")
     return total

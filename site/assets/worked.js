@@ -3,6 +3,7 @@
 import {
   ask, bringIntoView, drawGraph, element, loadingBanner, markReady, plotLine, showError, showFailure,
 } from "./app.js";
+import { startSheet } from "./progress.js";
 
 const $ = (id) => document.getElementById(id);
 let presets = null;
@@ -99,6 +100,32 @@ function step() {
   return recompute(false);
 }
 
+// ?student=…&assignment=… or ?seed=… opens that student's variant: its numbers in the fields.
+async function openVariant() {
+  const query = new URLSearchParams(location.search);
+  if (!query.has("seed") && !query.has("student")) return null;
+  const args = query.has("seed")
+    ? { seed: query.get("seed"), assignment: query.get("assignment") }
+    : { student: query.get("student"), assignment: query.get("assignment") ?? "" };
+  const chosen = await ask("variant", args);
+  showError($("error"), chosen.error);
+  if (chosen.error) return null;
+  $("preset").value = "lesson";
+  fieldBoxes("lesson");
+  for (const [name, value] of Object.entries(chosen.fields)) {
+    $("fields").querySelector(`input[name="${name}"]`).value = String(value);
+  }
+  const whose = chosen.student ? `${chosen.student}, ${chosen.assignment}` : `seed ${chosen.seed}`;
+  $("variant").textContent = `Your variant (${whose}): its own numbers, the same in the notebook and the terminal.`;
+  $("variant").hidden = false;
+  return chosen;
+}
+
+// A variant is an exercise: the computed panels stay hidden until the student asks.
+function showSolution(shown) {
+  for (const panel of document.querySelectorAll("[data-solution-panel]")) panel.hidden = !shown;
+}
+
 async function start() {
   loadingBanner();
   try {
@@ -106,7 +133,12 @@ async function start() {
     const preset = new URLSearchParams(location.search).get("preset");
     if (preset in presets) $("preset").value = preset;
     fieldBoxes($("preset").value);
+    const chosen = await openVariant();
     await recompute(true);
+    if (chosen) {
+      showSolution(false);
+      await startSheet($("sheet"), chosen, () => showSolution(true));
+    }
   } catch (error) {
     showFailure($("error"), error);
   }
@@ -121,8 +153,9 @@ $("step").addEventListener("click", step);
 $("prev").addEventListener("click", () => showFrame(frameIndex - 1, true));
 $("next").addEventListener("click", () => showFrame(frameIndex + 1, true));
 $("slider").addEventListener("input", (event) => showFrame(Number(event.target.value), true));
-$("reset").addEventListener("click", () => {
+$("reset").addEventListener("click", async () => {
   fieldBoxes($("preset").value);
+  await openVariant();
   recompute(true);
 });
 start();

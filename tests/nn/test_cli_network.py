@@ -25,6 +25,8 @@ def test_json_of_the_worked_example(capsys, tmp_path, monkeypatch):
     record = run_json(capsys)
     answers = lesson_answers()
     assert set(record) == {"forward", "E", "gradients", "updated", "answers"}
+    for name, value in answers.items():  # every quantity the quiz asks, as it names them
+        assert record["answers"][name] == pytest.approx(value, rel=1e-12), name
     assert record["forward"] == pytest.approx(
         {name: answers[name] for name in ("z1", "a1", "z2", "a2", "E")}, rel=1e-12
     )

@@ -1,0 +1,177 @@
+"""Rosters, keys and regrading hand-ins, through the `chainrule` command."""
+
+import csv
+import hashlib
+import json
+
+import pytest
+
+from chainrule.classroom import HandIn
+from chainrule.cli import main
+from tests.lessons.test_variants import plain_answers
+
+FIRST = ["Ada", "Björn", "Chidi", "Dana", "Émile", "Farah", "Goran", "Hana", "Ivo", "Jun"]
+LAST = ["Okafor", "Lund", "Müller", "O'Neil"]
+ROSTER = [f"{first} {last}" for last in LAST for first in FIRST]  # 40 names
+
+
+def seed(student, assignment):
+    return int.from_bytes(hashlib.sha256(f"{assignment}\n{student}".encode()).digest()[:6], "big")
+
+
+@pytest.fixture
+def roster(tmp_path):
+    path = tmp_path / "roster.csv"
+    rows = ["student,email"] + [f'"{name}",x@example.org' for name in ROSTER]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_forty_names_give_forty_distinct_keys_that_agree_with_plain_floats(
+    roster, tmp_path, capsys
+):
+    keys = tmp_path / "keys"
+    argv = ["variants", "--roster", str(roster), "--assignment", "hw2", "--output-dir", str(keys)]
+    assert main(argv) == 0
+    files = sorted(keys.iterdir())
+    assert len(files) == 40
+    found = [json.loads(path.read_text(encoding="utf-8")) for path in files]
+    assert sorted(key["student"] for key in found) == sorted(ROSTER)
+    assert len({tuple(key["given"].values()) for key in found}) == 40
+    for key in found:
+        assert set(key) == {"student", "assignment", "seed", "given", "answers"}
+        assert key["assignment"] == "hw2" and key["seed"] == seed(key["student"], "hw2")
+        expected = plain_answers(key["given"])
+        assert key["answers"].keys() == expected.keys()
+        for name, value in expected.items():
+            assert abs(key["answers"][name] - value) <= 1e-12 * max(1.0, abs(value)), name
+    capsys.readouterr()
+    student = found[7]["student"]
+    assert main(["backprop", "--student", student, "--assignment", "hw2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"] == found[7]["answers"]
+
+
+@pytest.mark.parametrize(
+    "content, line, message",
+    [
+        (b"Ada\n\n,x@example.org\n", 3, "name is empty"),
+        (b"Ada\nBo\nada \n", 3, "'ada' is already on line 1"),
+        (b"Ada\n" + b"B" * 10_000_000 + b"\n", 2, "longer than 1000 characters"),
+        ("Ada\nBjörn\n".encode("latin-1"), 2, "not UTF-8"),
+    ],
+)
+def test_a_bad_roster_is_one_line_and_touches_nothing(content, line, message, tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(content)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "old.json").write_text("kept", encoding="utf-8")
+    argv = ["variants", "--roster", str(path), "--assignment", "hw2", "--output-dir", str(keys)]
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and len(error) < 300
+    assert f"{path}, line {line}: " in error and message in error
+    assert [p.name for p in keys.iterdir()] == ["old.json"]
+    assert (keys / "old.json").read_text(encoding="utf-8") == "kept"
+
+
+def typed(value):
+    return f"{value:.4g}"
+
+
+def hand_in_file(
+    folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False, carried=None
+):
+    """A hand-in as the site writes it, every answer right but the ``mistakes``
+    (quantity -> a function of the givens and answers giving the number typed instead),
+    and those that ``carried(given, answers)`` returns."""
+    s = seed(student, assignment)
+    given = json.loads(key_of(student, assignment))["given"]
+    answers = {name: typed(value) for name, value in plain_answers(given).items()}
+    answers = {name: text for name, text in answers.items() if not name.startswith("∂z")}
+    answers = {n: t for n, t in answers.items() if n not in ("∂a2/∂z2", "∂a1/∂z1")}
+    answers |= {name: typed(number(given, answers)) for name, number in dict(mistakes).items()}
+    if carried:
+        answers |= {name: typed(value) for name, value in carried(given, answers).items()}
+    hand_in = HandIn(student, assignment, s, answers, seconds=600.0)
+    data = hand_in.to_dict()
+    data["verdicts"] = verdicts or {}
+    path = folder / f"{student.replace(' ', '_')}.json"
+    text = hand_in.code() if code else json.dumps(data)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def key_of(student, assignment):
+    from chainrule.variants import variant
+
+    return json.dumps(variant(student, assignment).key())
+
+
+def sign_carried_forward(given, answers):
+    """A student who takes ∂E/∂a2 as (T − a2) and works everything below from it."""
+    x, lr, w2 = given["x"], given["lr"], given["w2"]
+    a1, a2 = float(answers["a1"]), float(answers["a2"])
+    de_da2 = given["target"] - a2
+    de_dz2 = de_da2 * a2 * (1 - a2)
+    de_dz1 = de_dz2 * w2 * a1 * (1 - a1)
+    grads = {"b2": de_dz2, "w2": de_dz2 * a1, "b1": de_dz1, "w1": de_dz1 * x}
+    return {
+        "∂E/∂a2": de_da2, "∂E/∂z2": de_dz2, "∂E/∂a1": de_dz2 * w2, "∂E/∂z1": de_dz1,
+        **{f"∂E/∂{p}": g for p, g in grads.items()},
+        **{f"new {p}": given[p] - lr * g for p, g in grads.items()},
+    }  # fmt: skip
+
+
+def test_grade_regrades_from_the_seed_and_ignores_claimed_verdicts(tmp_path, capsys):
+    old_weight = {"new w2": lambda given, answers: given["w2"]}
+    files = [
+        hand_in_file(tmp_path, name, carried=sign_carried_forward if i < 11 else None,
+                     mistakes=old_weight if 11 <= i < 16 else {},
+                     verdicts={"∂E/∂a2": "right", "new w2": "right"}, code=i % 3 == 0)
+        for i, name in enumerate(ROSTER[:30])
+    ]  # fmt: skip
+    marks = tmp_path / "marks.csv"
+    assert main(["grade", *map(str, files), "--csv", str(marks)]) == 0
+    report = capsys.readouterr().out
+    rows = list(csv.DictReader(marks.read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 30
+    by_student = {row["student"]: row for row in rows}
+    for i, name in enumerate(ROSTER[:30]):
+        row = by_student[name]
+        asked = int(row["asked"])
+        assert asked == 17 + 11  # the quiz's questions and the J(w) table's blanks
+        assert int(row["right"]) == asked - (i < 16)  # one mistake carried forward: one mark
+        assert row["∂E/∂a2"] == ("wrong" if i < 11 else "right")
+        assert row["new w2"] == ("wrong" if 11 <= i < 16 else "right")
+        assert row["seconds"] == "600"
+    counts = {line[:12].strip(): line[12:].split() for line in report.splitlines()}
+    assert counts["∂E/∂a2"] == ["19", "11", "0", "0"]
+    assert counts["new w2"] == ["25", "5", "0", "0"]
+    assert counts["∂E/∂w1"] == ["30", "0", "0", "0"]
+    wrong = report.split("Most common wrong answers:\n")[1].splitlines()
+    assert wrong[0].startswith("11/30 for ∂E/∂a2: the sign of (T − a2) (e.g. ")
+    assert wrong[1].startswith("5/30 for new w2: the parameter not updated (e.g. ")
+    assert wrong[2:] == [str(marks)]
+
+
+def test_forged_corrupt_and_other_assignment_hand_ins_are_one_line_each(tmp_path, capsys):
+    good = hand_in_file(tmp_path, "Ada Okafor")
+    forged = tmp_path / "forged.json"
+    data = json.loads(hand_in_file(tmp_path, "Bo Lund").read_text(encoding="utf-8"))
+    data["seed"] = seed("Ada Okafor", "hw2")
+    forged.write_text(json.dumps(data), encoding="utf-8")
+    other = hand_in_file(tmp_path, "Chidi Müller", assignment="hw3")
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_bytes(b'{"chainrule": "hand-in", "student": ')
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text("chainrule1:eJzLSM3JyQcABiwCFQ", encoding="utf-8")
+    argv = ["grade", *map(str, (good, forged, other, corrupt, damaged))]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert len(errors) == 4
+    assert f"{forged}: forged" in errors[0]
+    assert f"{other}: for assignment 'hw3', not 'hw2'" in errors[1]
+    assert f"{corrupt}: corrupt" in errors[2] and f"{damaged}: corrupt" in errors[3]
+    assert "Ada Okafor" in captured.out and "Bo Lund" not in captured.out

@@ -1,0 +1,204 @@
+"""A class on the built site, in real Chromium with every other address blocked: a variant
+from the URL gives the same bytes as the command and the notebook, the student's sheet
+survives a reload, a hand-in is a file and a code, and the dashboard regrades 30 hand-ins
+with known mistakes to the counts of the ground truth and of `chainrule grade`."""
+
+import csv
+import json
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+
+from chainrule.lessons.backprop import worked_example
+from tests.lessons.test_classroom import ROSTER, hand_in_file, sign_carried_forward
+from tests.lessons.test_variants import plain_answers
+from tests.site import test_site
+from tests.site.test_site import READY_MS, SCREENSHOTS, SIZES, Visit, no_sideways_scrolling
+
+site, base_url, browser, visit = (
+    test_site.site, test_site.base_url, test_site.browser, test_site.visit
+)  # the built site's fixtures  # fmt: skip
+
+ADA = "worked.html?student=Ada%20Okafor&assignment=hw2"
+STORAGE_KEY = "chainrule:sheet:v1:hw2\nAda Okafor"
+
+
+def in_page(page, name, **arguments):
+    """A request to chainrule in the page's own Pyodide worker."""
+    return page.evaluate(
+        "async ([name, args]) => (await import('./assets/app.js')).ask(name, args)",
+        [name, arguments],
+    )
+
+
+def command_json(*options):
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule.cli", "backprop", *options, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.parametrize("seed", [0, 987654321, 2**53 - 1])
+def test_one_seed_gives_the_same_bytes_in_pyodide_the_command_and_the_notebook(visit, seed):
+    page = visit.open(f"worked.html?seed={seed}")
+    pyodide = in_page(page, "variant", seed=str(seed))["json"]
+    assert pyodide + "\n" == command_json("--seed", str(seed))
+    assert pyodide == worked_example(seed=seed).variant.json()
+    given = json.loads(pyodide)["given"]
+    fields = {
+        box.get_attribute("name"): box.input_value() for box in page.locator("#fields input").all()
+    }
+    assert float(fields["w1"]) == given["w1"] and float(fields["T"]) == given["target"]
+    assert float(fields["lr"]) == given["lr"]
+
+
+def test_a_students_link_opens_their_variant(visit):
+    page = visit.open(ADA)
+    pyodide = in_page(page, "variant", student="Ada Okafor", assignment="hw2")["json"]
+    assert pyodide + "\n" == command_json("--student", "Ada Okafor", "--assignment", "hw2")
+    assert "Ada Okafor" in page.locator("#variant").inner_text()
+    assert page.locator("[data-solution-panel]:visible").count() == 0  # nothing gives it away
+
+
+def test_the_sheet_survives_a_reload_and_can_be_forgotten(visit):
+    page = visit.open(ADA)
+    given = json.loads(in_page(page, "variant", student="Ada Okafor", assignment="hw2")["json"])
+    expected = plain_answers(given["given"])
+    page.locator("[data-quantity='z1']").fill(f"{expected['z1']:.4g}")
+    page.locator("[data-quantity='z1']").press("Tab")
+    page.locator("[data-quantity='a1']").fill("0.123")
+    page.locator("[data-quantity='a1']").press("Tab")
+    a1_status = page.locator("[data-quantity='a1'] ~ [role=status]")
+    page.wait_for_function(
+        "document.querySelector(\"[data-quantity='a1'] ~ [role=status]\").dataset.status"
+        " === 'wrong'"
+    )
+    assert page.locator("[data-sheet-score]").inner_text() == "score: 1/28"
+    page.locator("[data-quantity='a1'] ~ button").click()  # a hint
+    stored = json.loads(page.evaluate("key => localStorage.getItem(key)", STORAGE_KEY))
+    assert stored["answers"] == {"z1": f"{expected['z1']:.4g}", "a1": "0.123"}
+    assert stored["tries"] == {"z1": 1, "a1": 1} and stored["hints"] == {"a1": 1}
+    assert stored["verdicts"]["z1"] == "right" and stored["verdicts"]["a1"] == "wrong"
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    page.wait_for_function(
+        "document.querySelector('[data-sheet-score]').textContent === 'score: 1/28'"
+    )
+    assert page.locator("[data-quantity='z1']").input_value() == f"{expected['z1']:.4g}"
+    assert page.locator("[data-quantity='a1']").input_value() == "0.123"
+    assert a1_status.get_attribute("data-status") == "wrong"
+    assert page.locator("[data-quantity='a1'] ~ .help").is_visible()  # the hint used
+
+    page.get_by_role("button", name="Forget my answers").click()
+    page.wait_for_function(
+        "document.querySelector('[data-sheet-score]').textContent === 'score: 0/28'"
+    )
+    assert page.evaluate("key => localStorage.getItem(key)", STORAGE_KEY) is None
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    assert page.locator("[data-quantity='z1']").input_value() == ""
+
+
+def test_hand_in_gives_a_file_and_a_code_that_chainrule_grade_marks(visit, tmp_path):
+    page = visit.open(ADA)
+    given = json.loads(in_page(page, "variant", student="Ada Okafor", assignment="hw2")["json"])
+    expected = plain_answers(given["given"])
+    for name in ("z1", "a1", "z2"):
+        page.locator(f"[data-quantity='{name}']").fill(f"{expected[name]:.4g}")
+        page.locator(f"[data-quantity='{name}']").press("Tab")
+    page.wait_for_function(
+        "document.querySelector('[data-sheet-score]').textContent === 'score: 3/28'"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Hand in").click()
+    saved = tmp_path / "ada.json"
+    download.value.save_as(saved)
+    assert saved.stat().st_size < 2000
+    code = page.locator("[data-hand-in-code]").input_value()
+    assert code.startswith("chainrule1:") and len(code) < 400
+    (tmp_path / "ada-code.txt").write_text(code, encoding="utf-8")
+    for handed in (saved, tmp_path / "ada-code.txt"):
+        graded = subprocess.run(
+            [sys.executable, "-m", "chainrule.cli", "grade", str(handed)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert graded.splitlines()[2].split()[:3] == ["Ada", "Okafor", "3/28"]
+
+
+def test_the_dashboard_regrades_30_hand_ins_to_the_ground_truth(browser, base_url, tmp_path):
+    old_weight = {"new w2": lambda given, answers: given["w2"]}
+    files = [
+        hand_in_file(tmp_path, name, carried=sign_carried_forward if i < 11 else None,
+                     mistakes=old_weight if 11 <= i < 16 else {},
+                     verdicts={q: "right" for q in ("∂E/∂a2", "new w2")}, code=i % 4 == 0)
+        for i, name in enumerate(ROSTER[:30])
+    ]  # fmt: skip
+    forged = tmp_path / "forged.json"
+    data = json.loads(files[21].read_text(encoding="utf-8"))  # a JSON file, not a code
+    data["student"] = "Someone Else"
+    forged.write_text(json.dumps(data), encoding="utf-8")
+    marks = tmp_path / "marks.csv"
+    subprocess.run(
+        [sys.executable, "-m", "chainrule.cli", "grade", *map(str, files), "--csv", str(marks)],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    with_csv = list(csv.DictReader(marks.read_text(encoding="utf-8").splitlines()))
+
+    visit = Visit(browser, base_url, SIZES["projector"])
+    page = visit.open("dashboard.html")
+    page.locator("#files").set_input_files([*map(str, files), str(forged)])
+    page.wait_for_selector("body[data-graded='31']", timeout=READY_MS)
+    counts = {
+        row.get_attribute("data-question"): [
+            int(c) for c in row.locator("td").all_inner_texts()[1:]
+        ]
+        for row in page.locator("#counts tr").all()
+    }
+    assert len(counts) == 28
+    assert counts["∂E/∂a2"] == [19, 11, 0, 0]
+    assert counts["new w2"] == [25, 5, 0, 0]
+    assert all(c == [30, 0, 0, 0] for q, c in counts.items() if q not in ("∂E/∂a2", "new w2"))
+    for question, (right, wrong, empty, invalid) in counts.items():  # the same as the command's
+        statuses = [row[question] for row in with_csv]
+        assert [statuses.count(s) for s in ("right", "wrong", "empty", "invalid")] == [
+            right, wrong, empty, invalid,
+        ]  # fmt: skip
+    mistakes = page.locator("#mistakes li")
+    assert mistakes.count() == 2
+    assert mistakes.nth(0).get_attribute("data-mistake") == "sign"
+    assert mistakes.nth(0).inner_text().startswith("11/30 for ∂E/∂a2: the sign of (T − a2)")
+    assert mistakes.nth(1).get_attribute("data-mistake") == "not-updated"
+    assert mistakes.nth(1).get_attribute("data-count") == "5"
+    refused = page.locator("#refused li").all_inner_texts()
+    assert len(refused) == 1 and refused[0].startswith("forged.json: forged")
+    marks_shown = page.locator("#marks tr").all_inner_texts()
+    assert len(marks_shown) == 30 and "27/28\t10 min" in marks_shown[0]
+    assert page.locator("#heat td[data-status='wrong']").count() == 16
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export marks (CSV)").click()
+    exported = tmp_path / "exported.csv"
+    download.value.save_as(exported)
+    assert exported.read_bytes() == marks.read_bytes()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, viewport in SIZES.items():
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        no_sideways_scrolling(page)
+        page.screenshot(path=str(SCREENSHOTS / f"dashboard_{size}.png"), full_page=True)
+    visit.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_sheet_page_at_both_sizes(browser, base_url, size):
+    visit = Visit(browser, base_url, SIZES[size])
+    page = visit.open(ADA)
+    page.wait_for_selector("[data-quantity='z1']")
+    no_sideways_scrolling(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"worked_variant_{size}.png"), full_page=True)
+    assert quote("Ada Okafor") in page.url
+    visit.close()
