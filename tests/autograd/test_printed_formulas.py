@@ -33,7 +33,7 @@ FORMULAS = [
     "relu(w * x + b)",
     "leaky_relu(w * x + b, 0.1)",
 ]
-_CONDITION = re.compile(r"\((\S+) if (\S+) > 0, else (\S+)\)")
+_CONDITION = re.compile(r"\((\S+) if (\([^()]*\)|\S+) > 0, else (\S+)\)")
 _STEP = re.compile(r"step\((\w+)\)")
 
 
@@ -44,7 +44,7 @@ def evaluate(formula: str, values: dict[str, float]) -> float:
 
     def decide(found: re.Match[str]) -> str:
         yes, name, no = found.groups()
-        return yes if values[name] > 0 else no
+        return yes if values[name.removeprefix("(").removesuffix(")")] > 0 else no
 
     text = _CONDITION.sub(decide, f"({formula})")
     text = _STEP.sub(lambda found: "1" if values[found.group(1)] >= 0 else "0", text)
