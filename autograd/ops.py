@@ -122,7 +122,7 @@ class Op:
                     return slope
                 times = " * " if code else "·"
                 return f"{_grouped(slope, code)}{times}{template.format(**fields)}"
-        fields.update(self._argument_fields(code))
+        fields.update(self._argument_fields(code, fields["x"]))
         return template.format(**fields)
 
     def forward_formula(self, out: str, inputs: Sequence[str]) -> str:
@@ -137,19 +137,29 @@ class Op:
                 return self.bound.forward_formula(out, [f"({total})"])
             return total
         fields = {"x": inputs[0] if inputs else "", "y": inputs[1] if len(inputs) > 1 else ""}
-        fields.update(self._argument_fields(code=True))
+        fields.update(self._argument_fields(True, fields["x"]))
         return self.forward_code.format(out=out, **fields)
 
-    def _argument_fields(self, code: bool) -> dict[str, str]:
+    def _argument_fields(self, code: bool, x: str) -> dict[str, str]:
         """The template fields of the argument (its default if unbound): {n} (exact in
-        code, as ``:g`` in text), and for a power {power_less_one} ("" for a square)."""
+        code, as ``:g`` in text), for a power {power_less_one} ("" for a square) and
+        {power_slope}, n·x^(n−1) as Python written for this n (``2.0 * x`` for a square)."""
         argument = self.bound if self.bound is not None else self.default
         if not isinstance(argument, float):
-            return {"n": "", "power_less_one": ""}
+            return {"n": "", "power_less_one": "", "power_slope": ""}
         less_one = argument - 1.0
+        if argument == 0.0:
+            slope = "0.0"
+        elif less_one == 0.0:
+            slope = "1.0"
+        elif less_one == 1.0:  # x ** 1.0 is x exactly
+            slope = f"{argument!r} * {x}"
+        else:  # argument - 1.0 written out: the same float the engine computes
+            slope = f"{argument!r} * {x} ** {less_one!r}"
         return {
             "n": repr(argument) if code else f"{argument:g}",
             "power_less_one": "" if less_one == 1.0 else f"^{less_one:g}",
+            "power_slope": slope,
         }
 
 
@@ -270,7 +280,7 @@ ROWS: tuple[Op, ...] = (
        ("(−1)",), ("-1.0",), "-{x}"),
     Op("**n", 1, _power, _power_derivative, "^", "power",
        ("{n}·{x}{power_less_one}",),
-       ("({n} * {x} ** ({n} - 1.0) if {n} != 0.0 else 0.0)",),
+       ("{power_slope}",),
        "{x} ** {n}", argument="exponent"),
     Op("**", 2, _pow, _pow_derivatives, "^", "power",
        ("{y}·{x}^({y} − 1)", "{out}·log({x})"),

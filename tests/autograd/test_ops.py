@@ -3,6 +3,7 @@ the templates against the numbers, and the proof that adding an op is adding one
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import shutil
@@ -17,7 +18,6 @@ from hypothesis import strategies as st
 
 from autograd import Value, dense_layer, ops, weighted_sum
 
-ROOT = Path(__file__).resolve().parents[2]
 H = 1e-6
 
 # Points inside each row's domain: (inputs, argument or None).
@@ -177,8 +177,9 @@ print(json.dumps({
 def test_adding_one_row_adds_an_op_everywhere(tmp_path):
     """Copy the packages, add a softplus row to the op table and edit nothing else: Value,
     gradcheck, drawing, names, the quiz and network files all take it."""
-    for package in ("autograd", "nn", "chainrule"):
-        shutil.copytree(ROOT / package, tmp_path / package)
+    for package in ("autograd", "nn", "chainrule"):  # from where they are imported: the
+        source = Path(importlib.import_module(package).__file__).parent  # checkout or a wheel
+        shutil.copytree(source, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     table = tmp_path / "autograd" / "ops.py"
     source = table.read_text()
     end = "\n)\n# fmt: on"
