@@ -33,7 +33,7 @@ from autograd.compile import compile_graph
 from autograd.descent import gradient_step
 from autograd.expression import ExpressionError
 from autograd.show.format import format_number
-from autograd.show.frames import MAX_FRAMES, Frame, frames
+from autograd.show.frames import Frame, frames
 from autograd.show.names import code_names, node_names
 from chainrule.classroom import HandIn, common_mistakes, grade_texts, marks_csv, question_counts
 from chainrule.lessons import activations, backprop, gradient_descent, vanishing
@@ -162,16 +162,9 @@ def playground(
         root.label = ROOT_NAME
     root.backward()
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
-    try:
-        steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
-    except ValueError:  # too many steps to show one picture each
-        whole = draw_graph(root, rankdir, fontname=DRAWING_FONT)
-        steps = [Frame(0, "After backward: every gradient", None, {}, whole)]
-        notes.append(
-            f"The step-through shows formulas of up to {MAX_FRAMES - 1} backward steps, and "
-            "this one has more: here is its graph with every gradient. A shorter formula "
-            "steps through."
-        )
+    # Within the Playground's limits (MAX_OPERATIONS) a formula has far fewer backward
+    # steps than frames() draws (MAX_FRAMES), so every formula steps through.
+    steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
     # The quiz: each variable's gradient, asked at the step that completes it.
     checker = Checker(root, parameters=list(leaves.values()))
     _playground = Playground(root, leaves, steps, checker)
@@ -295,6 +288,8 @@ def check_order(step: int, name: str) -> dict[str, Any]:
 def check(key: str, answer: str) -> dict[str, Any]:
     """Check the student's ``answer`` for the quiz box ``key`` by ``Checker.answer``: the
     same rules as the terminal and the notebook (``rules()``)."""
+    instance(key, "check", "key", str)
+    instance(answer, "check", "answer", str)
     if _playground is None or key not in _playground.checker.by_quantity:
         raise ValueError(f"check: no open question {key!r}; compute a formula first")
     checker = _playground.checker

@@ -1,22 +1,18 @@
 """Rosters, keys and regrading hand-ins, through the `chainrule` command."""
 
 import csv
-import hashlib
 import json
 
 import pytest
 
-from chainrule.classroom import HandIn
 from chainrule.cli import main
-from tests.lessons.test_variants import plain_answers
-
-FIRST = ["Ada", "Björn", "Chidi", "Dana", "Émile", "Farah", "Goran", "Hana", "Ivo", "Jun"]
-LAST = ["Okafor", "Lund", "Müller", "O'Neil"]
-ROSTER = [f"{first} {last}" for last in LAST for first in FIRST]  # 40 names
-
-
-def seed(student, assignment):
-    return int.from_bytes(hashlib.sha256(f"{assignment}\n{student}".encode()).digest()[:6], "big")
+from tests.classroom import (
+    ROSTER,
+    hand_in_file,
+    plain_answers,
+    seed,
+    sign_carried_forward,
+)
 
 
 @pytest.fixture
@@ -73,54 +69,6 @@ def test_a_bad_roster_is_one_line_and_touches_nothing(content, line, message, tm
     assert f"{path}, line {line}: " in error and message in error
     assert [p.name for p in keys.iterdir()] == ["old.json"]
     assert (keys / "old.json").read_text(encoding="utf-8") == "kept"
-
-
-def typed(value):
-    return f"{value:.4g}"
-
-
-def hand_in_file(
-    folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False, carried=None
-):
-    """A hand-in as the site writes it, every answer right but the ``mistakes``
-    (quantity -> a function of the givens and answers giving the number typed instead),
-    and those that ``carried(given, answers)`` returns."""
-    s = seed(student, assignment)
-    given = json.loads(key_of(student, assignment))["given"]
-    answers = {name: typed(value) for name, value in plain_answers(given).items()}
-    answers = {name: text for name, text in answers.items() if not name.startswith("∂z")}
-    answers = {n: t for n, t in answers.items() if n not in ("∂a2/∂z2", "∂a1/∂z1")}
-    answers |= {name: typed(number(given, answers)) for name, number in dict(mistakes).items()}
-    if carried:
-        answers |= {name: typed(value) for name, value in carried(given, answers).items()}
-    hand_in = HandIn(student, assignment, s, answers, seconds=600.0)
-    data = hand_in.to_dict()
-    data["verdicts"] = verdicts or {}
-    path = folder / f"{student.replace(' ', '_')}.json"
-    text = hand_in.code() if code else json.dumps(data)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def key_of(student, assignment):
-    from chainrule.variants import variant
-
-    return json.dumps(variant(student, assignment).key())
-
-
-def sign_carried_forward(given, answers):
-    """A student who takes ∂E/∂a2 as (T − a2) and works everything below from it."""
-    x, lr, w2 = given["x"], given["lr"], given["w2"]
-    a1, a2 = float(answers["a1"]), float(answers["a2"])
-    de_da2 = given["target"] - a2
-    de_dz2 = de_da2 * a2 * (1 - a2)
-    de_dz1 = de_dz2 * w2 * a1 * (1 - a1)
-    grads = {"b2": de_dz2, "w2": de_dz2 * a1, "b1": de_dz1, "w1": de_dz1 * x}
-    return {
-        "∂E/∂a2": de_da2, "∂E/∂z2": de_dz2, "∂E/∂a1": de_dz2 * w2, "∂E/∂z1": de_dz1,
-        **{f"∂E/∂{p}": g for p, g in grads.items()},
-        **{f"new {p}": given[p] - lr * g for p, g in grads.items()},
-    }  # fmt: skip
 
 
 def test_grade_regrades_from_the_seed_and_ignores_claimed_verdicts(tmp_path, capsys):

@@ -12,32 +12,8 @@ from chainrule.cli import main
 from chainrule.lessons.backprop import worked_example
 from chainrule.questions import answer_key
 from chainrule.variants import seed_of, variant
-from tests.worked_example import lesson_answers, sigmoid
-
-XS = (0.1, 0.2, 0.3, 0.4, 0.5)
-NETWORK_GIVENS = ("x", "w1", "b1", "w2", "b2", "target", "lr")
-
-
-def plain_answers(given):
-    """Every answer of a variant from its givens, in plain floats: the network's quiz (local
-    derivatives included) and three steps of w <- w - alpha dJ/dw on J(w) = Σ (k x - w x)²."""
-    x, w1, b1, w2, b2, t, lr = (given[name] for name in NETWORK_GIVENS)
-    answers = lesson_answers(x, w1, b1, w2, b2, t, lr)
-    a1, a2 = answers["a1"], answers["a2"]
-    answers |= {
-        "∂a2/∂z2": a2 * (1 - a2), "∂z2/∂b2": 1.0, "∂z2/∂w2": a1, "∂z2/∂a1": w2,
-        "∂a1/∂z1": a1 * (1 - a1), "∂z1/∂b1": 1.0, "∂z1/∂w1": x,
-    }  # fmt: skip
-    w = given["w0"]
-    for step in range(4):
-        cost = sum((given["k"] * xi - w * xi) ** 2 for xi in XS)
-        slope = -2 * sum(xi * (given["k"] * xi - w * xi) for xi in XS)
-        if step:
-            answers[f"w_{step}"] = w
-        answers[f"J(w_{step})"] = cost
-        answers[f"dJ/dw(w_{step})"] = slope
-        w -= given["alpha"] * slope
-    return answers
+from tests.classroom import NETWORK_GIVENS, XS, plain_answers
+from tests.worked_example import sigmoid
 
 
 def same_to_three_figures(typed, expected):

@@ -11,8 +11,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from chainrule.cli import main
-from tests.lessons.test_classroom import ROSTER
-from tests.lessons.test_variants import plain_answers
+from tests.classroom import ROSTER, plain_answers
 
 A4 = (595.28, 841.89)  # points
 

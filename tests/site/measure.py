@@ -22,7 +22,7 @@ import time
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.site import load
-from tests.site.test_site import LABS, SHARED, SITE, QuietHandler
+from tests.site.pages import LABS, SHARED, SITE, QuietHandler
 
 RUNS = 3
 WARM_TARGET_S = 3.0

@@ -4,7 +4,7 @@ the dashboard; expectations computed here in plain floats."""
 import json
 
 from chainrule.classroom import parse_hand_in
-from tests.lessons.test_variants import plain_answers
+from tests.classroom import plain_answers
 from tests.site import load
 
 site = load("chainrule_site")

@@ -12,14 +12,13 @@ from urllib.parse import quote
 import pytest
 
 from chainrule.lessons.backprop import worked_example
-from tests.lessons.test_classroom import ROSTER, hand_in_file, sign_carried_forward
-from tests.lessons.test_variants import plain_answers
-from tests.site import test_site
-from tests.site.test_site import READY_MS, SCREENSHOTS, SIZES, Visit, no_sideways_scrolling
-
-site, base_url, browser, visit = (
-    test_site.site, test_site.base_url, test_site.browser, test_site.visit
-)  # the built site's fixtures  # fmt: skip
+from tests.classroom import (
+    ROSTER,
+    hand_in_file,
+    plain_answers,
+    sign_carried_forward,
+)
+from tests.site.pages import READY_MS, SCREENSHOTS, SIZES, Visit, no_sideways_scrolling
 
 ADA = "worked.html?student=Ada%20Okafor&assignment=hw2"
 STORAGE_KEY = "chainrule:sheet:v1:hw2\nAda Okafor"

@@ -1,7 +1,8 @@
 """The labs in real Chromium, driven as a student drives them: predict, run, answer right
 and wrong, read the verdict. Expected numbers are plain-float computations written here.
 
-The built site, the server, the browser and the no-outside-request check are test_site's.
+The built site, the server, the browser and the no-outside-request check are the site
+tests' fixtures (tests/site/conftest.py).
 """
 
 import json
@@ -10,14 +11,7 @@ import math
 import pytest
 from playwright.sync_api import Page
 
-from tests.site import test_site
-
-site, base_url, browser, visit = (
-    test_site.site,
-    test_site.base_url,
-    test_site.browser,
-    test_site.visit,
-)
+from tests.site.pages import READY_MS
 
 XS = [0.1, 0.2, 0.3, 0.4, 0.5]
 S = sum(x * x for x in XS)
@@ -210,7 +204,7 @@ def test_train_vanishing_suggestion_at_its_default_settings(visit):
     for name in ("sigmoid with six hidden layers of 6", "ReLU"):
         page = visit.open("train.html")
         page.get_by_role("link", name=name).click()
-        page.wait_for_selector("body[data-ready]", timeout=test_site.READY_MS)
+        page.wait_for_selector("body[data-ready]", timeout=READY_MS)
         page.get_by_role("button", name="10 steps").click()
         page.wait_for_function("document.getElementById('step-count').textContent === '10'")
         assert page.locator("[data-norm-of]").count() == 7

@@ -18,9 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.site import load
-from tests.site.test_site import READY_MS, SHARED, browser, site
-
-__all__ = ["browser", "site"]  # fixtures, shared with test_site
+from tests.site.pages import READY_MS, SHARED
 
 
 class RecordingHandler(http.server.SimpleHTTPRequestHandler):
