@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 DEMO_OUT ?= build/demo
 
 SITE_OUT ?= build/site
+# The suite runs on every core (at most 4), a module's expensive fixture kept on one worker
+# (tests mark such modules with xdist_group); PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadgroup
 
 .PHONY: demo test lint bench mutate notebooks docs dist site system-graphviz system-chromium clean
 
@@ -19,7 +22,7 @@ test: $(VENV)/.installed-test system-graphviz system-chromium site
 	$(BIN)/ruff check .
 	$(BIN)/mypy autograd
 	$(BIN)/mypy --follow-imports=silent nn chainrule
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -22,6 +22,9 @@ from chainrule.questions import check_answer
 from nn import MLP, fit
 from tests.notebook_lessons import LESSONS, docs_build
 
+# pytest-xdist: the lessons are built once, on one worker.
+pytestmark = pytest.mark.xdist_group("docs")
+
 ROOT = Path(__file__).resolve().parents[1]
 NAV = [
     "chainrule",

@@ -24,6 +24,9 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+# pytest-xdist: the wheel is built and installed once, on one worker.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("autograd", "nn", "chainrule")
 # scikit-learn: the micrograd demo test makes its moons, and it brings numpy

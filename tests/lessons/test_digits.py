@@ -9,6 +9,9 @@ from sklearn.datasets import load_digits
 from chainrule.lessons import digits
 from nn import MLP
 
+# pytest-xdist: the network is trained once, on one worker.
+pytestmark = pytest.mark.xdist_group("digits")
+
 
 @pytest.fixture(scope="module")
 def split():
