@@ -52,6 +52,11 @@ def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
     return f"{row.symbol}({z})", row.local_formula(0, a, [z])
 
 
+EXAMPLE_NETWORK = Path(__file__).parent / "networks" / "2-2-2.json"
+"""The classic 2-2-2 sigmoid network (two inputs, two hidden, two outputs; Mazur's numbers,
+with a bias per neuron), shipped as a network file: the README's net.json and the site's
+2-2-2 preset, so ``chainrule backprop --network`` on it gives the site's numbers."""
+
 MAX_BYTES = 2**20
 """The largest network file read: a small network's numbers fit many times over."""
 
@@ -77,6 +82,40 @@ class NetworkSpec:
     layers: tuple[LayerSpec, ...]
     targets: tuple[float, ...]
     lr: float | None = None
+
+    def numbers(self) -> list[float]:
+        """Every number but lr, in the order of ``BuiltNetwork.given()``: the inputs, layer by
+        layer each neuron's weights then its bias, the targets."""
+        return [
+            *self.inputs,
+            *(
+                n
+                for layer in self.layers
+                for row, b in zip(layer.weights, layer.biases)
+                for n in (*row, b)
+            ),
+            *self.targets,
+        ]
+
+    def with_numbers(self, numbers: Sequence[float]) -> NetworkSpec:
+        """The same network with these numbers, given in the order of ``numbers()``."""
+        if len(numbers) != len(self.numbers()):
+            raise ValueError(
+                f"with_numbers: expected {len(self.numbers())} numbers, got {len(numbers)}"
+            )
+        rest = iter(numbers)
+
+        def take(count: int) -> tuple[float, ...]:
+            return tuple(next(rest) for _ in range(count))
+
+        inputs = take(len(self.inputs))
+        layers = []
+        for layer in self.layers:
+            rows = [(take(len(row)), take(1)[0]) for row in layer.weights]
+            layers.append(
+                LayerSpec(tuple(r for r, _ in rows), tuple(b for _, b in rows), layer.activation)
+            )
+        return NetworkSpec(inputs, tuple(layers), take(len(self.targets)), self.lr)
 
     def to_dict(self) -> dict[str, object]:
         """The network as a network file's JSON object (``lr`` left out when None)."""
@@ -246,6 +285,11 @@ class BuiltNetwork:
     def parameters(self) -> list[Value]:
         """Every weight and bias, layer by layer, each neuron's weights then its bias."""
         return self.model.parameters()
+
+    def given(self) -> dict[str, float]:
+        """Each given number by its name: the inputs, the parameters (``parameters()``
+        order), the targets (``{"x": 0.1, "w1": 0.15, "b1": 0.4, ..., "T": 0.25}``)."""
+        return {v.label: v.data for v in (*self.inputs, *self.parameters(), *self.targets)}
 
     def parameters_as_reached(self) -> list[Value]:
         """The parameters in the order backpropagation reaches them: the last layer first,
