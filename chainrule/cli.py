@@ -474,11 +474,13 @@ def _write_pictures(
         show_grads=False,
         show_local_grads=False,
         clusters=clusters,
+        parameters=params,
         title="Forward pass: every value computed, no gradients yet",
     )
     backward = draw_graph(
         root,
         clusters=clusters,
+        parameters=params,
         title="After backward: each grad is ∂E/∂value; edges carry local derivatives",
     )
     return [

@@ -36,6 +36,7 @@ from autograd.show.format import format_number
 from autograd.show.frames import Frame, frames
 from autograd.show.names import code_names, node_names
 from chainrule.classroom import HandIn, common_mistakes, grade_texts, marks_csv, question_counts
+from chainrule.formulas import parameters_by_label
 from chainrule.lessons import activations, backprop, gradient_descent, vanishing
 from chainrule.mistakes import BY_NAME
 from chainrule.network import (
@@ -171,7 +172,9 @@ def playground(
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
     # Within the Playground's limits (MAX_OPERATIONS) a formula has far fewer backward
     # steps than frames() draws (MAX_FRAMES), so every formula steps through.
-    steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
+    steps = frames(
+        root, rankdir=rankdir, fontname=DRAWING_FONT, parameters=parameters_by_label(root)
+    )
     # The quiz: each variable's gradient, asked at the step that completes it.
     checker = Checker(root, parameters=list(leaves.values()))
     _playground = Playground(root, leaves, steps, checker)
@@ -228,8 +231,14 @@ def _frame_record(
             "choices": sorted({names[n] for n in topological_order(root) if n.op}),
         }
         known = steps[frame.index - 1].known_grads
+        parameters = parameters_by_label(root)  # as frames() drew them
         order_dot = draw_graph(
-            root, rankdir, known_grads=known, title="Which node comes next?", fontname=DRAWING_FONT
+            root,
+            rankdir,
+            known_grads=known,
+            title="Which node comes next?",
+            fontname=DRAWING_FONT,
+            parameters=parameters,
         )
         record["order_dot"] = _hide_in_labels(order_dot.source, from_here)
         question_dot = draw_graph(
@@ -239,6 +248,7 @@ def _frame_record(
             known_grads=known,
             title=frame.title + ": your turn",
             fontname=DRAWING_FONT,
+            parameters=parameters,
         )
         record["question_dot"] = _hide_in_labels(question_dot.source, from_here)
     return record
