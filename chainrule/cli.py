@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from autograd import Value, checks, topological_order
+from autograd import checks, topological_order
 from autograd.descent import gradient_step
 from autograd.expression import ExpressionError, parse_expression
 from autograd.show.draw import IMAGE_FORMATS, GraphvizNotInstalled, draw_graph
@@ -413,7 +413,7 @@ def _print_lesson(network: BuiltNetwork, lr: float, title: str) -> None:
     print("Each input's gradient grows by (∂E/∂node) × (∂node/∂input).")
     print(steps_table(backward_steps(network.E)), end="\n\n")
 
-    reached = _parameters_as_reached(network)
+    reached = network.parameters_as_reached()
     print(_heading("Gradients by the chain rule"))
     for parameter in reached:
         print(explain(network.E, parameter, formulas=formulas).text, end="\n\n")
@@ -440,14 +440,6 @@ def _whose(chosen: Variant) -> str:
 def _given(network: BuiltNetwork) -> str:
     leaves = [*network.inputs, *network.targets, *network.parameters()]
     return ", ".join(f"{leaf.label} = {leaf.data:g}" for leaf in leaves)
-
-
-def _parameters_as_reached(network: BuiltNetwork) -> list[Value]:
-    """The parameters in the order backpropagation reaches them: the last layer first."""
-    layers = list(zip(network.weights, network.biases))
-    return [
-        p for rows, biases in reversed(layers) for row, b in zip(rows, biases) for p in (*row, b)
-    ]
 
 
 def _write_pictures(
@@ -482,11 +474,13 @@ def _write_pictures(
         show_grads=False,
         show_local_grads=False,
         clusters=clusters,
+        parameters=params,
         title="Forward pass: every value computed, no gradients yet",
     )
     backward = draw_graph(
         root,
         clusters=clusters,
+        parameters=params,
         title="After backward: each grad is ∂E/∂value; edges carry local derivatives",
     )
     return [

@@ -27,6 +27,18 @@ from autograd.show.explain import explain
 from autograd.show.format import as_factor
 from autograd.show.names import node_names
 
+PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
+"""A variable named like a weight or bias: w, w1, b2, layer.w3, and by place w2[1,3], b2[1]."""
+
+
+def parameters_by_label(root: Value) -> list[Value]:
+    """The leaves of a typed formula's graph named like a weight or bias (``PARAMETER_LABEL``),
+    in topological order: the one place chainrule guesses parameters from names, for a formula
+    typed in the Playground, which has no model to say. Everywhere else parameters are given
+    (``Module.parameters()``, ``parameters=``)."""
+    return [n for n in topological_order(root) if not n.op and PARAMETER_LABEL.fullmatch(n.label)]
+
+
 POINTS = 4
 """Points besides the graph's own at which a formula is compared with backward()."""
 

@@ -22,17 +22,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from autograd import Value, checks, ops, topological_order, weighted_sum
+from autograd import Value, checks, ops, topological_order
 from autograd.compile import Compiled, compile_graph
 from autograd.descent import gradient_step
 from autograd.files import HugeInt, read_json
 from autograd.show.names import code_names
 from chainrule.questions import SIGNIFICANT_FIGURES, Checker
-from nn.activations import ACTIVATIONS, get_activation
+from nn.activations import ACTIVATIONS
 from nn.losses import squared_error
+from nn.module import MLP, Layer
+from nn.optim import SGD
 
 ACTIVATION_NAMES = tuple(name for name in ACTIVATIONS if name != "softmax")
 """Activations a network file may use (softmax is not a per-neuron function)."""
@@ -49,6 +51,11 @@ def activation_formulas(activation: str, a: str, z: str) -> tuple[str, str]:
         return f"{activation}({z})", COMPOSED_DERIVATIVES[activation]
     return f"{row.symbol}({z})", row.local_formula(0, a, [z])
 
+
+EXAMPLE_NETWORK = Path(__file__).parent / "networks" / "2-2-2.json"
+"""The classic 2-2-2 sigmoid network (two inputs, two hidden, two outputs; Mazur's numbers,
+with a bias per neuron), shipped as a network file: the README's net.json and the site's
+2-2-2 preset, so ``chainrule backprop --network`` on it gives the site's numbers."""
 
 MAX_BYTES = 2**20
 """The largest network file read: a small network's numbers fit many times over."""
@@ -75,6 +82,40 @@ class NetworkSpec:
     layers: tuple[LayerSpec, ...]
     targets: tuple[float, ...]
     lr: float | None = None
+
+    def numbers(self) -> list[float]:
+        """Every number but lr, in the order of ``BuiltNetwork.given()``: the inputs, layer by
+        layer each neuron's weights then its bias, the targets."""
+        return [
+            *self.inputs,
+            *(
+                n
+                for layer in self.layers
+                for row, b in zip(layer.weights, layer.biases)
+                for n in (*row, b)
+            ),
+            *self.targets,
+        ]
+
+    def with_numbers(self, numbers: Sequence[float]) -> NetworkSpec:
+        """The same network with these numbers, given in the order of ``numbers()``."""
+        if len(numbers) != len(self.numbers()):
+            raise ValueError(
+                f"with_numbers: expected {len(self.numbers())} numbers, got {len(numbers)}"
+            )
+        rest = iter(numbers)
+
+        def take(count: int) -> tuple[float, ...]:
+            return tuple(next(rest) for _ in range(count))
+
+        inputs = take(len(self.inputs))
+        layers = []
+        for layer in self.layers:
+            rows = [(take(len(row)), take(1)[0]) for row in layer.weights]
+            layers.append(
+                LayerSpec(tuple(r for r, _ in rows), tuple(b for _, b in rows), layer.activation)
+            )
+        return NetworkSpec(inputs, tuple(layers), take(len(self.targets)), self.lr)
 
     def to_dict(self) -> dict[str, object]:
         """The network as a network file's JSON object (``lr`` left out when None)."""
@@ -225,13 +266,14 @@ def _what(where: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class BuiltNetwork:
-    """A network's graph after the forward pass and ``E.backward()``.
+    """A network's graph after the forward pass of its ``model`` and ``E.backward()``.
 
     weights[l][j][i], biases[l][j], zs[l][j] and activations[l][j] are layer l's
     Values (l, j, i counted from 0 here, named from 1); ``E`` is the root.
     """
 
     spec: NetworkSpec
+    model: MLP
     inputs: tuple[Value, ...]
     weights: tuple[tuple[tuple[Value, ...], ...], ...]
     biases: tuple[tuple[Value, ...], ...]
@@ -242,12 +284,17 @@ class BuiltNetwork:
 
     def parameters(self) -> list[Value]:
         """Every weight and bias, layer by layer, each neuron's weights then its bias."""
-        return [
-            parameter
-            for rows, biases in zip(self.weights, self.biases)
-            for row, bias in zip(rows, biases)
-            for parameter in (*row, bias)
-        ]
+        return self.model.parameters()
+
+    def given(self) -> dict[str, float]:
+        """Each given number by its name: the inputs, the parameters (``parameters()``
+        order), the targets (``{"x": 0.1, "w1": 0.15, "b1": 0.4, ..., "T": 0.25}``)."""
+        return {v.label: v.data for v in (*self.inputs, *self.parameters(), *self.targets)}
+
+    def parameters_as_reached(self) -> list[Value]:
+        """The parameters in the order backpropagation reaches them: the last layer first,
+        each neuron's weights then its bias (w2, b2, w1, b1 in the lesson)."""
+        return [p for layer in reversed(self.model.layers) for p in layer.parameters()]
 
     def compiled(self) -> Compiled:
         """The forward and backward pass written out as readable Python, one line per node
@@ -349,25 +396,63 @@ class BuiltNetwork:
         "neuron 2" in a chain)."""
         seen: set[Value] = set()
         found = {}
-        for zs, activations in zip(self.zs, self.activations):
-            for z, a in zip(zs, activations):
+        chain = _is_chain(self.spec)
+        for layer, activations in enumerate(self.activations, 1):
+            for neuron, a in enumerate(activations, 1):
                 nodes = [n for n in topological_order(a, include_leaves=False) if n not in seen]
                 seen.update(nodes)
-                layer, _, neuron = z.label[1:].rstrip("]").partition("[")
-                found[f"layer {layer}, neuron {neuron}" if neuron else f"neuron {layer}"] = nodes
+                found[f"neuron {layer}" if chain else f"layer {layer}, neuron {neuron}"] = nodes
         return found
 
 
+def network_module(spec: NetworkSpec, *, fused: bool = False) -> MLP:
+    """The file's network as an nn ``MLP`` of its layers, weights, biases and activations,
+    its parameters named by place (``w2[1,2]``, ``b2[1]``; ``w1``, ``b1`` in a chain).
+    ``fused=True`` computes each z as one ``w·x+b`` node, ``False`` from ``*`` and ``+``."""
+    widths = [len(spec.inputs), *(len(layer.biases) for layer in spec.layers)]
+    model = MLP.from_layers(
+        [
+            Layer(
+                n_inputs,
+                len(layer.biases),
+                layer.activation,
+                weights=layer.weights,
+                biases=layer.biases,
+                fused=fused,
+                name=f"layers.{number - 1}",
+                number=number,
+            )
+            for number, (n_inputs, layer) in enumerate(zip(widths, spec.layers), 1)
+        ]
+    )
+    if _is_chain(spec):  # one neuron per layer: w1, b1 as the lesson writes them
+        for number, layer in enumerate(model.layers, 1):
+            (neuron,) = layer.neurons
+            neuron.weights[0].label, neuron.bias.label = f"w{number}", f"b{number}"
+    return model
+
+
 def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwork:
-    """The network's graph, forward pass and ``E.backward()``; nodes named by place.
+    """The network's ``MLP`` (``network_module``), its forward pass and ``E.backward()``;
+    nodes named by place.
 
     ``fused=False`` builds each z from ``*`` and ``+`` (every product in a drawing),
     ``fused=True`` as one ``w·x+b`` node; the numbers are the same. By default a
     chain (the lesson's shape) is built op by op and a wider network fused, so
     its drawing stays one node per neuron's sum.
     """
-    chain = len(spec.inputs) == 1 and all(len(layer.biases) == 1 for layer in spec.layers)
-    fused = not chain if fused is None else fused
+    fused = not _is_chain(spec) if fused is None else fused
+    return _run(spec, network_module(spec, fused=fused))
+
+
+def _is_chain(spec: NetworkSpec) -> bool:
+    return len(spec.inputs) == 1 and all(len(layer.biases) == 1 for layer in spec.layers)
+
+
+def _run(spec: NetworkSpec, model: MLP) -> BuiltNetwork:
+    """``model``'s forward pass on the spec's inputs, E and ``E.backward()`` (grads zeroed
+    first), nodes named by place; the spec's layers read back from the model's numbers."""
+    chain = _is_chain(spec)
 
     def place(letter: str, layer: int | None, *indices: int) -> str:
         if layer is None:  # an input or a target: x1, x2, T1 (x and T in a chain)
@@ -375,40 +460,34 @@ def build_network(spec: NetworkSpec, *, fused: bool | None = None) -> BuiltNetwo
         return f"{letter}{layer}" if chain else f"{letter}{layer}[{','.join(map(str, indices))}]"
 
     inputs = tuple(Value(x, place("x", None, i)) for i, x in enumerate(spec.inputs, 1))
-    below: tuple[Value, ...] = inputs
-    weights, biases, zs, activations = [], [], [], []
-    for number, layer in enumerate(spec.layers, 1):
-        rows = tuple(
-            tuple(Value(w, place("w", number, j, i)) for i, w in enumerate(row, 1))
-            for j, row in enumerate(layer.weights, 1)
-        )
-        layer_biases = tuple(Value(b, place("b", number, j)) for j, b in enumerate(layer.biases, 1))
-        activate = get_activation(layer.activation).fn
-        layer_zs, layer_as = [], []
-        for j, (row, bias) in enumerate(zip(rows, layer_biases), 1):
-            z = _weighted_sum(row, below, bias, fused)
+    record = model.sums_and_outputs(inputs)
+    for number, (zs, outputs) in enumerate(record, 1):
+        for j, (z, a) in enumerate(zip(zs, outputs), 1):
             z.label = place("z", number, j)
-            a = activate(z)
-            if a is not z:
+            if a is not z:  # a linear neuron's a is its z
                 a.label = place("a", number, j)
-            layer_zs.append(z)
-            layer_as.append(a)
-        weights.append(rows)
-        biases.append(layer_biases)
-        zs.append(tuple(layer_zs))
-        activations.append(tuple(layer_as))
-        below = tuple(layer_as)
     targets = tuple(Value(t, place("T", None, k)) for k, t in enumerate(spec.targets, 1))
-    error = squared_error(list(below), list(targets))
+    error = squared_error(record[-1][1], list(targets))
     error.label = "E"
+    model.zero_grad()
     error.backward()
+    neurons = [layer.neurons for layer in model.layers]
+    layers = tuple(
+        LayerSpec(
+            tuple(tuple(w.data for w in n.weights) for n in layer.neurons),
+            tuple(n.bias.data for n in layer.neurons),
+            layer.activation,
+        )
+        for layer in model.layers
+    )
     return BuiltNetwork(
-        spec,
+        replace(spec, layers=layers),
+        model,
         inputs,
-        tuple(weights),
-        tuple(biases),
-        tuple(zs),
-        tuple(activations),
+        tuple(tuple(tuple(n.weights) for n in layer) for layer in neurons),
+        tuple(tuple(n.bias for n in layer) for layer in neurons),
+        tuple(tuple(zs) for zs, _ in record),
+        tuple(tuple(outputs) for _, outputs in record),
         targets,
         error,
     )
@@ -431,28 +510,21 @@ def run_record(
     return record
 
 
-def _weighted_sum(row: Sequence[Value], inputs: Sequence[Value], bias: Value, fused: bool) -> Value:
-    if fused:
-        return weighted_sum(row, inputs, bias)
-    z = row[0] * inputs[0] + bias  # weighted_sum's order, so both give the same floats
-    for w, x in zip(row[1:], inputs[1:]):
-        z = z + w * x
-    return z
-
-
 def train(
     spec: NetworkSpec,
     steps: int,
     lr: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[float], BuiltNetwork]:
-    """``steps`` rounds of forward, backward and update: E after 0, 1, ..., ``steps``
-    updates, and the network built from the last update (its E is the last of them).
-    ``progress(k, steps)`` is called after every 100th update."""
+    """``steps`` rounds of forward, backward and ``nn.SGD``'s update of the network's
+    ``MLP``: E after 0, 1, ..., ``steps`` updates, and the network after the last update
+    (its E is the last of them). ``progress(k, steps)`` is called after every 100th update."""
     network = build_network(spec)
+    optimizer = SGD(network.parameters(), lr)
     history = [network.E.data]
     for step in range(1, steps + 1):
-        network = build_network(network.updated(lr))
+        optimizer.step()
+        network = _run(network.spec, network.model)
         history.append(network.E.data)
         if progress and step % 100 == 0:
             progress(step, steps)

@@ -25,7 +25,6 @@ from autograd import checks
 from autograd.descent import gradient_step
 from autograd.graph import topological_order
 from autograd.ops import Op, short_number
-from autograd.show.draw import PARAMETER_LABEL
 from autograd.show.format import as_product, format_number
 from autograd.show.names import node_names
 from autograd.show.trace import backward_steps
@@ -221,8 +220,8 @@ def graph_questions(
     names: each node's name (default ``autograd.show.names.node_names(root)``).
     asked: the nodes asked about (default: every labelled node); the root and the
         parameters are always asked, other inputs never (they are given).
-    parameters: the leaves that learn (default: leaves labelled like a weight or
-        bias, w, w1, b2, as ``draw_graph`` colours them).
+    parameters: the leaves that learn (``model.parameters()``; none by default, so
+        there are no update questions), as ``draw_graph(parameters=)`` colours them.
     formulas: a quantity's or a factor's formula by its name ("z1": "w1·x + b1",
         "∂a2/∂z2": "a2·(1 − a2)"), used in hints instead of the generated ones.
     The graph itself is not changed: no ``.grad`` is read or set.
@@ -275,9 +274,7 @@ def _asked(
     nodes)."""
     names = dict(node_names(root) if names is None else names)
     order = topological_order(root)
-    if parameters is None:
-        parameters = [n for n in order if not n.op and PARAMETER_LABEL.fullmatch(n.label)]
-    params = list(dict.fromkeys(parameters))
+    params = list(dict.fromkeys(parameters or ()))
     asked_set = {n for n in (order if asked is None else asked) if n.label or n in params}
     asked_set = {n for n in asked_set if n.op or n in params} | set(params) | {root}
     _check_unique(asked_set, names)

@@ -82,7 +82,8 @@ def _ask(
 
 
 def quiz(root: Value, *, significant_figures: int = SIGNIFICANT_FIGURES, **options: Any) -> Quiz:
-    """The quiz of ``root``'s graph for a notebook cell: ``quiz(example.E, lr=0.4)``.
+    """The quiz of ``root``'s graph for a notebook cell:
+    ``quiz(example.E, lr=0.4, parameters=example.parameters().values())``.
 
     ``options`` are those of ``graph_questions`` (names, parameters, lr, formulas, ...).
     """

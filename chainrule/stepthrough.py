@@ -5,7 +5,8 @@
     write_frames(loss, "frames/")          # frames/frame_000.png, frame_001.png, ...
     write_gif(loss, "backward.gif")        # the same frames, animated
     write_html(loss, "backward.html")      # one offline page: slider, Prev/Next, arrow keys
-    step_through(loss, lr=0.4, quiz=True)  # the same page inline in Jupyter, quiz mode on
+    step_through(loss, lr=0.4, parameters=params, quiz=True)  # inline in Jupyter, with the
+    # updates of the parameters given (model.parameters()), quiz mode on
 
 Frame 0 is the forward graph with only d(loss)/d(loss) = 1 known; frame k
 highlights the node that the k-th chain-rule step processes and shows the
@@ -246,7 +247,7 @@ def step_through(
     each a caption with the step's arithmetic above the frame's SVG drawing;
     a slider, Previous/Next buttons and the arrow keys move between them.
     Quiz mode (a checkbox, ``?quiz=1`` in the address, or ``quiz=True``) asks
-    ``questions`` (default ``graph_questions(root, lr=lr, formulas=formulas)``:
+    ``questions`` (default ``graph_questions(root, lr=lr, formulas=formulas, parameters=...)``:
     the forward values, each gradient as its step completes it, and with ``lr``
     the updated parameters), checked in the page by ``check_answer``'s rule to
     ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call;

@@ -122,6 +122,16 @@ def _parameter(value: object, label: str, owner: str) -> Value:
     return Value(checks.number(value, owner, label), label=label)
 
 
+def _per_neuron(given: object, count: int, owner: str, name: str, what: str) -> list[Any]:
+    """``given`` as a list of one item per neuron, or ``count`` Nones when not given."""
+    if given is None:
+        return [None] * count
+    found = checks.items(given, owner, name)
+    if len(found) != count:
+        raise ValueError(f"{owner}: expected {count} {what}, one per neuron, got {len(found)}")
+    return found
+
+
 def _check_inputs(xs: object, expected: int, owner: str) -> None:
     """``xs`` holds ``expected`` inputs: a TypeError if it is no list, a ValueError if too long
     or short (``len`` alone would leak "object of type 'int' has no len()")."""
@@ -190,15 +200,18 @@ class Neuron(Module):
             (out,) = dense_layer([self.weights], xs, [self.bias], self.activation)
             self._last_call = (xs, out)
             return out
+        return self.activate(xs, self.pre_activation(xs))
+
+    def pre_activation(self, xs: Inputs) -> Value:
+        """z = w1 x1 + ... + wn xn + b as its own node: one ``w·x+b`` node when fused, else
+        built from ``*`` and ``+`` in weighted_sum's order, (b + w1 x1) + w2 x2 + ... (w1 x1 + b
+        is the same float: addition commutes), so both give bit-identical values."""
         if self.fused:
-            z = weighted_sum(self.weights, xs, self.bias)
-        else:
-            # weighted_sum's order, (b + w1 x1) + w2 x2 + ... (w1 x1 + b is the same
-            # float: addition commutes), so both give bit-identical values.
-            z = self.weights[0] * xs[0] + self.bias
-            for w, x in zip(self.weights[1:], xs[1:]):
-                z = z + w * x
-        return self.activate(xs, z)
+            return weighted_sum(self.weights, xs, self.bias)
+        z = self.weights[0] * xs[0] + self.bias
+        for w, x in zip(self.weights[1:], xs[1:]):
+            z = z + w * x
+        return z
 
     def activate(self, xs: Inputs, z: Value) -> Value:
         """activation(z) for the pre-activation z = w . xs + b, remembering the call's inputs
@@ -239,7 +252,9 @@ class Layer(Module):
     With an activation that normalises across a layer (softmax) the neurons are
     linear and it is applied to their outputs together. Weights are drawn from one
     ``random.Random(seed)`` (or ``rng``), neuron by neuron. ``name`` prefixes the
-    neurons' names ("neurons.0"). Parameters are labelled by place: ``w[j,i]`` is
+    neurons' names ("neurons.0"). Given ``weights=`` (``weights[j]`` into neuron j, one
+    per input) and ``biases=`` (one per neuron; 0.0 when left out), those are used instead
+    (numbers, or Values to share). Parameters are labelled by place: ``w[j,i]`` is
     neuron j's weight from input i, ``b[j]`` its bias (from 1); with ``number=l`` (an
     MLP's layer l) ``wl[j,i]``, ``bl[j]``.
     """
@@ -250,6 +265,8 @@ class Layer(Module):
         n_outputs: int,
         activation: str = "relu",
         *,
+        weights: Sequence[Sequence[float | Value]] | None = None,
+        biases: Sequence[float | Value] | None = None,
         seed: int | None = None,
         rng: random.Random | None = None,
         fused: bool = True,
@@ -270,9 +287,20 @@ class Layer(Module):
         self._across_layer: Callable[[list[Value]], list[Value]] | None = (
             kind.fn if kind.across_layer else None
         )
+        rows = _per_neuron(weights, n_outputs, owner, "weights", "rows of weights")
         self.neurons = [
-            Neuron(n_inputs, per_neuron, rng=source, fused=fused, name=f"{prefix}neurons.{i}")
-            for i in range(n_outputs)
+            Neuron(
+                n_inputs,
+                per_neuron,
+                weights=row,
+                bias=bias,
+                rng=source,
+                fused=fused,
+                name=f"{prefix}neurons.{i}",
+            )
+            for i, (row, bias) in enumerate(
+                zip(rows, _per_neuron(biases, n_outputs, owner, "biases", "biases"))
+            )
         ]
         place = "" if number is None else str(number)
         for j, neuron in enumerate(self.neurons, 1):  # by place, so no two share a name
@@ -312,6 +340,14 @@ class Layer(Module):
         if outs:
             self._last_softmax = (outs[-1], probabilities[-1])
         return probabilities
+
+    def sums_and_outputs(self, xs: Inputs) -> tuple[list[Value], list[Value]]:
+        """Each neuron's z = w·x + b as its own node, and the layer's outputs from them:
+        the graph a lesson names (z1, a1), with the numbers of ``layer(xs)``."""
+        _check_inputs(xs, self.n_inputs, self.name or "Layer")
+        zs = [neuron.pre_activation(xs) for neuron in self.neurons]
+        outs = [neuron.activate(xs, z) for neuron, z in zip(self.neurons, zs)]
+        return zs, outs if self._across_layer is None else self._across_layer(outs)
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{i}", neuron) for i, neuron in enumerate(self.neurons)]
@@ -397,13 +433,55 @@ class MLP(Module):
             rows = layer._map_checked(rows)
         return [outs[0] if len(outs) == 1 else outs for outs in rows]
 
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer]) -> MLP:
+        """The MLP of these Layers, in order (each fed the one before), with their own weights
+        and activations: a network file's network. Layer l's inputs must be layer l−1's outputs."""
+        layers = [
+            checks.instance(layer, "MLP.from_layers", "each layer", Layer)
+            for layer in checks.items(layers, "MLP.from_layers", "layers", "a list of Layers")
+        ]
+        if not layers:
+            raise ValueError("MLP.from_layers: expected at least one layer, got []")
+        for number, (below, layer) in enumerate(pairwise(layers), 2):
+            if layer.n_inputs != len(below.neurons):
+                raise ValueError(
+                    f"MLP.from_layers: layer {number} takes {layer.n_inputs} inputs, "
+                    f"but layer {number - 1} has {len(below.neurons)} outputs"
+                )
+        model = cls.__new__(cls)
+        model.n_inputs, model.layers = layers[0].n_inputs, list(layers)
+        model.layer_sizes = [len(layer.neurons) for layer in layers]
+        model.activation = layers[0].activation if len(layers) > 1 else "relu"
+        model.output_activation = layers[-1].activation
+        model.fused = all(layer.fused for layer in layers)
+        return model
+
+    def sums_and_outputs(self, xs: Inputs) -> list[tuple[list[Value], list[Value]]]:
+        """Layer by layer, each neuron's z = w·x + b as its own node and its output
+        (``Layer.sums_and_outputs``), each layer fed the last one's outputs: the graph a
+        lesson names, with the numbers of ``model(xs)``."""
+        found = []
+        for layer in self.layers:
+            found.append(layer.sums_and_outputs(xs))
+            xs = found[-1][1]
+        return found
+
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
     @property
     def config(self) -> dict[str, Any]:
         """The constructor arguments that define the architecture (saved by ``nn.save``);
-        not ``fused``, which is how it is built, not what it computes."""
+        not ``fused``, which is how it is built, not what it computes. A ValueError for an
+        MLP whose hidden layers differ in activation (``from_layers``): no ``activation=``
+        builds it."""
+        hidden = {layer.activation for layer in self.layers[:-1]}
+        if len(hidden) > 1:
+            raise ValueError(
+                f"MLP.config: its hidden layers use {', '.join(sorted(hidden))}, "
+                "but an MLP's config names one activation for them all"
+            )
         return {
             "n_inputs": self.n_inputs,
             "layer_sizes": list(self.layer_sizes),

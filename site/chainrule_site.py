@@ -22,7 +22,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from tqdm import tqdm
@@ -36,9 +36,17 @@ from autograd.show.format import format_number
 from autograd.show.frames import Frame, frames
 from autograd.show.names import code_names, node_names
 from chainrule.classroom import HandIn, common_mistakes, grade_texts, marks_csv, question_counts
+from chainrule.formulas import parameters_by_label
 from chainrule.lessons import activations, backprop, gradient_descent, vanishing
-from chainrule.lessons.backprop import sgd_update, worked_example
 from chainrule.mistakes import BY_NAME
+from chainrule.network import (
+    EXAMPLE_NETWORK,
+    BuiltNetwork,
+    NetworkSpec,
+    build_network,
+    lesson_network,
+    load_network,
+)
 from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Checker,
@@ -164,7 +172,9 @@ def playground(
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
     # Within the Playground's limits (MAX_OPERATIONS) a formula has far fewer backward
     # steps than frames() draws (MAX_FRAMES), so every formula steps through.
-    steps = frames(root, rankdir=rankdir, fontname=DRAWING_FONT)
+    steps = frames(
+        root, rankdir=rankdir, fontname=DRAWING_FONT, parameters=parameters_by_label(root)
+    )
     # The quiz: each variable's gradient, asked at the step that completes it.
     checker = Checker(root, parameters=list(leaves.values()))
     _playground = Playground(root, leaves, steps, checker)
@@ -221,8 +231,14 @@ def _frame_record(
             "choices": sorted({names[n] for n in topological_order(root) if n.op}),
         }
         known = steps[frame.index - 1].known_grads
+        parameters = parameters_by_label(root)  # as frames() drew them
         order_dot = draw_graph(
-            root, rankdir, known_grads=known, title="Which node comes next?", fontname=DRAWING_FONT
+            root,
+            rankdir,
+            known_grads=known,
+            title="Which node comes next?",
+            fontname=DRAWING_FONT,
+            parameters=parameters,
         )
         record["order_dot"] = _hide_in_labels(order_dot.source, from_here)
         question_dot = draw_graph(
@@ -232,6 +248,7 @@ def _frame_record(
             known_grads=known,
             title=frame.title + ": your turn",
             fontname=DRAWING_FONT,
+            parameters=parameters,
         )
         record["question_dot"] = _hide_in_labels(question_dot.source, from_here)
     return record
@@ -322,31 +339,36 @@ def explain_leaf(name: str) -> dict[str, Any]:
 
 # --- the worked example ------------------------------------------------------
 
-LESSON_FIELDS = {"x": 0.1, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65, "T": 0.25, "lr": 0.4}
-NETWORK_FIELDS = {
-    "i1": 0.05,
-    "i2": 0.10,
-    "w1": 0.15,
-    "w2": 0.20,
-    "w3": 0.25,
-    "w4": 0.30,
-    "b1": 0.35,
-    "w5": 0.40,
-    "w6": 0.45,
-    "w7": 0.50,
-    "w8": 0.55,
-    "b2": 0.60,
-    "T1": 0.01,
-    "T2": 0.99,
-    "lr": 0.5,
+PRESETS = {
+    "lesson": replace(
+        lesson_network(
+            backprop.X,
+            backprop.W1,
+            backprop.B1,
+            backprop.W2,
+            backprop.B2,
+            backprop.TARGET,
+            "sigmoid",
+        ),
+        lr=backprop.LEARNING_RATE,
+    ),
+    "network": load_network(EXAMPLE_NETWORK),
 }
-"""The 2-2-2 preset: the classic two-input, two-hidden, two-output sigmoid network
-(one shared bias per layer); w1..w4 feed the hidden units, w5..w8 the outputs."""
+"""The worked example's networks: the lessons' 1-1-1 and the classic 2-2-2, the network
+file ``chainrule backprop --network`` reads (``chainrule.network.EXAMPLE_NETWORK``)."""
+
+
+def _fields(spec: NetworkSpec) -> dict[str, float]:
+    """A network's numbers by name (``BuiltNetwork.given()``), then its learning rate."""
+    return {**build_network(spec).given(), "lr": cast(float, spec.lr)}
+
+
+LESSON_FIELDS = _fields(PRESETS["lesson"])
 
 
 def presets() -> dict[str, Any]:
     """The worked example's two presets and their fields with default values."""
-    return {"lesson": LESSON_FIELDS, "network": NETWORK_FIELDS}
+    return {name: _fields(spec) for name, spec in PRESETS.items()}
 
 
 def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -> dict[str, Any]:
@@ -358,14 +380,15 @@ def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -
     instance(values, "worked", "values", Mapping)
     if rankdir is not None:
         one_of(rankdir, "worked", "rankdir", ("LR", "TB"))
-    fields = LESSON_FIELDS if preset == "lesson" else NETWORK_FIELDS
+    spec = PRESETS[preset]
     numbers = {
-        name: read_number(values.get(name, str(default)), name) for name, default in fields.items()
+        name: read_number(values.get(name, str(default)), name)
+        for name, default in _fields(spec).items()
     }
-    lr = numbers["lr"]
+    lr = numbers.pop("lr")
     if not 0.0 < lr < math.inf:
         raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
-    report = _lesson(numbers) if preset == "lesson" else _network(numbers)
+    report = _report(build_network(spec.with_numbers(list(numbers.values()))), lr)
     steps = frames(
         report.pop("root"), rankdir=rankdir, fontname=DRAWING_FONT, parameters=report.pop("leaves")
     )
@@ -477,94 +500,39 @@ def dashboard(files: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     }
 
 
-def _lesson(numbers: Mapping[str, float]) -> dict[str, Any]:
-    example = worked_example(
-        numbers["x"], numbers["w1"], numbers["b1"], numbers["w2"], numbers["b2"], numbers["T"]
-    )
-    updated = sgd_update(example, numbers["lr"])
-    return _report(
-        example.E,
-        example.forward_table(),
-        {name: explanation.text for name, explanation in example.explanations().items()},
-        example.parameters(),
-        updated,
-    )
-
-
-def _network(numbers: Mapping[str, float]) -> dict[str, Any]:
-    leaf = {name: Value(number, label=name) for name, number in numbers.items() if name != "lr"}
-
-    def unit(weights: Sequence[str], inputs: Sequence[Value], bias: str, name: str) -> Value:
-        z = leaf[weights[0]] * inputs[0] + leaf[weights[1]] * inputs[1] + leaf[bias]
-        z.label = "z" + name
-        activation = z.sigmoid()
-        activation.label = name
-        return activation
-
-    inputs = [leaf["i1"], leaf["i2"]]
-    h1 = unit(("w1", "w2"), inputs, "b1", "h1")
-    h2 = unit(("w3", "w4"), inputs, "b1", "h2")
-    o1 = unit(("w5", "w6"), [h1, h2], "b2", "o1")
-    o2 = unit(("w7", "w8"), [h1, h2], "b2", "o2")
-    error = squared_error([o1, o2], [leaf["T1"], leaf["T2"]])
-    error.label = "E"
-    error.backward()
-    forward = [
-        (node.label, formula, node.data)
-        for node, formula in [
-            (h1.inputs[0], "w1·i1 + w2·i2 + b1"),
-            (h1, "σ(zh1)"),
-            (h2.inputs[0], "w3·i1 + w4·i2 + b1"),
-            (h2, "σ(zh2)"),
-            (o1.inputs[0], "w5·h1 + w6·h2 + b2"),
-            (o1, "σ(zo1)"),
-            (o2.inputs[0], "w7·h1 + w8·h2 + b2"),
-            (o2, "σ(zo2)"),
-            (error, "½((T1 − o1)² + (T2 − o2)²)"),
-        ]
-    ]
-    parameters = {name: leaf[name] for name in NETWORK_FIELDS if name[0] in "wb"}
-    updated = {name: gradient_step(p.data, p.grad, numbers["lr"]) for name, p in parameters.items()}
-    derivations = {name: explain(error, p).text for name, p in parameters.items()}
-    return _report(error, forward, derivations, parameters, updated)
-
-
-def _report(
-    error: Value,
-    forward: Sequence[tuple[str, str, float]],
-    derivations: Mapping[str, str],
-    parameters: Mapping[str, Value],
-    updated: Mapping[str, float],
-) -> dict[str, Any]:
-    code = compile_graph(
-        error, (), list(parameters.values()), readable=True, names=code_names(error)
-    )
+def _report(network: BuiltNetwork, lr: float) -> dict[str, Any]:
+    """The page's tables of a built network: forward values with their formulas, each
+    parameter's chain-rule product and update (in the order backpropagation reaches them),
+    and the forward and backward pass as code."""
+    error, formulas = network.E, network.formulas()
+    parameters = network.parameters_as_reached()
+    code = compile_graph(error, (), parameters, readable=True, names=code_names(error))
     return {
         "root": error,
-        "leaves": list(parameters.values()),
+        "leaves": parameters,
         "E": error.data,
         "code": [
             {"text": line.text, "backward": line.backward, "node": line.node, "input": line.input}
             for line in code.lines
         ],
         "forward": [
-            {"name": name, "formula": formula, "value": format_number(value)}
-            for name, formula, value in forward
+            {"name": name, "formula": formulas[name], "value": format_number(value)}
+            for name, value in network.forward().items()
         ],
         "gradients": [
-            {"name": name, "grad": p.grad, "text": derivations[name]}
-            for name, p in parameters.items()
+            {"name": p.label, "grad": p.grad, "text": explain(error, p, formulas=formulas).text}
+            for p in parameters
         ],
         "E_text": format_number(error.data),
         "updated": [
             {
-                "name": name,
+                "name": p.label,
                 "old": format_number(p.data),
                 "grad": format_number(p.grad),
-                "new": updated[name],
-                "new_text": format_number(updated[name]),
+                "new": new,
+                "new_text": format_number(new),
             }
-            for name, p in parameters.items()
+            for p, new in zip(parameters, (gradient_step(p.data, p.grad, lr) for p in parameters))
         ],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import subprocess
 import sys
 import venv
@@ -207,3 +208,31 @@ def test_no_test_module_imports_another():
         for target in sorted(imports(path, test_modules) & test_modules)
     ]
     assert test_files and wrong == []
+
+
+def label_guesses(path: Path) -> list[str]:
+    """The string constants of a module that, as regular expressions, take a weight's and a
+    bias's label for parameters ("w1", "b2[1]") but not an input's ("x1"): a guess from labels."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        try:
+            pattern = re.compile(node.value)
+        except (re.error, RecursionError):
+            continue
+        if all(pattern.fullmatch(label) for label in ("w1", "b2[1]")) and not pattern.fullmatch(
+            "x1"
+        ):
+            found.append(node.value)
+    return found
+
+
+def test_parameters_are_guessed_from_labels_in_one_place_of_the_teaching_layer_only(tmp_path):
+    """The engine and the drawing layer take parameters as given (``parameters=``); only
+    ``chainrule.formulas`` guesses them, for a formula typed in the Playground."""
+    guessing = {name for name, path in modules().items() if label_guesses(path)}
+    assert guessing == {"chainrule.formulas"}
+    sample = tmp_path / "sample.py"  # the finder finds the guess draw.py held before
+    sample.write_text('GUESS = r"(?:.*\\.)?[wb]\\d*(?:\\[\\d+(?:,\\d+)?\\])?"\nX = "x1"\n')
+    assert label_guesses(sample) == [r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?"]

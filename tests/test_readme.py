@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from chainrule.network import EXAMPLE_NETWORK
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 VENV_BIN = Path(sys.executable).parent
@@ -189,3 +191,8 @@ def test_first_py_writes_graph_png_and_nothing_else(tmp_path: Path) -> None:
     written = {path.name for path in tmp_path.iterdir()} - set(FILES)  # FILES: put there first
     assert written == {"graph.png"}  # no DOT file "graph" beside it
     assert (tmp_path / "graph.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_readmes_net_json_is_the_shipped_2_2_2_network_file() -> None:
+    """The network file the site's 2-2-2 preset reads, byte for byte: one set of numbers."""
+    assert FILES["net.json"] == EXAMPLE_NETWORK.read_text(encoding="utf-8")

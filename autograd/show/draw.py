@@ -79,9 +79,6 @@ HIGHLIGHT_COLOUR = "#ea580c"
 # The edges into an op with two or more inputs, in operand order; each local-derivative
 # label is written in its edge's colour, so it is clear which edge it belongs to.
 EDGE_COLOURS = ("#1d4ed8", "#a21caf", "#047857", "#b45309", "#0e7490", "#4d7c0f")
-# Without parameters=, a leaf labelled like a weight or bias (w, w1, b2, layer.w3, and by place
-# w2[1,3], b2[1]) is a parameter.
-PARAMETER_LABEL = re.compile(r"(?:.*\.)?[wb]\d*(?:\[\d+(?:,\d+)?\])?")
 
 
 class DrawOptions(TypedDict, total=False):
@@ -270,8 +267,8 @@ def draw_graph(
         "?" (a backward pass caught half way).
     clusters: cluster label -> the Values to box together under that label,
         e.g. ``model.clusters()`` (one box per neuron).
-    parameters: the leaves to colour as parameters; by default, leaves
-        labelled like a weight or bias ("w", "w1", "b2", "layer.w3").
+    parameters: the leaves to colour as parameters (``model.parameters()``); none by
+        default, so a labelled leaf is an input (nothing is guessed from labels).
     title: a line of text above the graph. legend: show the colour key.
     max_nodes: the most nodes (Value records plus op nodes) to draw: `dot`
         takes very long on larger graphs (about 10 s for 1800), so those raise
@@ -297,7 +294,7 @@ def draw_graph(
         root,
         show_grads,
         known_grads,
-        None if parameters is None else set(parameters),
+        set(parameters or ()),
         _as_set(highlight),
     )
     dot = ComputationGraph(
@@ -399,7 +396,7 @@ class _Look:
     root: Value
     show_grads: bool
     known_grads: Mapping[Value, float] | None
-    parameters: set[Value] | None
+    parameters: set[Value]
     highlighted: set[Value]
 
     def role(self, node: Value) -> str:
@@ -407,11 +404,9 @@ class _Look:
             return "root"
         if node.op:
             return "computed"
-        if self.parameters is not None:
-            is_parameter = node in self.parameters
-        else:
-            is_parameter = PARAMETER_LABEL.fullmatch(node.label) is not None
-        return "parameter" if is_parameter else "input" if node.label else "constant"
+        if node in self.parameters:
+            return "parameter"
+        return "input" if node.label else "constant"
 
     def value_fields(self, node: Value) -> list[str]:
         """A record's data field, and its grad field (or "?" where not known yet)."""

@@ -23,7 +23,7 @@ from autograd import checks
 from autograd.descent import gradient_step
 from autograd.files import temporary_folder, write_atomically
 from autograd.graph import count_nodes
-from autograd.show.draw import PARAMETER_LABEL, ComputationGraph, DrawOptions, draw_graph
+from autograd.show.draw import ComputationGraph, DrawOptions, draw_graph
 from autograd.show.format import format_number
 from autograd.show.names import node_names, partial
 from autograd.show.trace import BackwardStep, backward_steps
@@ -81,25 +81,21 @@ def parameter_updates(
     steps: Sequence[BackwardStep],
     grads: dict[Value, float],
     lr: float,
-    parameters: Iterable[Value] | None = None,
+    parameters: Iterable[Value],
 ) -> list[Update]:
     """Each parameter's update, in the order backward completes its gradient.
 
     ``grads`` are the gradients after the last step (``known_grads_per_frame``'s
-    last dict); ``parameters`` default to the leaves labelled like a weight or
-    bias, as ``draw_graph`` colours them. A parameter no step reaches is not updated.
+    last dict); ``parameters`` are the leaves to update (``model.parameters()``),
+    as ``draw_graph`` colours them. A parameter no step reaches is not updated.
     """
     completed: dict[Value, int] = {}
     for step in steps:
         for child in step.inputs:
             completed[child] = step.index
-    chosen = None if parameters is None else set(parameters)
-    reached = [
-        node
-        for node in sorted(completed, key=completed.__getitem__)
-        if not node.op
-        and (node in chosen if chosen is not None else PARAMETER_LABEL.fullmatch(node.label))
-    ]
+    chosen = set(parameters)
+    order = sorted(completed, key=completed.__getitem__)
+    reached = [node for node in order if node in chosen and not node.op]
     return [Update(node, node.data, grads[node], lr) for node in reached]
 
 
@@ -164,8 +160,8 @@ def frames(
     **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Frame]:
     """Every frame of ``root``'s backward pass: the forward graph, then one per step;
-    with a learning rate ``lr``, then one per parameter update (old → new, the
-    parameter highlighted) and a summary of them all.
+    with a learning rate ``lr``, then one per update of the ``parameters=`` given
+    (old → new, the parameter highlighted) and a summary of them all.
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
     ``draw_graph`` call; ``highlight``, ``known_grads`` and ``title`` are set
@@ -189,7 +185,11 @@ def frames(
     last_index = len(steps)
     per_frame = known_grads_per_frame(root, steps)
     parameters = draw_kwargs.get("parameters")
-    updates = [] if rate is None else parameter_updates(steps, per_frame[-1], rate, parameters)
+    updates = []
+    if rate is not None:
+        if parameters is None:
+            raise ValueError("frames: lr= updates parameters: give them as parameters=[...]")
+        updates = parameter_updates(steps, per_frame[-1], rate, parameters)
     count = last_index + 1 + (len(updates) + 1 if updates else 0)
     if count > max_frames:
         _refuse_frames(count, max_frames)

@@ -14,18 +14,20 @@ from E down to it, e.g.
 and one step of gradient descent moves each parameter to p − lr · ∂E/∂p.
 With x = 0.1, T = 0.25, w1 = 0.15, b1 = 0.4, w2 = 0.45, b2 = 0.65 and
 lr = 0.4 the course's results are w2 -> 0.4272, b2 -> 0.6121, w1 -> 0.1496,
-b1 -> 0.3959. The network is built from raw Values, so every node of it is
-visible in a drawing and every step in ``autograd.show.trace``.
+b1 -> 0.3959. The network is the network files' 1-1-1 ``MLP`` (``chainrule.network``),
+built op by op, so every node of it is visible in a drawing and every step in
+``autograd.show.trace``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from autograd import Value, checks, topological_order, weighted_sum
+from autograd import Value, checks, topological_order
 from autograd.descent import gradient_step
 from autograd.show.explain import Explanation, explain
 from autograd.show.format import markdown_text
+from chainrule.network import build_network, lesson_network, train
 from chainrule.questions import lecture_form
 from chainrule.quiz import Quiz, quiz
 from chainrule.variants import Variant, variant
@@ -141,7 +143,8 @@ def worked_example(
     assignment: str | None = None,
     seed: int | None = None,
 ) -> WorkedExample:
-    """Build the example's graph from labelled Values, run ``E.backward()``, return its Values.
+    """Build the example's network (the network files' builder, ``build_network``: an nn
+    ``MLP`` of two sigmoid neurons), run ``E.backward()``, return its labelled Values.
 
     ``student`` and ``assignment`` (or ``seed``) take a student's variant's numbers
     and learning rate instead (``chainrule.variants``); ``example.variant.json()``
@@ -163,25 +166,13 @@ def worked_example(
             chosen.b2,
             chosen.target,
         )
-    x_value = Value(x, label="x")
-    w1_value, b1_value = Value(w1, label="w1"), Value(b1, label="b1")
-    w2_value, b2_value = Value(w2, label="w2"), Value(b2, label="b2")
-    target_value = Value(target, label="T")
-
-    def pre_activation(weight: Value, input_: Value, bias: Value, label: str) -> Value:
-        z = weighted_sum([weight], [input_], bias) if fused else weight * input_ + bias
-        z.label = label
-        return z
-
-    z1 = pre_activation(w1_value, x_value, b1_value, "z1")
-    a1 = z1.sigmoid()
-    a1.label = "a1"
-    z2 = pre_activation(w2_value, a1, b2_value, "z2")
-    a2 = z2.sigmoid()
-    a2.label = "a2"
-    error = 0.5 * (target_value - a2) ** 2
-    error.label = "E"
-    error.backward()
+    network = build_network(lesson_network(x, w1, b1, w2, b2, target, "sigmoid"), fused=fused)
+    ((x_value,), (target_value,)) = network.inputs, network.targets
+    (((w1_value,),), ((w2_value,),)) = network.weights
+    ((b1_value,), (b2_value,)) = network.biases
+    ((z1,), (z2,)) = network.zs
+    ((a1,), (a2,)) = network.activations
+    error = network.E
     return WorkedExample(
         x_value,
         w1_value,
@@ -227,12 +218,6 @@ def trained_parameters(iterations: int, lr: float = LEARNING_RATE) -> dict[str, 
 
 def _train(iterations: int, lr: float, caller: str) -> tuple[list[float], dict[str, float]]:
     checks.integer(iterations, caller, "iterations", minimum=1)
-    parameters = {"w1": W1, "b1": B1, "w2": W2, "b2": B2}
-    errors = []
-    for _ in range(iterations):
-        w1, b1, w2, b2 = (parameters[name] for name in ("w1", "b1", "w2", "b2"))
-        example = worked_example(X, w1, b1, w2, b2, TARGET)
-        errors.append(example.E.data)
-        updated = sgd_update(example, lr)
-        parameters = {name: updated[name] for name in parameters}
-    return errors, parameters
+    spec = lesson_network(X, W1, B1, W2, B2, TARGET, "sigmoid")
+    history, trained = train(spec, iterations, lr)
+    return history[:-1], {p.label: p.data for p in trained.parameters()}

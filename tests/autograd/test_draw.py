@@ -195,7 +195,10 @@ def node_line(dot, label: str) -> str:
 def test_roles_are_coloured():
     out, _ = neuron_graph()
     constant = Value(2.0) * out  # an unlabelled leaf is a constant
-    dot = draw_graph(constant)
+    leaves = {node.label: node for node in topological_order(out) if not node.op}
+    dot = draw_graph(constant, parameters=[leaves["w1"], leaves["b"]])
+    assert ROLES["input"].colour in node_line(dot, "w2")  # no parameter guessed from a label
+    assert ROLES["input"].colour in node_line(draw_graph(constant), "w1")
     assert ROLES["parameter"].colour in node_line(dot, "w1")
     assert ROLES["parameter"].colour in node_line(dot, "b")
     assert ROLES["input"].colour in node_line(dot, "x1")
@@ -366,18 +369,25 @@ def golden_cases() -> dict[str, str]:
     out, n = neuron_graph()
     root, clusters = mlp_like(layers=2, width=3)
     inputs = [node for node in topological_order(out) if node.label in ("x1", "x2")]
+    # the weights and biases, given: the drawings were fixed when they were guessed from labels
+    ws = [node for node in topological_order(out) if node.label.startswith(("w", "b"))]
+    mlp_ws = [
+        node
+        for node in topological_order(root)
+        if not node.op and node.label.startswith(("w", "b"))
+    ]
     return {
-        "default": draw_graph(out).source,
+        "default": draw_graph(out, parameters=ws).source,
         "step": draw_graph(
-            out, highlight=n, known_grads={out: 1.0, n: 0.25}, title="Step 1\nof 2"
+            out, highlight=n, known_grads={out: 1.0, n: 0.25}, title="Step 1\nof 2", parameters=ws
         ).source,
         "bare": draw_graph(
-            out, "TB", show_grads=False, show_local_grads=False, legend=False
+            out, "TB", show_grads=False, show_local_grads=False, legend=False, parameters=ws
         ).source,
         "parameters": draw_graph(out, parameters=inputs).source,
-        "clusters": draw_graph(root, clusters=clusters, highlight=[root]).source,
+        "clusters": draw_graph(root, clusters=clusters, highlight=[root], parameters=mlp_ws).source,
         "collapsed": draw_graph(
-            root, clusters=clusters, collapse=True, highlight=root.inputs[0]
+            root, clusters=clusters, collapse=True, highlight=root.inputs[0], parameters=mlp_ws
         ).source,
     }
 

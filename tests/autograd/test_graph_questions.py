@@ -22,7 +22,7 @@ def lesson_by_hand():
 @pytest.mark.parametrize("fused", [False, True])
 def test_worked_example_questions_and_values(fused):
     example = backprop.worked_example(fused=fused)
-    questions = graph_questions(example.E, lr=0.4)
+    questions = graph_questions(example.E, parameters=example.parameters().values(), lr=0.4)
     forward, grads, updated = lesson_by_hand()
     by_kind = {
         kind: {q.quantity: q.expected for q in questions if q.kind == kind}
@@ -47,7 +47,9 @@ def test_worked_example_questions_and_values(fused):
 
 def test_hint_names_the_factor_and_the_value_found_before():
     example = backprop.worked_example(fused=True)
-    questions = {q.quantity: q for q in graph_questions(example.E)}
+    questions = {
+        q.quantity: q for q in graph_questions(example.E, parameters=example.parameters().values())
+    }
     assert questions["∂E/∂w2"].hint == (
         "∂E/∂w2 = ∂E/∂z2 · ∂z2/∂w2: you found ∂E/∂z2 = 0.09476 a step ago, and ∂z2/∂w2 = a1"
     )
@@ -59,14 +61,21 @@ def test_hint_names_the_factor_and_the_value_found_before():
 def test_formulas_replace_the_generated_ones():
     example = backprop.worked_example()
     formulas = {**backprop.FACTOR_FORMULAS, "E": "½(T − a2)²"}
-    questions = {q.quantity: q for q in graph_questions(example.E, formulas=formulas)}
+    questions = {
+        q.quantity: q
+        for q in graph_questions(
+            example.E, parameters=example.parameters().values(), formulas=formulas
+        )
+    }
     assert questions["∂E/∂a2"].hint == "∂E/∂a2 = (a2 − T) = −(T − a2), as the lecture writes it"
     assert questions["E"].hint.startswith("E = ½(T − a2)²")
 
 
 def test_local_derivatives_are_asked_before_their_gradient():
     example = backprop.worked_example(fused=True)
-    questions = graph_questions(example.E, local_derivatives=True)
+    questions = graph_questions(
+        example.E, parameters=example.parameters().values(), local_derivatives=True
+    )
     quantities = [q.quantity for q in questions]
     a1, z2 = example.a1.data, example.z2.data
     local = {q.quantity: q.expected for q in questions if q.kind == "local"}
@@ -80,7 +89,7 @@ def test_two_paths_sum_in_one_question():
     x = Value(3.0, label="w")
     y = x * x + x
     y.label = "y"
-    question = next(q for q in graph_questions(y) if q.kind == "backward")
+    question = next(q for q in graph_questions(y, parameters=[x]) if q.kind == "backward")
     assert question.quantity == "∂y/∂w"
     assert question.expected == 2 * 3.0 + 1
     assert question.hint == "∂y/∂w = w + w + 1"
@@ -90,7 +99,7 @@ def test_graph_untouched_and_json_ready():
     example = backprop.worked_example()
     grads = [node.grad for node in (example.w1, example.z2)]
     example.w1.grad = example.z2.grad = 0.0
-    questions = graph_questions(example.E, lr=0.4)
+    questions = graph_questions(example.E, parameters=example.parameters().values(), lr=0.4)
     assert [example.w1.grad, example.z2.grad] == [0.0, 0.0]
     assert [q.expected for q in questions if q.quantity == "∂E/∂w1"] == [grads[0]]
     data = json.loads(json.dumps([q.to_dict() for q in questions], ensure_ascii=False))
@@ -117,20 +126,23 @@ def test_explicit_names_and_parameters():
 def test_bad_arguments():
     example = backprop.worked_example()
     with pytest.raises(ValueError, match="graph_questions: expected lr to be a number > 0"):
-        graph_questions(example.E, lr=0.0)
+        graph_questions(example.E, parameters=example.parameters().values(), lr=0.0)
     w = Value(1.0, label="w")
     twin = Value(2.0, label="w")
     product = w * twin
     # node_names tells the two apart (w, w#2); names given by the caller may not
-    assert [q.quantity for q in graph_questions(product)][-2:] == ["∂w·w#2/∂w", "∂w·w#2/∂w#2"]
+    assert [q.quantity for q in graph_questions(product, parameters=[w, twin])][-2:] == [
+        "∂w·w#2/∂w",
+        "∂w·w#2/∂w#2",
+    ]
     with pytest.raises(ValueError, match=r"graph_questions: .* two named 'w'"):
-        graph_questions(product, {w: "w", twin: "w", product: "y"})
+        graph_questions(product, {w: "w", twin: "w", product: "y"}, parameters=[w, twin])
 
 
 def test_update_hint_puts_a_negative_gradient_in_parentheses():
     w = Value(0.5, label="w")
     y = w * -2.0
     y.label = "y"
-    (update,) = [q for q in graph_questions(y, lr=0.1) if q.kind == "update"]
+    (update,) = [q for q in graph_questions(y, lr=0.1, parameters=[w]) if q.kind == "update"]
     assert update.hint == "new w = w − lr · ∂y/∂w = 0.5000 − 0.1 · (-2.0000)"
     assert update.expected == 0.5 - 0.1 * -2.0

@@ -29,6 +29,7 @@ def quiz_page(tmp_path):
         lr=LR,
         formulas=backprop.FACTOR_FORMULAS,
         clusters=example.clusters(),
+        parameters=example.parameters().values(),
     )
 
 
@@ -183,7 +184,12 @@ def test_the_pages_check_is_the_checkers_rule_on_1000_answers(quiz_page, browser
     -- near each value, each catalogued mistake, rounded, and not numbers -- it gives the
     verdict, the message and the mistake that Checker.check gives before any answer."""
     example = backprop.worked_example()
-    checker = Checker(example.E, lr=LR, formulas=backprop.FACTOR_FORMULAS)
+    checker = Checker(
+        example.E,
+        lr=LR,
+        formulas=backprop.FACTOR_FORMULAS,
+        parameters=example.parameters().values(),
+    )
     embedded = json.loads(
         html.unescape(re.search(r'data-questions="([^"]*)"', quiz_page.read_text()).group(1))
     )
@@ -276,7 +282,13 @@ def test_quit_ends_the_pages_quiz_with_the_score_so_far(quiz_page, browser):
 
 def test_step_through_shows_inline_as_wide_as_a_notebook_cell(tmp_path, browser):
     example = backprop.worked_example()
-    shown = step_through(example.E, lr=LR, quiz=True, clusters=example.clusters())
+    shown = step_through(
+        example.E,
+        lr=LR,
+        quiz=True,
+        clusters=example.clusters(),
+        parameters=example.parameters().values(),
+    )
     cell = shown._repr_html_()
     assert cell.startswith('<iframe srcdoc="') and "width:100%" in cell
     page = browser.new_page(viewport={"width": 900, "height": 900})

@@ -16,7 +16,7 @@ from tests.worked_example import LR, course_example, lesson_answers
 def test_update_frames_move_each_parameter_and_a_summary_lists_them_all():
     E, params = course_example()
     answers = lesson_answers()  # plain floats
-    every = frames(E, lr=LR)
+    every = frames(E, lr=LR, parameters=params.values())
     assert len(every) == 9 + 1 + 4 + 1
     updates, summary = every[10:14], every[14]
     # in the order backward completes the gradients: b2 and w2 at the second neuron, then b1, w1
@@ -41,12 +41,12 @@ def test_update_frames_move_each_parameter_and_a_summary_lists_them_all():
 
 
 def test_without_a_learning_rate_there_are_no_update_frames_and_a_bad_one_is_refused():
-    E, _ = course_example()
+    E, params = course_example()
     assert len(frames(E)) == 10 and all(not frame.updates for frame in frames(E))
     with pytest.raises(ValueError, match="frames: expected lr to be a number > 0"):
-        frames(E, lr=0.0)
+        frames(E, lr=0.0, parameters=params.values())
     with pytest.raises(ValueError, match="15 frames, more than max_frames=14"):
-        frames(E, lr=LR, max_frames=14)
+        frames(E, lr=LR, max_frames=14, parameters=params.values())
 
 
 def test_explicit_parameters_choose_what_is_updated():
@@ -55,21 +55,25 @@ def test_explicit_parameters_choose_what_is_updated():
     y.label = "y"
     named = frames(y, lr=0.1, parameters=[w])
     assert [frame.updates[0].parameter for frame in named[-2:-1]] == [w]
-    assert frames(y, lr=0.1)[-1].updates == ()  # "weight" is not labelled like a parameter
+    assert frames(y, lr=0.1, parameters=[])[-1].updates == ()
+    with pytest.raises(ValueError, match=r"^frames: lr= updates parameters: give them as"):
+        frames(y, lr=0.1)  # nothing is guessed from labels (w1, b1 neither)
 
 
 def test_the_gif_shows_the_updates_too(tmp_path):
-    E, _ = course_example()
-    with Image.open(write_gif(E, tmp_path / "steps.gif", lr=LR)) as gif:
+    E, params = course_example()
+    with Image.open(write_gif(E, tmp_path / "steps.gif", lr=LR, parameters=params.values())) as gif:
         assert gif.n_frames == 15
 
 
 def test_a_wide_gif_fits_a_1920_px_slide_with_text_of_11_px_or_more(tmp_path):
-    E, _ = course_example()
+    E, params = course_example()
     natural = frames(E, rankdir="LR")[0].graph  # dot's PNG of the forward frame, unscaled
     with Image.open(io.BytesIO(natural.pipe(format="png"))) as image:
         natural_width = image.width
-    with Image.open(write_gif(E, tmp_path / "steps.gif", lr=LR, rankdir="LR")) as gif:
+    with Image.open(
+        write_gif(E, tmp_path / "steps.gif", lr=LR, rankdir="LR", parameters=params.values())
+    ) as gif:
         width = gif.width
     assert natural_width > 1920 >= width > 1700  # laid out smaller, not much
     # the smallest text, 10-point edge labels at 96 dpi, after scaling to the slide

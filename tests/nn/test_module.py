@@ -413,3 +413,46 @@ def test_map_checks_every_sample_and_remembers_the_last_for_drawings():
         model.layers[0].map([[1.0, 2.0, 3.0]])
     outputs = model.map([[1.0, 2.0], [0.5, -0.5]])
     assert model.clusters()["layers.1.neurons.0"] == [outputs[-1]]
+
+
+def test_a_layer_of_given_weights_and_biases_and_an_mlp_of_such_layers():
+    hidden = Layer(2, 2, "tanh", weights=[[0.5, -1.0], [2.0, 0.25]], biases=[0.1, -0.3], number=1)
+    output = Layer(2, 1, "sigmoid", weights=[[1.5, -0.5]], number=2)
+    model = MLP.from_layers([hidden, output])
+    x = [0.3, -0.7]
+    h = [math.tanh(0.5 * 0.3 + 1.0 * 0.7 + 0.1), math.tanh(2.0 * 0.3 - 0.25 * 0.7 - 0.3)]
+    expected = 1 / (1 + math.exp(-(1.5 * h[0] - 0.5 * h[1])))  # bias left out: 0.0
+    assert model(x).data == pytest.approx(expected, rel=1e-14)
+    assert [p.label for p in model.parameters()][:3] == ["w1[1,1]", "w1[1,2]", "b1[1]"]
+    assert (model.activation, model.output_activation, model.layer_sizes) == (
+        "tanh",
+        "sigmoid",
+        [2, 1],
+    )
+    with pytest.raises(
+        ValueError, match=r"^Layer: expected 2 rows of weights, one per neuron, got 1$"
+    ):
+        Layer(2, 2, weights=[[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"^Layer: expected 2 biases, one per neuron, got 3$"):
+        Layer(2, 2, biases=[0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"^MLP.from_layers: layer 2 takes 3 inputs, but layer 1"):
+        MLP.from_layers([hidden, Layer(3, 1)])
+    with pytest.raises(TypeError, match=r"^MLP.from_layers: expected each layer to be a Layer"):
+        MLP.from_layers([hidden, "relu"])
+    mixed = MLP.from_layers([Layer(1, 1, "tanh"), Layer(1, 1, "relu"), Layer(1, 1)])
+    with pytest.raises(ValueError, match=r"^MLP.config: its hidden layers use relu, tanh"):
+        _ = mixed.config
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_sums_and_outputs_name_each_z_and_give_the_numbers_of_a_call(fused):
+    model = MLP(2, [3, 2], activation="sigmoid", output_activation="softmax", seed=4, fused=fused)
+    x = [0.5, -1.5]
+    record = model.sums_and_outputs(x)
+    assert [o.data for o in record[-1][1]] == pytest.approx([o.data for o in model(x)], rel=1e-15)
+    for layer, (zs, _), inputs in zip(model.layers, record, [x, record[0][1]]):
+        for neuron, z in zip(layer.neurons, zs):
+            given = [v.data if isinstance(v, Value) else v for v in inputs]
+            plain = neuron.bias.data + sum(w.data * v for w, v in zip(neuron.weights, given))
+            assert z.data == pytest.approx(plain, rel=1e-15)
+    assert [a.data for a in record[0][1]] == [1 / (1 + math.exp(-z.data)) for z in record[0][0]]

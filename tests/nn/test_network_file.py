@@ -67,7 +67,9 @@ def test_file_round_trip_and_training_chains(tmp_path):
 
 def test_quiz_of_a_network_asks_every_parameter():
     network = build_network(parse_network(NET_222))
-    questions = graph_questions(network.E, lr=0.5, formulas=network.formulas())
+    questions = graph_questions(
+        network.E, lr=0.5, formulas=network.formulas(), parameters=network.parameters()
+    )
     updates = [q.quantity for q in questions if q.kind == "update"]
     assert sorted(updates) == sorted(f"new {p.label}" for p in network.parameters())
     hint = next(q.hint for q in questions if q.quantity == "∂E/∂a1[1]")
@@ -81,11 +83,12 @@ def test_mlp_parameters_are_named_by_place():
     assert len(labels) == len(set(labels)) == 13
     assert labels[:3] == ["w1[1,1]", "w1[1,2]", "b1[1]"]
     assert labels[-4:] == ["w2[1,1]", "w2[1,2]", "w2[1,3]", "b2[1]"]
-    # the default parameter rule recognises them (graph_questions, draw_graph)
+    # the questions of its parameters, as given, are asked by these names
     out = model([1.0, -1.0])
     out.label = "y"
-    questions = graph_questions(out, lr=0.1)
-    assert sum(q.kind == "update" for q in questions) == 13
+    questions = graph_questions(out, lr=0.1, parameters=model.parameters())
+    updates = sorted(q.quantity for q in questions if q.kind == "update")
+    assert updates == sorted(f"new {label}" for label in labels)
 
 
 def bad(data, **changes):
@@ -176,7 +179,9 @@ def networks(draw):
 @given(networks())
 def test_quiz_gradients_are_the_graphs_and_central_differences(data):
     network = build_network(parse_network(data))
-    questions = {q.quantity: q.expected for q in graph_questions(network.E)}
+    questions = {
+        q.quantity: q.expected for q in graph_questions(network.E, parameters=network.parameters())
+    }
     step = 1e-6
     for layer, rows in enumerate(data["layers"]):
         for j, row in enumerate(rows["weights"]):

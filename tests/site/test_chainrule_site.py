@@ -7,6 +7,8 @@ code written here, never from the module under test.
 import json
 import math
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -169,21 +171,60 @@ def test_worked_network_preset_is_the_plain_float_2_2_2_network():
 
     i1, i2, t1, t2 = 0.05, 0.10, 0.01, 0.99
     w = [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55]
-    b1, b2, lr = 0.35, 0.60, 0.5
+    b1, b2, lr = 0.35, 0.60, 0.5  # each neuron's own bias, starting at its layer's number
     h1, h2 = sigma(w[0] * i1 + w[1] * i2 + b1), sigma(w[2] * i1 + w[3] * i2 + b1)
     o1, o2 = sigma(w[4] * h1 + w[5] * h2 + b2), sigma(w[6] * h1 + w[7] * h2 + b2)
     error = 0.5 * ((t1 - o1) ** 2 + (t2 - o2) ** 2)
     delta1 = (o1 - t1) * o1 * (1 - o1)
     delta2 = (o2 - t2) * o2 * (1 - o2)
-    grad_w1 = (delta1 * w[4] + delta2 * w[6]) * h1 * (1 - h1) * i1
+    grad_h1 = (delta1 * w[4] + delta2 * w[6]) * h1 * (1 - h1)
     answer = request("worked", preset="network", values={})
     assert answer["E"] == pytest.approx(error, rel=1e-12)
     assert error == pytest.approx(0.298371109, abs=1e-9)  # the published figure
     grads = {g["name"]: g["grad"] for g in answer["gradients"]}
-    assert grads["w5"] == pytest.approx(delta1 * h1, rel=1e-12)
-    assert grads["w1"] == pytest.approx(grad_w1, rel=1e-12)
+    assert grads["w2[1,1]"] == pytest.approx(delta1 * h1, rel=1e-12)
+    assert grads["w1[1,1]"] == pytest.approx(grad_h1 * i1, rel=1e-12)
+    assert grads["b1[1]"] == pytest.approx(grad_h1, rel=1e-12)  # its own, not a shared sum
     new = {u["name"]: u["new"] for u in answer["updated"]}
-    assert new["w5"] == pytest.approx(w[4] - lr * delta1 * h1, rel=1e-12)
+    assert new["w2[1,1]"] == pytest.approx(w[4] - lr * delta1 * h1, rel=1e-12)
+
+
+def test_the_2_2_2_preset_is_the_network_file_the_command_reads(tmp_path):
+    """The page's gradients and updates are ``chainrule backprop --network <file> --json``'s."""
+    preset = site.presets()["network"]
+    shipped = json.loads(site.EXAMPLE_NETWORK.read_text(encoding="utf-8"))
+    numbers = [*shipped["inputs"]]
+    for layer in shipped["layers"]:
+        for row, bias in zip(layer["weights"], layer["biases"]):
+            numbers += [*row, bias]
+    assert list(preset.values()) == [*numbers, *shipped["targets"], shipped["lr"]]
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("chainrule")),
+            "backprop",
+            "--network",
+            str(site.EXAMPLE_NETWORK),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    record = json.loads(run.stdout)
+    page = request("worked", preset="network", values={})
+    grads = {g["name"]: g["grad"] for g in page["gradients"]}
+    new = {u["name"]: u["new"] for u in page["updated"]}
+    for number, (layer, updated) in enumerate(
+        zip(record["gradients"]["layers"], record["updated"]["layers"]), 1
+    ):
+        for j, (row, bias) in enumerate(zip(layer["weights"], layer["biases"]), 1):
+            assert grads[f"b{number}[{j}]"] == pytest.approx(bias, rel=1e-12, abs=1e-12)
+            assert new[f"b{number}[{j}]"] == pytest.approx(updated["biases"][j - 1], rel=1e-12)
+            for i, grad in enumerate(row, 1):
+                assert grads[f"w{number}[{j},{i}]"] == pytest.approx(grad, rel=1e-12, abs=1e-12)
+        assert len(grads) == 12 and page["E"] == pytest.approx(record["E"], rel=1e-12)
 
 
 def test_worked_rejects_a_bad_number_or_rate():

@@ -218,7 +218,8 @@ def test_worked_example_steps_and_the_2_2_2_preset(visit):
     page.wait_for_function(
         "document.getElementById('error-history').textContent.includes('0.2984')"
     )
-    assert page.locator("[data-gradient]").count() == 10  # w1..w8, b1, b2
+    assert page.locator("[data-gradient]").count() == 12  # w1[1,1]..w2[2,2], b1[1]..b2[2]
+    assert page.locator("input[name='b1[2]']").input_value() == "0.35"  # the network file's
 
 
 def test_training_20_steps_lowers_the_loss_as_nn_fit_does(visit):
