@@ -29,6 +29,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.benchmarks.harness import check_same_losses
+
 HERE = Path(__file__).resolve().parents[2]  # this checkout: the benchmark code's
 FIGURES = (  # name, unit, how it is printed
     ("demo step, op by op", "ms", "{:.1f}"),
@@ -42,19 +44,20 @@ FIGURES = (  # name, unit, how it is printed
 )
 
 
-def measure(repeats: int, chain_steps: int) -> dict[str, object]:
-    """This process's figures (see the module docstring) and the losses they computed."""
+def measure(repeats: int, chain_steps: int, points: int, hidden: int) -> dict[str, object]:
+    """This process's figures (see the module docstring) and the losses they computed, on
+    micrograd's demo (``points`` moons, a 2-hidden-hidden-1 MLP)."""
     import nn
     from autograd import Value
     from tests.benchmarks import engine, nn_training
-    from tests.benchmarks.harness import check_same_losses, interleave, medians
+    from tests.benchmarks.harness import interleave, medians
 
-    demo = engine.demo_trainers()
+    demo = engine.demo_trainers(points, hidden)
     del demo["micrograd"]  # 10x slower than the steps compared, and the same in both
     demo_times = medians(interleave({n: t.step for n, t in demo.items()}, repeats))
     chains = [engine.time_our_chain(chain_steps) for _ in range(3)]
     chain = statistics.median((forward + back) / nodes for forward, back, nodes in chains)
-    fits = nn_training.build()
+    fits = nn_training.build(points, hidden)
     del fits["micrograd"]
     if "compiled" not in inspect.signature(nn.fit).parameters:  # before fit compiled its step
         del fits["chainrule fit"]
@@ -80,7 +83,7 @@ def measure(repeats: int, chain_steps: int) -> dict[str, object]:
     return {"figures": figures, "losses": losses}
 
 
-def worker(tree: Path, repeats: int, chain_steps: int) -> None:
+def worker(tree: Path, sizes: argparse.Namespace) -> None:
     """Measure ``tree``'s engine and nn (imported from it) and print the result as JSON."""
     sys.path.insert(0, str(tree))
     import autograd
@@ -89,13 +92,14 @@ def worker(tree: Path, repeats: int, chain_steps: int) -> None:
     for package in (autograd, nn):
         if not Path(package.__file__ or "").resolve().is_relative_to(tree):
             raise SystemExit(f"side_by_side: {package.__name__} came from {package.__file__}")
-    print(json.dumps(measure(repeats, chain_steps)))
+    print(json.dumps(measure(sizes.repeats, sizes.chain_steps, sizes.points, sizes.hidden)))
 
 
-def run_worker(tree: Path, repeats: int, chain_steps: int) -> dict:
+def run_worker(tree: Path, sizes: argparse.Namespace) -> dict:
     """One worker process for ``tree``: its figures and losses."""
     command = [sys.executable, "-m", "tests.benchmarks.side_by_side", "--worker", str(tree)]
-    command += ["--repeats", str(repeats), "--chain-steps", str(chain_steps)]
+    for option in ("repeats", "chain_steps", "points", "hidden"):
+        command += [f"--{option.replace('_', '-')}", str(getattr(sizes, option))]
     env = {**os.environ, "PYTHONPATH": "", "PYTHONHASHSEED": "0"}
     done = subprocess.run(command, cwd=HERE, env=env, capture_output=True, text=True)
     if done.returncode:
@@ -104,17 +108,14 @@ def run_worker(tree: Path, repeats: int, chain_steps: int) -> dict:
     return result
 
 
-def compare(old: Path, new: Path, rounds: int, repeats: int, chain_steps: int) -> None:
+def compare(old: Path, new: Path, rounds: int, sizes: argparse.Namespace) -> None:
     """Alternate the two checkouts' workers for ``rounds`` rounds and print the medians."""
     runs: dict[Path, list[dict]] = {old: [], new: []}
     for k in range(rounds):
         for tree in (old, new) if k % 2 == 0 else (new, old):
-            runs[tree].append(run_worker(tree, repeats, chain_steps))
+            runs[tree].append(run_worker(tree, sizes))
             print(f"round {k + 1}/{rounds}: {tree}", file=sys.stderr, flush=True)
-    for kind in ("demo", "fit"):  # the same computation in both, or no comparison
-        first, second = (runs[tree][0]["losses"][kind] for tree in (old, new))
-        if any(abs(a - b) > 1e-9 * max(1.0, abs(a)) for a, b in zip(first, second)):
-            raise SystemExit(f"side_by_side: the {kind} losses differ between the checkouts")
+    check_same_computation(runs)
     print(
         f"OLD {old}\nNEW {new}\n{rounds} workers each, alternating; CPU time. OLD and NEW: the "
         "median of the workers' medians [min-max]; NEW/OLD: the median of the rounds' ratios "
@@ -126,6 +127,18 @@ def compare(old: Path, new: Path, rounds: int, repeats: int, chain_steps: int) -
         cells = [summary(values[tree], form) for tree in (old, new)]
         ratios = [b / a for a, b in zip(values[old], values[new]) if a and b]
         print(f"{name:30} {unit:10} {cells[0]:>20} {cells[1]:>20}  {summary(ratios, '{:.3f}')}")
+
+
+def check_same_computation(runs: dict[Path, list[dict]]) -> None:
+    """Every worker's demo and fit losses agree with the first one's (``check_same_losses``):
+    both checkouts computed the same numbers, or there is nothing to compare."""
+    for kind in ("demo", "fit"):
+        losses = {
+            f"{kind} losses of worker {k + 1} of {tree}": run["losses"][kind]
+            for tree, tree_runs in runs.items()
+            for k, run in enumerate(tree_runs)
+        }
+        check_same_losses(losses, next(iter(losses)))
 
 
 def summary(values: list, form: str) -> str:
@@ -146,15 +159,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="workers per checkout")
     parser.add_argument("--repeats", type=int, default=5, help="demo steps timed per worker")
     parser.add_argument("--chain-steps", type=int, default=100_000)
+    parser.add_argument("--points", type=int, default=100, help="the demo's moons")
+    parser.add_argument("--hidden", type=int, default=16, help="the demo's hidden width")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.old.resolve(), args.repeats, args.chain_steps)
+        worker(args.old.resolve(), args)
         return
     for tree in (args.old, args.new):
         if not (tree / "autograd" / "__init__.py").is_file():
             parser.error(f"{tree} is not a chainrule checkout (no autograd/__init__.py)")
-    compare(args.old.resolve(), args.new.resolve(), args.rounds, args.repeats, args.chain_steps)
+    compare(args.old.resolve(), args.new.resolve(), args.rounds, args)
 
 
 if __name__ == "__main__":
