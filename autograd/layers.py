@@ -230,10 +230,11 @@ class _LayerParameters:
 
     def pre_activations(self, x_data: tuple[float, ...]) -> list[float]:
         """z = b + w1 x1 + w2 x2 + ... of each neuron, in the order the * and + nodes add."""
+        # Unpacked into names, not ``*_``, which builds a list per neuron (3 µs more for 16).
         if PLAIN_SUM:  # in C; zip and map stop before w_then_one's 1.0
-            zs = [sum(map(mul, w_then_one, x_data), b) for *_, w_then_one, b in self.neurons]
+            zs = [sum(map(mul, w_then_one, x_data), b) for _, _, _, w_then_one, b in self.neurons]
         else:
-            zs = [_dot_plus(w_then_one, x_data, b) for *_, w_then_one, b in self.neurons]
+            zs = [_dot_plus(w_then_one, x_data, b) for _, _, _, w_then_one, b in self.neurons]
         total = sum(zs)
         if total - total != 0.0:  # inf or nan somewhere (or an overflowing total): find it
             _check_sums(zs)

@@ -64,12 +64,35 @@ def _node(data: float, row: Op, inputs: tuple[Value, ...], local_grads: tuple[fl
     return out
 
 
-def _apply(row: Op, x: Value) -> Value:
-    """``row`` applied to ``x``: a new node holding the row's forward value and local
-    derivative."""
-    a = x.data
-    out = row.forward(a)
-    return _node(out, row, (x,), row.derivatives(out, a))
+def _one_input(row: Op, doc: str) -> Callable[[Value], Value]:
+    """The Value method of ``row``, a one-input row without argument: a new node holding
+    the row's forward value and local derivative. The row's float functions are read
+    once, here, when the class is made: a call reads no table."""
+    forward, derivatives = row.forward, row.derivatives
+
+    def method(self: Value) -> Value:
+        a = self.data
+        out = forward(a)
+        return _node(out, row, (self,), derivatives(out, a))
+
+    method.__name__, method.__qualname__, method.__doc__ = row.name, f"Value.{row.name}", doc
+    return method
+
+
+def _two_inputs(row: Op) -> Callable[[Value, Value], Value]:
+    """``row`` applied to two Values: its forward value and its two local derivatives,
+    with the row's float functions read once, here."""
+    forward, derivatives = row.forward, row.derivatives
+
+    def apply(a: Value, b: Value) -> Value:
+        x, y = a.data, b.data
+        out = forward(x, y)
+        return _node(out, row, (a, b), derivatives(out, x, y))
+
+    return apply
+
+
+_divide, _power_of_value = _two_inputs(DIV), _two_inputs(POW)
 
 
 def _apply_with(row: Op, x: Value, argument: float) -> Value:
@@ -169,15 +192,13 @@ class Value:
         where a gradient would become infinite.
         """
         other = other if isinstance(other, Value) else _constant(other, "/")
-        return _binary(DIV, self, other)
+        return _divide(self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self."""
         return _constant(other, "/") / self
 
-    def __neg__(self) -> Value:
-        """-a;  d/da = -1."""
-        return _apply(NEG, self)
+    __neg__ = _one_input(NEG, "-a;  d/da = -1.")
 
     def __pos__(self) -> Value:
         return self
@@ -194,38 +215,29 @@ class Value:
         return _apply_with(POWER, self, _check_number(exponent, "**"))
 
     def _pow_value(self, exponent: Value) -> Value:
-        return _binary(POW, self, exponent)
+        return _power_of_value(self, exponent)
 
     def __rpow__(self, base: Number) -> Value:
         """base ** self, e.g. ``2 ** x`` (needs base > 0)."""
         return _constant(base, "**") ** self
 
     # -- functions ---------------------------------------------------------
-    # Each reads its row of the op table (autograd.ops): the forward, the local derivative
-    # and the domain errors are written there once. A row added to the table without a
-    # method here gets one below the class.
-    def exp(self) -> Value:
-        """e^a;  d/da = e^a.  Raises OverflowError when e^a is too large for a float."""
-        return _apply(ops.EXP, self)
-
-    def log(self) -> Value:
-        """ln a (natural log), for a > 0;  d/da = 1/a."""
-        return _apply(ops.LOG, self)
-
-    def tanh(self) -> Value:
-        """tanh a = (e^a - e^-a) / (e^a + e^-a), in (-1, 1);  d/da = 1 - tanh^2 a."""
-        return _apply(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """sigma(a) = 1 / (1 + e^-a), in (0, 1);  d/da = sigma(a) (1 - sigma(a)).
-
-        Computed as e^a / (1 + e^a) for a < 0, so neither branch overflows.
-        """
-        return _apply(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, a);  d/da = 1 for a > 0, else 0 (0 is used at a = 0)."""
-        return _apply(ops.RELU, self)
+    # Each is its row of the op table (autograd.ops), where the forward, the local
+    # derivative and the domain errors are written once. A row added to the table without
+    # a method here gets one below the class.
+    exp = _one_input(
+        ops.EXP, "e^a;  d/da = e^a.  Raises OverflowError when e^a is too large for a float."
+    )
+    log = _one_input(ops.LOG, "ln a (natural log), for a > 0;  d/da = 1/a.")
+    tanh = _one_input(
+        ops.TANH, "tanh a = (e^a - e^-a) / (e^a + e^-a), in (-1, 1);  d/da = 1 - tanh^2 a."
+    )
+    sigmoid = _one_input(
+        ops.SIGMOID,
+        "sigma(a) = 1 / (1 + e^-a), in (0, 1);  d/da = sigma(a) (1 - sigma(a)).\n\n"
+        "Computed as e^a / (1 + e^a) for a < 0, so neither branch overflows.",
+    )
+    relu = _one_input(ops.RELU, "max(0, a);  d/da = 1 for a > 0, else 0 (0 is used at a = 0).")
 
     def leaky_relu(self, slope: Number = ops.LEAKY_RELU_SLOPE) -> Value:
         """a for a > 0, else slope * a;  d/da = 1 for a > 0, else slope."""
@@ -274,26 +286,18 @@ class Value:
             _raise_where_grads_overflowed(self, computed)
 
 
-def _binary(row: Op, a: Value, b: Value) -> Value:
-    """``row`` applied to two Values: its forward value and its two local derivatives."""
-    x, y = a.data, b.data
-    out = row.forward(x, y)
-    return _node(out, row, (a, b), row.derivatives(out, x, y))
-
-
 def _function_method(row: Op) -> Callable[..., Value]:
     """The Value method of a function row that has none written out: ``x.softplus()``."""
 
+    doc = f"{row.formula or row.name};  d/da = {row.local_formula(0, 'out', ['a'])}."
+    if not row.argument:
+        return _one_input(row, doc)
+
     def method(self: Value, argument: Number | None = None) -> Value:
-        if not row.argument:
-            if argument is not None:
-                raise TypeError(f"{row.name}: takes no argument, got {argument!r}")
-            return _apply(row, self)
         given = row.default if argument is None else argument
         return _apply_with(row, self, _check_number(given, row.name))
 
-    method.__name__ = method.__qualname__ = row.name
-    method.__doc__ = f"{row.formula or row.name};  d/da = {row.local_formula(0, 'out', ['a'])}."
+    method.__name__, method.__qualname__, method.__doc__ = row.name, f"Value.{row.name}", doc
     return method
 
 

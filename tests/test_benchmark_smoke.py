@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ pytest.importorskip("micrograd")
 from micrograd.engine import Value as MicrogradValue
 
 from autograd import Value
-from tests.benchmarks import engine
+from tests.benchmarks import engine, nn_training, side_by_side
 from tests.benchmarks.harness import check_same_losses, interleave, print_table
 
 
@@ -109,3 +111,41 @@ def test_the_command_line_offers_quick():
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert "--quick" in result.stdout
+
+
+def test_side_by_side_times_two_checkouts_and_reports_every_figure(tmp_path):
+    """A copy of this checkout's packages against this checkout, at tiny sizes: each worker
+    imports the packages of its own checkout (else it stops), and the losses agree."""
+    root = Path(__file__).resolve().parent.parent
+    for package in ("autograd", "nn"):
+        shutil.copytree(root / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc"))
+    command = [sys.executable, "-m", "tests.benchmarks.side_by_side", str(tmp_path)]
+    command += ["--rounds", "1", "--repeats", "1", "--chain-steps", "300", "--points", "12"]
+    command += ["--hidden", "3"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {line[:30].strip(): line for line in result.stdout.splitlines()}
+    for name, _, _ in side_by_side.FIGURES:
+        assert re.search(r"\] +\d+\.\d{3} \[", rows[name]), rows[name]  # both, and NEW/OLD
+    assert f"OLD {tmp_path}\nNEW {root}\n" in result.stdout
+
+
+def test_side_by_side_refuses_a_folder_that_is_no_checkout(tmp_path):
+    command = [sys.executable, "-m", "tests.benchmarks.side_by_side", str(tmp_path)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=Path(__file__).parent.parent
+    )
+    assert result.returncode == 2
+    assert f"{tmp_path} is not a chainrule checkout (no autograd/__init__.py)" in result.stderr
+
+
+def test_fit_from_before_its_compiled_option_is_timed_on_the_graph():
+    """``compiled = None`` passes no option (a checkout without it): here fit's default, the
+    compiled step, which gives the graph's losses."""
+    trainers = nn_training.build(n_points=12, hidden=3, steps=3)
+    without, graph = trainers["chainrule fit"], trainers["chainrule fit, compiled=False"]
+    without.compiled = None
+    for _ in range(3):
+        without.step()
+        graph.step()
+    check_same_losses({"no option": without.losses, "graph": graph.losses}, "graph")

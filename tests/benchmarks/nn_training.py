@@ -73,10 +73,11 @@ class ChainruleFit(ChainruleLoop):
     """The same training by ``nn.fit``: one full-batch epoch per step, no progress bar.
 
     ``compiled`` is fit's option: True (its default) runs the compiled step, False the
-    graph's (``model.map``, the loss's graph, ``backward``).
+    graph's (``model.map``, the loss's graph, ``backward``); None passes no option (a
+    checkout from before the option, timed by ``side_by_side``).
     """
 
-    compiled = True
+    compiled: bool | None = True
 
     def step(self) -> None:
         self.optimizer.lr = learning_rate(len(self.losses), self.steps)
@@ -88,7 +89,7 @@ class ChainruleFit(ChainruleLoop):
             optimizer=self.optimizer,
             epochs=1,
             progress=False,
-            compiled=self.compiled,
+            **({} if self.compiled is None else {"compiled": self.compiled}),
         )
         self.losses.append(history.loss[0])
 
