@@ -477,13 +477,21 @@ def test_a_default_drawing_fits_a_16_9_screen_with_text_of_12_px_at_1280(root):
     assert aspect <= 2.5 and text_px >= 12
 
 
+def test_the_readmes_picture_wraps_by_rows_into_a_16_9_screen_neither_tall_nor_wide():
+    source = draw_graph(readme_graph()).source
+    aspect, text_px = projected(draw_graph(readme_graph()).pipe(format="svg", encoding="utf-8"))
+    # left to right in rows stacked top to bottom: at most 2.5:1, and not a tall strip
+    assert "rankdir=LR" in source and "cluster_row1" in source
+    assert 1 <= aspect <= 2.5 and text_px >= 12
+
+
 def test_the_demos_pictures_fit_a_16_9_screen_with_text_of_12_px_at_1280(tmp_path):
     from chainrule.cli import main
 
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg"]) == 0
     for name in ("forward.svg", "backward.svg"):
         aspect, text_px = projected((tmp_path / name).read_text(encoding="utf-8"))
-        assert aspect <= 2.5 and text_px >= 12, name
+        assert aspect <= 2.5 and text_px >= 12, (name, aspect, text_px)
 
 
 def test_numbers_in_a_drawing_carry_4_significant_figures_as_the_tables_do():
