@@ -41,6 +41,10 @@ NAVIGATION = (
     ("playground.html", "Playground"),
     ("worked.html", "Worked example"),
     ("train.html", "Train"),
+    ("gradient-descent.html", "Descent lab"),
+    ("slopes.html", "Slopes lab"),
+    ("who-learns.html", "Who learns?"),
+    ("activations.html", "Activations lab"),
     ("lessons/index.html", "Lessons"),
     ("reference/index.html", "Reference"),
 )

@@ -58,6 +58,7 @@ ROW_LEVEL_PT = 310.0  # a wrapped drawing's width per level (its names are the l
 # fonts: it measures text by built-in metrics of single names only ("Helvetica", "DejaVu
 # Sans"), and a list falls back to Times, narrower than the sans-serif font drawn.
 FONT = "Helvetica,Arial,sans-serif"
+KEY_COLUMNS = 3  # the colour key's entries per row: at 10 px text, under a 390-px phone's width
 FIT_WIDTH = "max-width:100%;height:auto"  # CSS: never wider than the notebook cell
 
 
@@ -758,21 +759,25 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
 def _caption(
     title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
 ) -> str:
-    """The graph's label, an HTML-like table: the title, then a colour key, then the edges'
-    note in two lines, as narrow as the key (a drawing's width is its graph's, not its key's)."""
+    """The graph's label, an HTML-like table: the title, then a colour key in rows of up to
+    KEY_COLUMNS (narrow enough for a phone), then the edges' note in two lines, as narrow as
+    the key (a drawing's width is its graph's, not its key's)."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if copies:
         key.append('<td border="1" style="dashed">a value again, near a far use</td>')
-    columns = max(1, len(key))
+    columns = max(1, min(len(key), KEY_COLUMNS))
     rows = []
     if title:
         lines = drawable_text(title).split("\n")
         text = "<br/>".join(html.escape(line, quote=False) for line in lines)
         rows.append(f'<tr><td colspan="{columns}" border="0"><b>{text}</b></td></tr>')
-    if key:
-        rows.append(f"<tr>{''.join(key)}</tr>")
+    for start in range(0, len(key), KEY_COLUMNS):
+        cells = key[start : start + KEY_COLUMNS]
+        if len(cells) < columns:  # the last row's cells spread over the columns
+            cells[-1] = cells[-1].replace("<td ", f'<td colspan="{columns - len(cells) + 1}" ', 1)
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     if local_grads:
         note = "edge: local derivative ∂result/∂input,<br/>in its edge's colour"
         rows.append(f'<tr><td colspan="{columns}" border="0">{note}</td></tr>')
