@@ -98,10 +98,10 @@ def test_after_one_visit_pages_load_nothing_from_the_server_and_work_offline(bro
         warm = marks(page)
         page.close()
         # Python restored from the first page's snapshot, not started afresh; usable within
-        # 3 s, or on a machine so loaded that the first page took over 9 s, within a third
-        # of its time (starting afresh took two thirds or more: 16 s against 22 s at load 9)
+        # 3 s, or on a machine so loaded that the first page took over 6 s, within half its
+        # time (measured at load 11-19: 0.2-0.35 of it; starting afresh took 0.6-0.75)
         assert "python:python-restored" in warm and "python:python-started" not in warm
-        assert warm["usable"] < max(WARM_USABLE_MS, cold["usable"] / 3), (path, warm, cold)
+        assert warm["usable"] < max(WARM_USABLE_MS, cold["usable"] / 2), (path, warm, cold)
     # everything came from the cache; the browser may ask whether sw.js changed
     assert set(RecordingHandler.asked) <= {"/sw.js"}
     context.set_offline(True)
