@@ -74,8 +74,12 @@ async function start() {
   mark("imported");
   if (!restored && self.caches) {
     // Taken before any request changes chainrule_site's state; stored while the page works.
-    keepSnapshot(key, pyodide.makeMemorySnapshot()).catch((error) => console.warn(error));
-    mark("snapshot-taken");
+    try {
+      keepSnapshot(key, pyodide.makeMemorySnapshot()).catch((error) => console.warn(error));
+      mark("snapshot-taken");
+    } catch (error) {
+      console.warn("No Python snapshot kept: the next page starts Python afresh.", error);
+    }
   }
   self.postMessage({ phases });
   progress("Python is ready.");
