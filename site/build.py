@@ -41,6 +41,10 @@ NAVIGATION = (
     ("playground.html", "Playground"),
     ("worked.html", "Worked example"),
     ("train.html", "Train"),
+    ("gradient-descent.html", "Descent lab"),
+    ("slopes.html", "Slopes lab"),
+    ("who-learns.html", "Who learns?"),
+    ("activations.html", "Activations lab"),
     ("lessons/index.html", "Lessons"),
     ("reference/index.html", "Reference"),
 )
@@ -162,7 +166,9 @@ def write_service_worker(out: Path) -> None:
 
 
 def build_wheels(out: Path) -> None:
-    """The wheel of this checkout and the pinned dependencies, and a manifest the worker reads."""
+    """The wheel of this checkout and the pinned dependencies, and a manifest the worker reads:
+    the wheels' names and ``python``, a digest of the wheels, the worker's module and Pyodide
+    (the name of the worker's memory snapshot, so that a new build never restores an old one)."""
     wheels = out / "wheels"
     pip = [sys.executable, "-m", "pip"]
     with tempfile.TemporaryDirectory() as scratch:
@@ -179,7 +185,13 @@ def build_wheels(out: Path) -> None:
     download = [*pip, "download", "--quiet", "--no-deps", "--only-binary", ":all:"]
     subprocess.run([*download, "--dest", str(wheels), *WHEELS], check=True)
     names = sorted(path.name for path in wheels.glob("*.whl"))
-    (wheels / "manifest.json").write_text(json.dumps({"wheels": names}, indent=1) + "\n")
+    python = hashlib.sha256()
+    for path in [*(wheels / name for name in names), out / "assets" / "chainrule_site.py"]:
+        python.update(path.read_bytes())
+    for name in PYODIDE_FILES:
+        python.update((out / "vendor" / "pyodide" / name).read_bytes())
+    manifest = {"wheels": names, "python": python.hexdigest()[:16]}
+    (wheels / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
 def source_digest() -> str:

@@ -4,6 +4,8 @@
 // from the cache; any other file of the site (lite/) from the network first, kept in the
 // same cache for when the network is gone. A new build has a new digest, so a new worker:
 // it fills a new cache, takes over and deletes the old ones, never mixing two builds.
+// It deletes the worker's Python snapshot (chainrule-python, see assets/worker.js) too;
+// that one is named by the build's digest of Python and chainrule, never restored stale.
 const BUILD = { version: "dev", precache: [] };
 const CACHE = `chainrule-${BUILD.version}`;
 const here = (path) => new URL(path, self.registration.scope).href;

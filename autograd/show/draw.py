@@ -17,7 +17,7 @@ import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypedDict, overload
 
@@ -51,10 +51,14 @@ its smallest text (10 pt) is then at least 12.8 pixels high."""
 LEVEL_PT = {"LR": 200.0, "TB": 140.0}
 ACROSS_PT = {"LR": 45.0, "TB": 65.0}
 CAPTION_PT = 160.0  # the title and the key above a drawing, in its height
+ROW_GAP_PT = 60.0  # a wrapped drawing's leaves and gap per row, in its height
+WRAP_ASPECT = 2.0  # the widest estimate a wrap takes: MAX_ASPECT with room for the estimate's error
+ROW_LEVEL_PT = 310.0  # a wrapped drawing's width per level (its names are the longer ones)
 # A list, as fontconfig resolves it for the `dot` program. Graphviz in WebAssembly has no
 # fonts: it measures text by built-in metrics of single names only ("Helvetica", "DejaVu
 # Sans"), and a list falls back to Times, narrower than the sans-serif font drawn.
 FONT = "Helvetica,Arial,sans-serif"
+KEY_COLUMNS = 3  # the colour key's entries per row: at 10 px text, under a 390-px phone's width
 FIT_WIDTH = "max-width:100%;height:auto"  # CSS: never wider than the notebook cell
 
 
@@ -259,7 +263,8 @@ def draw_graph(
     order (never ``id()``), so the same graph always gives the same DOT source.
 
     rankdir: "LR" (left to right), "TB" (top to bottom), or None (the default): the
-        one whose drawing fits a 16:9 screen, ``default_rankdir``.
+        one whose drawing fits a 16:9 screen, ``default_layout`` (a deep graph without
+        clusters is drawn left to right in rows stacked top to bottom).
     show_grads: False leaves the grad field out (a forward-pass picture).
     highlight: a Value, or several, drawn with a thick orange border, with the
         edges into its op: the node a backward step is processing.
@@ -287,8 +292,11 @@ def draw_graph(
     if clusters is not None:
         checks.instance(clusters, "draw_graph", "clusters", Mapping)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
-    if rankdir is None:
+    if rankdir is None and plan.membership:  # a wrap would cut a neuron's box in two
         rankdir = default_rankdir(plan.order)
+    elif rankdir is None:
+        rankdir, row_levels = default_layout(plan.order)
+        plan = replace(plan, row_levels=row_levels)
     checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     look = _Look(
         root,
@@ -316,6 +324,8 @@ def draw_graph(
         _draw_collapsed_clusters(dot, plan, look, rankdir)
         roles.add("cluster")
     copies = _draw_edges(dot, plan, look, show_local_grads)
+    if plan.row_levels is not None:
+        _stack_rows(dot, plan)
     caption = _caption(
         title,
         roles=[r for r in ROLES if r in roles] if legend else [],
@@ -341,6 +351,7 @@ class _Plan:
     membership: dict[Value, int]
     collapsed: dict[Value, int]
     shown_clusters: list[int]
+    row_levels: int | None = None  # levels per row of a wrapped drawing (``default_layout``)
 
 
 def _plan(
@@ -516,7 +527,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
     them (one per use) it takes minutes on a graph of 200 nodes.
     """
     collapsed, ids = plan.collapsed, plan.ids
-    far = _far_uses(plan.order)
+    far = _far_uses(plan.order, plan.row_levels)
     copied = False
 
     def unit(node: Value) -> str:
@@ -537,7 +548,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
                 continue
             label = {"label": escape_plain_text(format_number(local))} if show_local_grads else {}
             if (child, node) in far and child not in collapsed:
-                tail = f"{tail}_in_{ids[node]}"  # one copy per use, even for x * x
+                tail = _copy_id(tail, ids[node])  # one copy per use, even for x * x
                 copied = True
                 dot.node(
                     tail,
@@ -552,15 +563,64 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
     return copied
 
 
-def _far_uses(order: list[Value]) -> set[tuple[Value, Value]]:
-    """The (input, user) pairs more than FAR_USE levels apart in the drawing."""
+def _far_uses(order: list[Value], row_levels: int | None) -> set[tuple[Value, Value]]:
+    """The (input, user) pairs more than FAR_USE levels apart in the drawing, or in two rows
+    of a drawing wrapped every ``row_levels`` levels (``_rows``)."""
     level = _levels(order)
+    row = _rows(order, row_levels)
     return {
         (child, node)
         for node in order
         for child in node.inputs
-        if level[node] - level[child] > FAR_USE
+        if level[node] - level[child] > FAR_USE or row[node] != row[child]
     }
+
+
+def _stack_rows(dot: graphviz.Digraph, plan: _Plan) -> None:
+    """Keep a wrapped drawing's rows whole and in order, top to bottom: each row an unframed
+    box of its nodes (with the copies its ops use), after an invisible point joined to the
+    row's first nodes, the points one above the other. (`dot` would otherwise interleave the
+    rows, separate pieces of the graph, or stack them in any order.)"""
+    row = _rows(plan.order, plan.row_levels)
+    level = _levels(plan.order)
+    first: dict[int, int] = {}
+    members: dict[int, list[str]] = {}
+    for node in plan.order:
+        first[row[node]] = min(first.get(row[node], level[node]), level[node])
+        members.setdefault(row[node], []).append(plan.ids[node])
+        if node.op:
+            members[row[node]].append(plan.ids[node] + "_op")
+    for child, node in _far_uses(plan.order, plan.row_levels):
+        members[row[node]].append(_copy_id(plan.ids[child], plan.ids[node]))
+    with dot.subgraph() as column:
+        column.attr(rank="same")
+        for index in sorted(members):
+            column.node(f"row{index}", shape="point", style="invis", width="0")
+        for index in sorted(members)[1:]:
+            column.edge(f"row{index - 1}", f"row{index}", style="invis")
+    for index, ids in sorted(members.items()):
+        with dot.subgraph(name=f"cluster_row{index}") as box:
+            box.attr(label="", style="invis")
+            for node_id in ids:
+                box.node(node_id)
+    for node in plan.order:
+        if level[node] == first[row[node]]:
+            dot.edge(f"row{row[node]}", plan.ids[node], style="invis")
+
+
+def _copy_id(input_id: str, user_id: str) -> str:
+    """The DOT id of the copy of an input drawn near one use (``_draw_edges``)."""
+    return f"{input_id}_in_{user_id}"
+
+
+def _rows(order: list[Value], row_levels: int | None) -> dict[Value, int]:
+    """The row each node is drawn in when a left-to-right drawing wraps every ``row_levels``
+    levels (all in row 0 when it does not): a computed node's level // row_levels, a leaf's
+    that of the level of its nearest use, so that it sits in the row that uses it."""
+    if row_levels is None:
+        return dict.fromkeys(order, 0)
+    level = _levels(order)
+    return {node: (level[node] + (0 if node.op else 1)) // row_levels for node in order}
 
 
 def _levels(order: list[Value]) -> dict[Value, int]:
@@ -573,6 +633,30 @@ def _levels(order: list[Value]) -> dict[Value, int]:
         for child in node.inputs:
             first_use[child] = min(first_use.get(child, level[node]), level[node])
     return {node: level[node] if node.op else first_use.get(node, 1) - 1 for node in order}
+
+
+def default_layout(order: list[Value]) -> tuple[str, int | None]:
+    """The direction, and the levels per row when a left-to-right drawing wraps, whose
+    drawing of ``order`` fits a 16:9 screen: "LR" unwrapped when that fits
+    (``default_rankdir``); else "LR" wrapped into rows of as many levels as fit
+    MAX_WIDTH_PT, stacked top to bottom (each neuron's w·x + b → σ a row: a use in the
+    next row comes from a dashed copy of its input), when that is at least as wide as high
+    and at most WRAP_ASPECT; else ``default_rankdir``'s choice. Estimated as there.
+    """
+    rankdir = default_rankdir(order)
+    placed = Counter(_levels(order).values())
+    depth = max(placed, default=0)
+    if rankdir == "LR" and LEVEL_PT["LR"] * depth <= MAX_WIDTH_PT:
+        return rankdir, None
+    for row_levels in range(min(int(MAX_WIDTH_PT // ROW_LEVEL_PT), depth), 1, -1):
+        width = ROW_LEVEL_PT * row_levels
+        breadths = Counter[int]()
+        for level, count in placed.items():
+            breadths[level // row_levels] = max(breadths[level // row_levels], count)
+        height = CAPTION_PT + sum(ACROSS_PT["LR"] * b + ROW_GAP_PT for b in breadths.values())
+        if height <= width <= WRAP_ASPECT * height:
+            return "LR", row_levels
+    return rankdir, None
 
 
 def default_rankdir(order: list[Value]) -> str:
@@ -670,21 +754,25 @@ def _collapsed_members(order: list[Value], membership: Mapping[Value, int]) -> d
 def _caption(
     title: str | None, *, roles: list[str], highlight: bool, local_grads: bool, copies: bool
 ) -> str:
-    """The graph's label, an HTML-like table: the title, then a colour key, then the edges'
-    note in two lines, as narrow as the key (a drawing's width is its graph's, not its key's)."""
+    """The graph's label, an HTML-like table: the title, then a colour key in rows of up to
+    KEY_COLUMNS (narrow enough for a phone), then the edges' note in two lines, as narrow as
+    the key (a drawing's width is its graph's, not its key's)."""
     key = [f'<td bgcolor="{ROLES[r].colour}">{ROLES[r].name}</td>' for r in roles]
     if highlight:
         key.append(f'<td color="{HIGHLIGHT_COLOUR}" border="3">current step</td>')
     if copies:
         key.append('<td border="1" style="dashed">a value again, near a far use</td>')
-    columns = max(1, len(key))
+    columns = max(1, min(len(key), KEY_COLUMNS))
     rows = []
     if title:
         lines = drawable_text(title).split("\n")
         text = "<br/>".join(html.escape(line, quote=False) for line in lines)
         rows.append(f'<tr><td colspan="{columns}" border="0"><b>{text}</b></td></tr>')
-    if key:
-        rows.append(f"<tr>{''.join(key)}</tr>")
+    for start in range(0, len(key), KEY_COLUMNS):
+        cells = key[start : start + KEY_COLUMNS]
+        if len(cells) < columns:  # the last row's cells spread over the columns
+            cells[-1] = cells[-1].replace("<td ", f'<td colspan="{columns - len(cells) + 1}" ', 1)
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     if local_grads:
         note = "edge: local derivative ∂result/∂input,<br/>in its edge's colour"
         rows.append(f'<tr><td colspan="{columns}" border="0">{note}</td></tr>')

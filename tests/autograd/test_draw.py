@@ -427,9 +427,28 @@ def test_the_edge_note_is_a_row_of_its_own_under_the_colour_key_in_both_directio
     row = re.compile(r"<tr>(.*?)</tr>")
     for rankdir in ("LR", "TB"):
         rows = row.findall(draw_graph(out, rankdir).source)
-        assert len(rows) == 2 and "local derivative" not in rows[0]
-        assert "∂result/∂input,<br/>in its edge's colour" in rows[1]
-        assert f'colspan="{rows[0].count("<td")}"' in rows[1]
+        assert "local derivative" not in "".join(rows[:-1])
+        assert "∂result/∂input,<br/>in its edge's colour" in rows[-1]
+        assert f'colspan="{rows[0].count("<td")}"' in rows[-1]
+
+
+def test_the_colour_key_is_in_rows_of_three_entries_narrow_enough_for_a_phone():
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    out = w * x + 0.5  # input, parameter, constant, computed, root and the current step
+    out.backward()
+    source = draw_graph(out, highlight=out).source
+    key = [row for row in re.findall(r"<tr>(.*?)</tr>", source) if "bgcolor" in row]
+    assert [row.count("<td") for row in key] == [3, 3]
+    svg = draw_graph(out, highlight=out).pipe(format="svg", encoding="utf-8")
+    cells = re.findall(r'<polygon fill="#[0-9a-f]{6}" stroke="transparent" points="([^"]+)"', svg)
+    rows: dict[float, list[float]] = {}
+    for points in cells:  # the key's filled cells (the records' fills come after, in <g> nodes)
+        xs, ys = zip(*(map(float, point.split(",")) for point in points.split()))
+        rows.setdefault(min(ys), []).extend(xs)
+    widest = max(max(xs) - min(xs) for xs in rows.values())
+    # The site draws the smallest text (10-pt edge labels) at no less than 10 px, 1 px a point:
+    # the key's widest row then fits a 390-px phone with its margins.
+    assert len(rows) >= 2 and widest < 390 - 32, (rows, widest)
 
 
 def projected(svg: str) -> tuple[float, float]:
@@ -487,13 +506,21 @@ def test_a_default_drawing_fits_a_16_9_screen_with_text_of_12_px_at_1280(root):
     assert aspect <= 2.5 and text_px >= 12
 
 
+def test_the_readmes_picture_wraps_by_rows_into_a_16_9_screen_neither_tall_nor_wide():
+    source = draw_graph(readme_graph()).source
+    aspect, text_px = projected(draw_graph(readme_graph()).pipe(format="svg", encoding="utf-8"))
+    # left to right in rows stacked top to bottom: at most 2.5:1, and not a tall strip
+    assert "rankdir=LR" in source and "cluster_row1" in source
+    assert 1 <= aspect <= 2.5 and text_px >= 12
+
+
 def test_the_demos_pictures_fit_a_16_9_screen_with_text_of_12_px_at_1280(tmp_path):
     from chainrule.cli import main
 
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg"]) == 0
     for name in ("forward.svg", "backward.svg"):
         aspect, text_px = projected((tmp_path / name).read_text(encoding="utf-8"))
-        assert aspect <= 2.5 and text_px >= 12, name
+        assert aspect <= 2.5 and text_px >= 12, (name, aspect, text_px)
 
 
 def test_numbers_in_a_drawing_carry_4_significant_figures_as_the_tables_do():

@@ -27,6 +27,7 @@ from tests.site.pages import LABS, SHARED, SITE, QuietHandler
 RUNS = 3
 WARM_TARGET_S = 3.0
 PAGES = (SHARED, "worked.html", "train.html")
+MARKS = "performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])"
 NEW_FORMULA = """() => new Promise((resolve) => {
     const graph = document.getElementById('step-graph');
     const started = performance.now();
@@ -52,14 +53,17 @@ def cpython_step_ms(steps: int = 20) -> float:
 
 
 def usable_after(context: BrowserContext, url: str) -> float:
-    """Seconds from opening ``url`` in a new tab of ``context`` until its page is usable."""
+    """Seconds from opening ``url`` in a new tab of ``context`` until its page is usable: the
+    page's own performance mark "usable" (set by markReady in assets/app.js), from the start
+    of its navigation. Prints the worker's phases (marks "python:…") on the way."""
     page = context.new_page()
-    started = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("body[data-ready]", timeout=300_000)
-    seconds = time.perf_counter() - started
+    marks = page.evaluate(MARKS)
     page.close()
-    return seconds
+    phases = ", ".join(f"{name} {ms / 1000:.2f}" for name, ms in marks)
+    print(f"  {url.rsplit('/', 1)[-1].split('?')[0]}: {phases}")
+    return dict(marks)["usable"] / 1000
 
 
 def cold_usable(browser: Browser, url: str, python: bool = True) -> float:

@@ -31,6 +31,8 @@ from tests.site.pages import (
     wrapped_derivations,
 )
 
+HREFS = "(links) => links.map((link) => link.getAttribute('href'))"
+
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_url, size):
@@ -38,7 +40,9 @@ def test_every_page_opens_readable_with_no_network_and_no_errors(browser, base_u
     visit = Visit(browser, base_url, SIZES[size])
     for path in (SHARED, "worked.html", "train.html", *LABS, *STATIC_PAGES):
         page = visit.open(path)
-        assert page.locator("header.site-header nav a").count() == 6  # one navigation
+        nav = page.locator("header.site-header nav a")  # one navigation, the labs in it
+        assert nav.count() == 10
+        assert set(LABS) <= {link.rsplit("/", 1)[-1] for link in nav.evaluate_all(HREFS)}
         assert page.locator(".error:visible").count() == 0
         no_sideways_scrolling(page)
         if path == SHARED:
