@@ -169,14 +169,22 @@ class Variant:
         cost.label = "J"
         return Checker(cost, lr=self.alpha, parameters=[w_value])
 
+    def wrong_answers(self) -> dict[str, dict[str, float]]:
+        """The common wrong numbers: for each network quantity a catalogued mistake touches,
+        mistake name -> the number it gives, recomputed on this variant (``Checker.key``)."""
+        key = self.network.checker(self.lr, local_derivatives=True).key()
+        return {entry.quantity: dict(entry.mistakes) for entry in key if entry.mistakes}
+
     def key(self) -> dict[str, object]:
-        """The marking key: ``student``, ``assignment``, ``seed``, ``given``, ``answers``."""
+        """The marking key: ``student``, ``assignment``, ``seed``, ``given``, ``answers``
+        and ``wrong_answers``."""
         return {
             "student": self.student,
             "assignment": self.assignment,
             "seed": self.seed,
             "given": self.given(),
             "answers": self.answers(),
+            "wrong_answers": self.wrong_answers(),
         }
 
     def record(self) -> dict[str, object]:

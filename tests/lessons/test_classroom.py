@@ -35,12 +35,26 @@ def test_forty_names_give_forty_distinct_keys_that_agree_with_plain_floats(
     assert sorted(key["student"] for key in found) == sorted(ROSTER)
     assert len({tuple(key["given"].values()) for key in found}) == 40
     for key in found:
-        assert set(key) == {"student", "assignment", "seed", "given", "answers"}
+        assert set(key) == {"student", "assignment", "seed", "given", "answers", "wrong_answers"}
         assert key["assignment"] == "hw2" and key["seed"] == seed(key["student"], "hw2")
         expected = plain_answers(key["given"])
         assert key["answers"].keys() == expected.keys()
         for name, value in expected.items():
             assert abs(key["answers"][name] - value) <= 1e-12 * max(1.0, abs(value)), name
+        a2, t, lr, w2 = expected["a2"], key["given"]["target"], key["given"]["lr"], key["given"]["w2"]
+        plain = {
+            "∂E/∂a2": {"sign": t - a2, "half": 2 * (a2 - t)},
+            "new w2": {
+                "update-added": w2 + lr * expected["∂E/∂w2"],
+                "not-updated": w2,
+                "lr-left-out": w2 - expected["∂E/∂w2"],  # dropped where it is right (lr = 1)
+            },
+        }
+        for quantity, numbers in plain.items():
+            wrong = key["wrong_answers"][quantity]
+            assert "sign" in wrong or quantity != "∂E/∂a2"
+            assert wrong == pytest.approx({m: numbers[m] for m in wrong}, rel=1e-12)
+            assert len(wrong) >= 2
     capsys.readouterr()
     student = found[7]["student"]
     assert main(["backprop", "--student", student, "--assignment", "hw2", "--json"]) == 0
