@@ -209,7 +209,9 @@ def _key_lines(chosen: Variant) -> list[tuple[bool, str]]:
     lines = []
     for name, value in chosen.answers().items():
         lines.append((False, f"{name} = {value:.4g}"))
-        lines += [(True, f"{mistake}: {number:.4g}") for mistake, number in wrong.get(name, {}).items()]
+        lines += [
+            (True, f"{mistake}: {number:.4g}") for mistake, number in wrong.get(name, {}).items()
+        ]
     return lines
 
 

@@ -41,7 +41,12 @@ def test_forty_names_give_forty_distinct_keys_that_agree_with_plain_floats(
         assert key["answers"].keys() == expected.keys()
         for name, value in expected.items():
             assert abs(key["answers"][name] - value) <= 1e-12 * max(1.0, abs(value)), name
-        a2, t, lr, w2 = expected["a2"], key["given"]["target"], key["given"]["lr"], key["given"]["w2"]
+        a2, t, lr, w2 = (
+            expected["a2"],
+            key["given"]["target"],
+            key["given"]["lr"],
+            key["given"]["w2"],
+        )
         plain = {
             "∂E/∂a2": {"sign": t - a2, "half": 2 * (a2 - t)},
             "new w2": {
