@@ -43,11 +43,14 @@ BOX = (24.0, 8.0)
 
 
 def variant_link(chosen: Variant, site: str = SITE_URL) -> str:
-    """The address that opens ``chosen`` on the site: by student and assignment, else by seed."""
+    """The address that opens ``chosen`` on the site: by student and assignment, else by
+    seed, and its task when it is not the default."""
     if chosen.student is not None and chosen.assignment is not None:
         query = {"student": chosen.student, "assignment": chosen.assignment}
     else:
         query = {"seed": str(chosen.seed)}
+    if chosen.task != "descent":
+        query["task"] = chosen.task
     return f"{site.rstrip('/')}/worked.html?{urlencode(query)}"
 
 
@@ -67,11 +70,15 @@ def font_file() -> Path:
 
 
 def write_worksheets(
-    students: Sequence[str], assignment: str, output: Path, site: str = SITE_URL
+    students: Sequence[str],
+    assignment: str,
+    output: Path,
+    site: str = SITE_URL,
+    task: str = "descent",
 ) -> tuple[Path, Path]:
     """The students' sheets at ``output`` and the marking key beside it (``<stem>-key.pdf``),
-    both written atomically after every variant is made."""
-    variants = [variant(student, assignment) for student in students]
+    both written atomically after every variant is made (on ``task``)."""
+    variants = [variant(student, assignment, task=task) for student in students]
     sheets, key = _document(), _document()
     for chosen in variants:
         _sheet(sheets, chosen, site)
@@ -158,6 +165,8 @@ def _descent_table(pdf: FPDF, chosen: Variant, top: float) -> None:
     pdf.set_font_size(SMALLEST_TEXT)
     data = f"data x = 0.1, 0.2, 0.3, 0.4, 0.5 and z = k·x with k = {chosen.k:g}"
     pdf.text(15, top + 7, f"{data};  w_0 = {chosen.w0:g},  α = {chosen.alpha:g};  w ← w − α·dJ/dw")
+    if chosen.task == "divergence":
+        pdf.text(130, top, "With this α, J rises: show it.")
     widths = (20.0, 40.0, 50.0, 50.0)
     headers = ("step k", "w_k", "J(w_k)", "dJ/dw(w_k)")
     y = top + 11
@@ -192,7 +201,8 @@ def _code(pdf: FPDF, chosen: Variant, site: str, top: float) -> None:
     pdf.text(15, top + 10, f"Your code: {chosen.seed}")
     pdf.set_font_size(SMALLEST_TEXT)
     pdf.text(15, top + 18, "Scan the QR code, or open the site's worked example")
-    pdf.text(15, top + 24, f"with ?seed={chosen.seed}&assignment={chosen.assignment}")
+    task = "" if chosen.task == "descent" else f"&task={chosen.task}"
+    pdf.text(15, top + 24, f"with ?seed={chosen.seed}&assignment={chosen.assignment}{task}")
     pdf.text(15, top + 30, "to check your answers with the same numbers.")
 
 
