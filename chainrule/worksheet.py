@@ -208,7 +208,7 @@ def _code(pdf: FPDF, chosen: Variant, site: str, top: float) -> None:
 
 KEY_LINE = 5.6
 """Millimetres between the lines of the marking key."""
-KEY_ROWS = 45
+KEY_ROWS = 43
 """Lines in each of the key page's two columns."""
 
 
@@ -234,12 +234,13 @@ def _key_page(pdf: FPDF, chosen: Variant) -> None:
         more = " (continued)" if start else ""
         pdf.text(15, 18, f"Marking key — {chosen.assignment} — {chosen.student}{more}")
         pdf.set_font_size(SMALLEST_TEXT)
-        given = ", ".join(f"{name} = {v:g}" for name, v in chosen.given().items())
-        pdf.text(15, 26, f"seed {chosen.seed}: {given}")
-        pdf.text(15, 32, "Indented: a common wrong number and the mistake it comes from.")
+        given = [f"{name} = {v:g}" for name, v in chosen.given().items()]
+        pdf.text(15, 26, f"seed {chosen.seed}: {', '.join(given[:-3])}")
+        pdf.text(15, 31, f"J(w), task {chosen.task}: {', '.join(given[-3:])}")
+        pdf.text(15, 37, "Indented: a common wrong number and the mistake it comes from.")
         for i, (indented, text) in enumerate(lines[start : start + 2 * KEY_ROWS]):
             column, row = divmod(i, KEY_ROWS)
-            pdf.text(15 + 95 * column + 6 * indented, 40 + KEY_LINE * row, text)
+            pdf.text(15 + 95 * column + 6 * indented, 45 + KEY_LINE * row, text)
 
 
 def _mistakes_page(pdf: FPDF) -> None:
