@@ -60,7 +60,7 @@ async function start() {
   try {
     const { settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
-    const chosen = await openVariant(({ w0 }) => `w0 = ${w0} on J(w), the start of your worksheet's table.`, $("error"));
+    const chosen = await openVariant(({ w0 }) => `w0 = ${w0} on J(w), your worksheet's start (J here is the lesson's, on z = 2x).`, $("error"));
     if (chosen) $("w0").value = String(chosen.given.w0);
     for (const id of Object.keys(DEFAULTS)) $(id).addEventListener("change", nudge);
     $("slopes-form").addEventListener("submit", (event) => event.preventDefault());
