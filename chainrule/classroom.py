@@ -12,6 +12,11 @@ text, the "short code" for a learning platform's text box)::
      "seed": 123, "answers": {"z1": "0.415", ...}, "tries": {...}, "hints": {...},
      "seconds": 310}
 
+``"task"`` is the variant's (``chainrule.variants.TASKS``; "descent" when absent).
+A student who opened their variant by number (``?seed=…``) hands in with ``"student":
+null``: the seed is then the variant itself, and ``"assignment"`` is the link's (null
+when it named none).
+
 ``grade`` rebuilds the variant from the seed and checks every answer itself: any
 verdict the file claims is ignored. A seed that is not the student's for the
 assignment (a forged hand-in), another assignment, or a file that is not a
@@ -37,7 +42,7 @@ from pathlib import Path
 from autograd.show.format import text_table
 from chainrule.mistakes import BY_NAME
 from chainrule.questions import SIGNIFICANT_FIGURES, TRIES, Verdict, shown_value
-from chainrule.variants import Variant, seed_of, variant
+from chainrule.variants import SEED_LIMIT, TASKS, Variant, seed_of, variant
 from nn.io import write_text_atomically
 
 MAX_LINE = 1000
@@ -96,10 +101,12 @@ def key_path(folder: Path, chosen: Variant) -> Path:
     return folder / f"{slug}-{chosen.seed:012x}.json"
 
 
-def write_keys(students: Sequence[str], assignment: str, folder: Path) -> list[Path]:
-    """One JSON key per student in ``folder`` (``Variant.key()``), each written atomically;
-    every variant is made before the first file is written."""
-    variants = [variant(student, assignment) for student in students]
+def write_keys(
+    students: Sequence[str], assignment: str, folder: Path, task: str = "descent"
+) -> list[Path]:
+    """One JSON key per student in ``folder`` (``Variant.key()``, on ``task``), each written
+    atomically; every variant is made before the first file is written."""
+    variants = [variant(student, assignment, task=task) for student in students]
     folder.mkdir(parents=True, exist_ok=True)
     return [
         write_text_atomically(
@@ -114,16 +121,29 @@ def write_keys(students: Sequence[str], assignment: str, folder: Path) -> list[P
 
 @dataclass(frozen=True)
 class HandIn:
-    """What a student handed in: who, which variant, the texts typed (by quantity), and
-    the tries, hints and seconds the page counted (verdicts are never read)."""
+    """What a student handed in: who (None for a variant opened by its seed alone), which
+    variant, the texts typed (by quantity), and the tries, hints and seconds the page
+    counted (verdicts are never read)."""
 
-    student: str
-    assignment: str
+    student: str | None
+    assignment: str | None
     seed: int
     answers: dict[str, str]
     tries: dict[str, int] = field(default_factory=dict)
     hints: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    task: str = "descent"
+
+    @property
+    def who(self) -> str:
+        """The student's name, or "seed N" for a variant opened by its seed."""
+        return self.student if self.student is not None else f"seed {self.seed}"
+
+    def variant(self) -> Variant:
+        """The variant handed in: the student's for the assignment, else the seed's."""
+        if self.student is None:
+            return variant(seed=self.seed, assignment=self.assignment, task=self.task)
+        return variant(self.student, self.assignment, task=self.task)
 
     def to_dict(self) -> dict[str, object]:
         """The hand-in file's JSON object."""
@@ -137,6 +157,7 @@ class HandIn:
             "tries": self.tries,
             "hints": self.hints,
             "seconds": self.seconds,
+            "task": self.task,
         }
 
     def code(self) -> str:
@@ -173,31 +194,39 @@ def _no_constant(name: str) -> float:
 
 
 def _hand_in(data: Mapping[str, object], source: str) -> HandIn:
-    student, assignment, seed = data.get("student"), data.get("assignment"), data.get("seed")
-    answers = data.get("answers")
-    if not isinstance(student, str) or not student.strip():
-        raise HandInError(f"{source}: corrupt: no student name")
-    if not isinstance(assignment, str) or not assignment.strip():
-        raise HandInError(f"{source}: corrupt: no assignment name")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise HandInError(f"{source}: corrupt: the seed is not a whole number")
+    by_seed = data.get("student") is None
+    student = None if by_seed else _name(data.get("student"), source, "student")
+    assignment = data.get("assignment")
+    if not (by_seed and assignment is None):
+        assignment = _name(assignment, source, "assignment")
+    seed, answers, task = data.get("seed"), data.get("answers"), data.get("task", "descent")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < SEED_LIMIT:
+        raise HandInError(f"{source}: corrupt: the seed is not a whole number below 2^53")
     if not isinstance(answers, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
     ):
         raise HandInError(f"{source}: corrupt: answers must map each quantity to the text typed")
-    if seed != seed_of(student, assignment):
-        raise HandInError(
-            f"{source}: forged: seed {seed} is not {student.strip()!r}'s for {assignment!r}"
-        )
+    if not isinstance(task, str) or task not in TASKS:
+        raise HandInError(f"{source}: corrupt: the task is not one of {', '.join(TASKS)}")
+    if student is not None and seed != seed_of(student, str(assignment)):
+        raise HandInError(f"{source}: forged: seed {seed} is not {student!r}'s for {assignment!r}")
     return HandIn(
-        student.strip(),
-        assignment.strip(),
+        student,
+        None if assignment is None else str(assignment),
         seed,
         dict(answers),
         _counts(data.get("tries"), source, "tries"),
         _counts(data.get("hints"), source, "hints"),
         _seconds(data.get("seconds"), source),
+        task,
     )
+
+
+def _name(value: object, source: str, what: str) -> str:
+    """A student's or assignment's name from a hand-in, stripped; HandInError when absent."""
+    if not isinstance(value, str) or not value.strip():
+        raise HandInError(f"{source}: corrupt: no {what} name")
+    return value.strip()
 
 
 def _counts(value: object, source: str, what: str) -> dict[str, int]:
@@ -257,7 +286,7 @@ class Graded:
 
 def grade_hand_in(hand_in: HandIn) -> Graded:
     """Regrade ``hand_in`` from its seed (``Variant.mark``); claimed verdicts are not read."""
-    return Graded(hand_in, variant(hand_in.student, hand_in.assignment).mark(hand_in.answers))
+    return Graded(hand_in, hand_in.variant().mark(hand_in.answers))
 
 
 def grade_files(
@@ -281,10 +310,10 @@ def grade_all(
 ) -> tuple[list[Graded], list[str]]:
     """Regrade each (name, reader) hand-in: the graded ones, and one line for each refused
     (corrupt, forged, for another assignment than ``assignment`` or the first one's, or
-    a second hand-in of the same student)."""
+    a second hand-in of the same student, or of the same seed by seed alone)."""
     graded: list[Graded] = []
     refused: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # the student (casefolded) or "seed N" -> the file
     for name, read in sources:
         try:
             hand_in = read()
@@ -294,13 +323,13 @@ def grade_all(
                 raise HandInError(
                     f"{name}: for assignment {hand_in.assignment!r}, not {assignment!r}"
                 )
-            if hand_in.student.casefold() in seen:
-                first = seen[hand_in.student.casefold()]
-                raise HandInError(f"{name}: {hand_in.student!r} already handed in {first}")
+            if hand_in.who.casefold() in seen:
+                first = seen[hand_in.who.casefold()]
+                raise HandInError(f"{name}: {hand_in.who!r} already handed in {first}")
         except HandInError as error:
             refused.append(str(error))
             continue
-        seen[hand_in.student.casefold()] = name
+        seen[hand_in.who.casefold()] = name
         graded.append(grade_hand_in(hand_in))
     return graded, refused
 
@@ -361,8 +390,8 @@ def marks_csv(graded: Sequence[Graded]) -> str:
         verdicts = [one.verdicts[q].status if q in one.verdicts else "" for q in quantities]
         rows.append(
             [
-                h.student,
-                h.assignment,
+                h.who,
+                h.assignment or "",
                 str(h.seed),
                 str(one.right),
                 str(len(one.verdicts)),
@@ -379,7 +408,7 @@ def marks_csv(graded: Sequence[Graded]) -> str:
 def class_report(graded: Sequence[Graded]) -> str:
     """The marks, each question's counts and the common wrong numbers, as text tables."""
     marks = [
-        [one.hand_in.student, f"{one.right}/{len(one.verdicts)}", _duration(one.hand_in.seconds)]
+        [one.hand_in.who, f"{one.right}/{len(one.verdicts)}", _duration(one.hand_in.seconds)]
         for one in graded
     ]
     counts = [

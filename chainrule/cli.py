@@ -60,7 +60,7 @@ from chainrule.questions import (
 )
 from chainrule.quiz import run_quiz
 from chainrule.stepthrough import write_gif, write_html
-from chainrule.variants import SEED_LIMIT, Variant, variant
+from chainrule.variants import SEED_LIMIT, TASKS, Variant, variant
 from chainrule.worksheet import SITE_URL, write_worksheets
 from nn.io import write_text_atomically
 
@@ -273,6 +273,17 @@ def _add_variant_options(lesson: argparse.ArgumentParser) -> None:
         metavar="N",
         help="the variant of this seed instead of a student's",
     )
+    _add_task(group)
+
+
+def _add_task(parser: Any) -> None:
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="descent",
+        help="the J(w) exercise: descent that converges (default), or divergence (alpha drawn "
+        "above the threshold 1/Σx²)",
+    )
 
 
 def _variant(args: argparse.Namespace) -> Variant | None:
@@ -281,6 +292,8 @@ def _variant(args: argparse.Namespace) -> Variant | None:
     if args.student is None and args.seed is None:
         if args.assignment is not None:
             raise UsageError("--assignment needs --student")
+        if args.task != "descent":
+            raise UsageError("--task needs --student and --assignment, or --seed")
         return None
     if args.seed is not None and args.student is not None:
         raise UsageError("give --student and --assignment, or --seed, not both")
@@ -290,7 +303,7 @@ def _variant(args: argparse.Namespace) -> Variant | None:
     own += [f"--{name}" for name in ("network", "lr", "activation") if getattr(args, name)]
     if own:
         raise UsageError(f"{own[0]} cannot be used with a variant: the variant gives its numbers")
-    return variant(args.student, args.assignment, args.seed)
+    return variant(args.student, args.assignment, args.seed, args.task)
 
 
 def run_backprop(args: argparse.Namespace) -> int:
@@ -534,7 +547,8 @@ def _add_variants(commands: Any) -> None:
         help="one marking key (JSON) per student of a roster: that student's numbers and answers",
         description=(
             "Read a roster (CSV, one student a line, the name first) and write one JSON key per "
-            'student: {"student", "assignment", "seed", "given", "answers"}. The student\'s '
+            'student: {"student", "assignment", "seed", "task", "given", "answers", '
+            '"wrong_answers"}. The student\'s '
             "variant is the one `chainrule backprop --student NAME --assignment NAME` and the "
             "site open. A bad roster writes nothing."
         ),
@@ -542,13 +556,14 @@ def _add_variants(commands: Any) -> None:
     keys.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv")
     keys.add_argument("--assignment", required=True, metavar="NAME")
     keys.add_argument("--output-dir", type=Path, default=Path("keys"), help="(default: keys)")
+    _add_task(keys)
     keys.set_defaults(run=run_variants)
 
 
 def run_variants(args: argparse.Namespace) -> int:
     """`chainrule variants`: a key per student of the roster."""
     students = read_roster(args.roster)
-    paths = write_keys(students, args.assignment, args.output_dir)
+    paths = write_keys(students, args.assignment, args.output_dir, args.task)
     print(f"{len(paths)} keys for {args.assignment!r} in {args.output_dir}")
     return 0
 
@@ -598,6 +613,7 @@ def _add_worksheet(commands: Any) -> None:
     sheets.add_argument("--roster", type=Path, required=True, metavar="ROSTER.csv")
     sheets.add_argument("--assignment", required=True, metavar="NAME")
     sheets.add_argument("--output", type=Path, default=Path("sheets.pdf"), metavar="FILE.pdf")
+    _add_task(sheets)
     sheets.add_argument(
         "--site",
         default=SITE_URL,
@@ -610,7 +626,7 @@ def _add_worksheet(commands: Any) -> None:
 def run_worksheet(args: argparse.Namespace) -> int:
     """`chainrule worksheet`: the students' sheets and the marking key."""
     students = read_roster(args.roster)
-    for path in write_worksheets(students, args.assignment, args.output, args.site):
+    for path in write_worksheets(students, args.assignment, args.output, args.site, args.task):
         print(path)
     return 0
 

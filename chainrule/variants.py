@@ -18,6 +18,11 @@ old value and every answer from the value of each catalogued mistake
 significant figures), and alpha is below the divergence threshold 1/Σx².
 Otherwise the stream's next numbers are tried.
 
+The task ``"divergence"`` (``TASKS``) is the J(w) exercise about divergence: the
+seed's variant with alpha drawn again, from ``DIVERGENCE_ALPHA`` on a stream of its
+own, and kept only above the threshold 1/Σx² with J rising at each step. So the
+same seed gives the same network, k and w0 for either task.
+
 The answers are every quantity the quiz can ask, named as it asks them: the
 network's (``z1``, ``∂E/∂w2``, ``new w2``, local derivatives ``∂a2/∂z2`` included,
 from ``graph_questions``) and the descent table's (``J(w_0)``, ``dJ/dw(w_0)``,
@@ -33,6 +38,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from autograd import Value, checks
 from chainrule.lessons import gradient_descent
@@ -46,6 +52,10 @@ DESCENT_STEPS = 3
 PRE_ACTIVATION_LIMIT = 2.0
 """|z1|, |z2| ≤ 2, so σ'(z) ≥ σ'(2) ≈ 0.105: no gradient is tiny."""
 MAX_DRAWS = 10_000
+TASKS = ("descent", "divergence")
+"""What the J(w) exercise is about: descent that converges (the default), or divergence."""
+DIVERGENCE_ALPHA = (190, 300, 10)
+"""Where alpha is drawn from for the divergence task, in hundredths: above 1/Σx² ≈ 1.82."""
 
 GRID = {
     # name: (lowest, highest, step), in hundredths
@@ -84,17 +94,26 @@ def check_seed(seed: int, caller: str = "variant") -> int:
     return checks.integer(seed, caller, "seed", minimum=0, maximum=SEED_LIMIT - 1)
 
 
-def _stream(seed: int) -> Iterator[int]:
-    """64-bit numbers: sha256("chainrule variant <seed> <counter>") for counter = 0, 1, ..."""
+def _stream(seed: int, purpose: str = "") -> Iterator[int]:
+    """64-bit numbers: sha256("chainrule variant <seed> <counter>") for counter = 0, 1, ...
+    (``purpose``, when given, follows the seed: "<seed> divergence <counter>")."""
     counter = 0
+    prefix = f"chainrule variant {seed} {purpose} " if purpose else f"chainrule variant {seed} "
     while True:
-        digest = hashlib.sha256(f"chainrule variant {seed} {counter}".encode()).digest()
+        digest = hashlib.sha256(f"{prefix}{counter}".encode()).digest()
         yield from (int.from_bytes(digest[i : i + 8], "big") for i in range(0, 32, 8))
         counter += 1
 
 
-def _draw(stream: Iterator[int], name: str) -> float:
-    low, high, step = GRID[name]
+def check_task(task: str, caller: str = "variant") -> str:
+    """``task`` when it is one of ``TASKS``, else a ValueError naming it."""
+    if task not in TASKS:
+        raise ValueError(f"{caller}: task must be one of {', '.join(TASKS)}, got {task!r}")
+    return task
+
+
+def _draw(stream: Iterator[int], grid: tuple[int, int, int]) -> float:
+    low, high, step = grid
     return (low + step * (next(stream) % ((high - low) // step + 1))) / 100
 
 
@@ -115,6 +134,7 @@ class Variant:
     alpha: float
     student: str | None = None
     assignment: str | None = None
+    task: str = "descent"
 
     def given(self) -> dict[str, float]:
         """The givens, named as the ``chainrule backprop`` flags name them (and k, w0, alpha)."""
@@ -169,14 +189,23 @@ class Variant:
         cost.label = "J"
         return Checker(cost, lr=self.alpha, parameters=[w_value])
 
+    def wrong_answers(self) -> dict[str, dict[str, float]]:
+        """The common wrong numbers: for each network quantity a catalogued mistake touches,
+        mistake name -> the number it gives, recomputed on this variant (``Checker.key``)."""
+        key = self.network.checker(self.lr, local_derivatives=True).key()
+        return {entry.quantity: dict(entry.mistakes) for entry in key if entry.mistakes}
+
     def key(self) -> dict[str, object]:
-        """The marking key: ``student``, ``assignment``, ``seed``, ``given``, ``answers``."""
+        """The marking key: ``student``, ``assignment``, ``seed``, ``task``, ``given``,
+        ``answers`` and ``wrong_answers``."""
         return {
             "student": self.student,
             "assignment": self.assignment,
             "seed": self.seed,
+            "task": self.task,
             "given": self.given(),
             "answers": self.answers(),
+            "wrong_answers": self.wrong_answers(),
         }
 
     def record(self) -> dict[str, object]:
@@ -209,12 +238,17 @@ def descent_answers(steps: list[gradient_descent.Step]) -> dict[str, float]:
 
 
 def variant(
-    student: str | None = None, assignment: str | None = None, seed: int | None = None
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: int | None = None,
+    task: str = "descent",
 ) -> Variant:
     """The variant of ``student`` and ``assignment``, or of ``seed``: the first workable draw.
 
-    Give both names, or a seed (optionally with the assignment's name, kept in the key).
+    Give both names, or a seed (optionally with the assignment's name, kept in the key);
+    ``task`` is one of ``TASKS``.
     """
+    task = check_task(task)
     if seed is None:
         if student is None or assignment is None:
             raise ValueError("variant: expected a student and an assignment, or a seed")
@@ -224,11 +258,21 @@ def variant(
     seed = check_seed(seed)
     stream = _stream(seed)
     for _ in range(MAX_DRAWS):
-        drawn = {name: _draw(stream, name) for name in GRID}
+        drawn: dict[str, Any] = {name: _draw(stream, GRID[name]) for name in GRID}
         candidate = Variant(seed, **drawn, student=student, assignment=assignment)
         if not problems(candidate):
-            return candidate
+            return candidate if task == "descent" else _divergent(candidate)
     raise RuntimeError(f"variant: no workable draw for seed {seed} in {MAX_DRAWS} tries")
+
+
+def _divergent(chosen: Variant) -> Variant:
+    """``chosen`` on the divergence task: alpha drawn again, above the threshold."""
+    stream = _stream(chosen.seed, "divergence")
+    for _ in range(MAX_DRAWS):
+        candidate = replace(chosen, alpha=_draw(stream, DIVERGENCE_ALPHA), task="divergence")
+        if not descent_problems(candidate):
+            return candidate
+    raise RuntimeError(f"variant: no divergent alpha for seed {chosen.seed} in {MAX_DRAWS} tries")
 
 
 def problems(candidate: Variant) -> list[str]:
@@ -248,10 +292,22 @@ def problems(candidate: Variant) -> list[str]:
         for mistake, wrong in entry.mistakes.items():
             if agrees(wrong, entry.value) or agrees(entry.value, wrong):
                 found.append(f"{entry.quantity} looks like the mistake {mistake!r}")
+    return found + descent_problems(candidate)
+
+
+def descent_problems(candidate: Variant) -> list[str]:
+    """Why the variant's J(w) exercise is not workable by hand (the task's alpha, J
+    falling or rising at each step, each w telling apart from the last); [] when it is."""
+    found = []
     steps = candidate.descent()
-    if candidate.alpha >= gradient_descent.critical_learning_rate():
-        found.append(f"alpha = {candidate.alpha:g} diverges")
-    if any(not later.cost < earlier.cost for earlier, later in itertools.pairwise(steps)):
+    threshold = gradient_descent.critical_learning_rate()
+    diverges = candidate.task == "divergence"
+    if not (candidate.alpha > threshold if diverges else candidate.alpha < threshold):
+        found.append(f"alpha = {candidate.alpha:g} is not right for the {candidate.task} task")
+    pairs = list(itertools.pairwise(steps))
+    if diverges and not all(later.cost > earlier.cost for earlier, later in pairs):
+        found.append("J does not rise at each step")
+    if not diverges and not all(later.cost < earlier.cost for earlier, later in pairs):
         found.append("J does not fall at each step")
     for earlier, later in itertools.pairwise(steps):
         if agrees(earlier.w, later.w, SIGNIFICANT_FIGURES):

@@ -5,8 +5,10 @@ network drawn with its givens and an empty box for every value the quiz asks
 (forward values, gradients, updated parameters), the J(w) table with its blanks,
 and the variant's seed as a short code with a QR code of the link that opens the
 same variant on the site (``worked.html?student=…&assignment=…``). The marking key
-lists every value of every student's variant to 4 significant figures. Text is
-10 pt or larger.
+lists every value of every student's variant to 4 significant figures and, under
+each, the common wrong numbers with the catalogued mistake each comes from
+(``chainrule.mistakes``, recomputed on the student's numbers); its last page says
+what each mistake's name means. Text is 10 pt or larger.
 
 The PDF is made with fpdf2 and the QR code with segno (both pure Python, the
 ``chainrule[class]`` extra); the font is DejaVu Sans (its ∂, σ and names in any
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from autograd.files import write_atomically
+from chainrule.mistakes import CATALOGUE
 from chainrule.variants import DESCENT_STEPS, Variant, variant
 
 if TYPE_CHECKING:
@@ -40,11 +43,14 @@ BOX = (24.0, 8.0)
 
 
 def variant_link(chosen: Variant, site: str = SITE_URL) -> str:
-    """The address that opens ``chosen`` on the site: by student and assignment, else by seed."""
+    """The address that opens ``chosen`` on the site: by student and assignment, else by
+    seed, and its task when it is not the default."""
     if chosen.student is not None and chosen.assignment is not None:
         query = {"student": chosen.student, "assignment": chosen.assignment}
     else:
         query = {"seed": str(chosen.seed)}
+    if chosen.task != "descent":
+        query["task"] = chosen.task
     return f"{site.rstrip('/')}/worked.html?{urlencode(query)}"
 
 
@@ -64,15 +70,20 @@ def font_file() -> Path:
 
 
 def write_worksheets(
-    students: Sequence[str], assignment: str, output: Path, site: str = SITE_URL
+    students: Sequence[str],
+    assignment: str,
+    output: Path,
+    site: str = SITE_URL,
+    task: str = "descent",
 ) -> tuple[Path, Path]:
     """The students' sheets at ``output`` and the marking key beside it (``<stem>-key.pdf``),
-    both written atomically after every variant is made."""
-    variants = [variant(student, assignment) for student in students]
+    both written atomically after every variant is made (on ``task``)."""
+    variants = [variant(student, assignment, task=task) for student in students]
     sheets, key = _document(), _document()
     for chosen in variants:
         _sheet(sheets, chosen, site)
         _key_page(key, chosen)
+    _mistakes_page(key)
     key_path = output.with_name(f"{output.stem}-key{output.suffix or '.pdf'}")
     write_atomically(output, bytes(sheets.output()))
     write_atomically(key_path, bytes(key.output()))
@@ -154,6 +165,8 @@ def _descent_table(pdf: FPDF, chosen: Variant, top: float) -> None:
     pdf.set_font_size(SMALLEST_TEXT)
     data = f"data x = 0.1, 0.2, 0.3, 0.4, 0.5 and z = k·x with k = {chosen.k:g}"
     pdf.text(15, top + 7, f"{data};  w_0 = {chosen.w0:g},  α = {chosen.alpha:g};  w ← w − α·dJ/dw")
+    if chosen.task == "divergence":
+        pdf.text(130, top, "With this α, J rises: show it.")
     widths = (20.0, 40.0, 50.0, 50.0)
     headers = ("step k", "w_k", "J(w_k)", "dJ/dw(w_k)")
     y = top + 11
@@ -188,19 +201,53 @@ def _code(pdf: FPDF, chosen: Variant, site: str, top: float) -> None:
     pdf.text(15, top + 10, f"Your code: {chosen.seed}")
     pdf.set_font_size(SMALLEST_TEXT)
     pdf.text(15, top + 18, "Scan the QR code, or open the site's worked example")
-    pdf.text(15, top + 24, f"with ?seed={chosen.seed}&assignment={chosen.assignment}")
+    task = "" if chosen.task == "descent" else f"&task={chosen.task}"
+    pdf.text(15, top + 24, f"with ?seed={chosen.seed}&assignment={chosen.assignment}{task}")
     pdf.text(15, top + 30, "to check your answers with the same numbers.")
 
 
+KEY_LINE = 5.6
+"""Millimetres between the lines of the marking key."""
+KEY_ROWS = 43
+"""Lines in each of the key page's two columns."""
+
+
+def _key_lines(chosen: Variant) -> list[tuple[bool, str]]:
+    """The key's lines, (indented, text): each answer, and under it each common wrong
+    number with the catalogued mistake it comes from."""
+    wrong = chosen.wrong_answers()
+    lines = []
+    for name, value in chosen.answers().items():
+        lines.append((False, f"{name} = {value:.4g}"))
+        lines += [
+            (True, f"{mistake}: {number:.4g}") for mistake, number in wrong.get(name, {}).items()
+        ]
+    return lines
+
+
 def _key_page(pdf: FPDF, chosen: Variant) -> None:
+    """The student's key, continued on further pages when two columns are not enough."""
+    lines = _key_lines(chosen)
+    for start in range(0, len(lines), 2 * KEY_ROWS):
+        pdf.add_page()
+        pdf.set_font_size(14)
+        more = " (continued)" if start else ""
+        pdf.text(15, 18, f"Marking key — {chosen.assignment} — {chosen.student}{more}")
+        pdf.set_font_size(SMALLEST_TEXT)
+        given = [f"{name} = {v:g}" for name, v in chosen.given().items()]
+        pdf.text(15, 26, f"seed {chosen.seed}: {', '.join(given[:-3])}")
+        pdf.text(15, 31, f"J(w), task {chosen.task}: {', '.join(given[-3:])}")
+        pdf.text(15, 37, "Indented: a common wrong number and the mistake it comes from.")
+        for i, (indented, text) in enumerate(lines[start : start + 2 * KEY_ROWS]):
+            column, row = divmod(i, KEY_ROWS)
+            pdf.text(15 + 95 * column + 6 * indented, 45 + KEY_LINE * row, text)
+
+
+def _mistakes_page(pdf: FPDF) -> None:
+    """The last page of the key: what each catalogued mistake's name means."""
     pdf.add_page()
     pdf.set_font_size(14)
-    pdf.text(15, 18, f"Marking key — {chosen.assignment} — {chosen.student}")
+    pdf.text(15, 18, "The mistakes named in the key")
     pdf.set_font_size(SMALLEST_TEXT)
-    given = ", ".join(f"{name} = {v:g}" for name, v in chosen.given().items())
-    pdf.text(15, 26, f"seed {chosen.seed}: {given}")
-    answers = list(chosen.answers().items())
-    rows_per_column = 32
-    for i, (name, value) in enumerate(answers):
-        column, row = divmod(i, rows_per_column)
-        pdf.text(15 + 95 * column, 36 + 7 * row, f"{name} = {value:.4g}")
+    for row, mistake in enumerate(CATALOGUE):
+        pdf.text(15, 30 + 7 * row, f"{mistake.name}: {mistake.title}")

@@ -396,23 +396,29 @@ def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -
     return report
 
 
-def _variant(student: str | None, assignment: str | None, seed: str | None) -> Variant:
-    """The variant a page's URL names (``?student=…&assignment=…`` or ``?seed=…``)."""
+def _variant(
+    student: str | None, assignment: str | None, seed: str | None, task: str | None = None
+) -> Variant:
+    """The variant a page's URL names (``?student=…&assignment=…`` or ``?seed=…``, and
+    ``&task=divergence``)."""
     number = None
     if seed is not None:
         if not seed.strip().isdigit():
             raise ValueError(f"seed: expected a whole number, got {seed!r}")
         number = int(seed)
-    return make_variant(student, assignment, number)
+    return make_variant(student, assignment, number, task or "descent")
 
 
 def variant(
-    student: str | None = None, assignment: str | None = None, seed: str | None = None
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: str | None = None,
+    task: str | None = None,
 ) -> dict[str, Any]:
     """A student's variant from a page's URL: its numbers as the worked example's fields,
     the quantities its sheet asks with their hints, and its record as the JSON text that
     ``chainrule backprop --student … --json`` prints, byte for byte."""
-    chosen = _variant(student, assignment, seed)
+    chosen = _variant(student, assignment, seed, task)
     given = chosen.given()
     fields = {name: given["target" if name == "T" else name] for name in LESSON_FIELDS}
     hints = {q.quantity: q.hint for q in chosen.network.checker(chosen.lr).questions}
@@ -424,6 +430,7 @@ def variant(
         "seed": chosen.seed,
         "student": chosen.student,
         "assignment": chosen.assignment,
+        "task": chosen.task,
         "questions": [{"quantity": q, "hint": hints.get(q, descent)} for q in asked],
         "json": chosen.json(),
     }
@@ -434,10 +441,11 @@ def sheet(
     student: str | None = None,
     assignment: str | None = None,
     seed: str | None = None,
+    task: str | None = None,
 ) -> dict[str, Any]:
     """Mark a student's sheet of their variant (``Variant.mark``: error carried forward,
     mistakes named). An empty box is "empty", with no value shown."""
-    verdicts = _variant(student, assignment, seed).mark(answers)
+    verdicts = _variant(student, assignment, seed, task).mark(answers)
     marked = {}
     for quantity, verdict in verdicts.items():
         message = {"right": "right", "empty": "", "invalid": f"{verdict.message}"}.get(
@@ -451,23 +459,27 @@ def sheet(
 
 
 def hand_in(
-    student: str,
-    assignment: str,
+    student: str | None,
+    assignment: str | None,
     answers: Mapping[str, str],
     tries: Mapping[str, int],
     hints: Mapping[str, int],
     seconds: float,
+    seed: str | None = None,
+    task: str | None = None,
 ) -> dict[str, Any]:
-    """The hand-in file's text and its short code (``chainrule.classroom.HandIn``)."""
-    chosen = make_variant(student, assignment)
+    """The hand-in file's text and its short code (``chainrule.classroom.HandIn``): of the
+    student's variant, or of the seed's (``student`` None) as its page's URL names it."""
+    chosen = _variant(student, assignment, seed, task)
     handed = HandIn(
-        chosen.student or student,
-        chosen.assignment or assignment,
+        chosen.student,
+        chosen.assignment,
         chosen.seed,
         dict(answers),
         {q: int(n) for q, n in tries.items()},
         {q: int(n) for q, n in hints.items()},
         round(float(seconds)),
+        chosen.task,
     )
     return {"json": json.dumps(handed.to_dict(), ensure_ascii=False), "code": handed.code()}
 
@@ -482,7 +494,7 @@ def dashboard(files: Sequence[Mapping[str, str]]) -> dict[str, Any]:
         "questions": list(counts),
         "students": [
             {
-                "student": one.hand_in.student,
+                "student": one.hand_in.who,
                 "right": one.right,
                 "asked": len(one.verdicts),
                 "seconds": one.hand_in.seconds,

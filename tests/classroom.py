@@ -54,13 +54,15 @@ def typed(value):
 
 
 def hand_in_file(
-    folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False, carried=None
-):
+    folder, student, assignment="hw2", mistakes=(), verdicts=None, code=False, carried=None,
+    by_seed=None,
+):  # fmt: skip
     """A hand-in as the site writes it, every answer right but the ``mistakes``
     (quantity -> a function of the givens and answers giving the number typed instead),
-    and those that ``carried(given, answers)`` returns."""
-    s = seed(student, assignment)
-    given = json.loads(key_of(student, assignment))["given"]
+    and those that ``carried(given, answers)`` returns; ``by_seed``: of the variant opened
+    by that seed alone (``student`` None)."""
+    s = seed(student, assignment) if by_seed is None else by_seed
+    given = json.loads(key_of(student, assignment, by_seed))["given"]
     answers = {name: typed(value) for name, value in plain_answers(given).items()}
     answers = {name: text for name, text in answers.items() if not name.startswith("∂z")}
     answers = {n: t for n, t in answers.items() if n not in ("∂a2/∂z2", "∂a1/∂z1")}
@@ -70,15 +72,17 @@ def hand_in_file(
     hand_in = HandIn(student, assignment, s, answers, seconds=600.0)
     data = hand_in.to_dict()
     data["verdicts"] = verdicts or {}
-    path = folder / f"{student.replace(' ', '_')}.json"
+    path = folder / f"{(student or f'seed {s}').replace(' ', '_')}.json"
     text = hand_in.code() if code else json.dumps(data)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def key_of(student, assignment):
+def key_of(student, assignment, by_seed=None):
     from chainrule.variants import variant
 
+    if by_seed is not None:
+        return json.dumps(variant(seed=by_seed, assignment=assignment).key())
     return json.dumps(variant(student, assignment).key())
 
 

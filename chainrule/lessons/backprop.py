@@ -142,13 +142,15 @@ def worked_example(
     student: str | None = None,
     assignment: str | None = None,
     seed: int | None = None,
+    task: str = "descent",
 ) -> WorkedExample:
     """Build the example's network (the network files' builder, ``build_network``: an nn
     ``MLP`` of two sigmoid neurons), run ``E.backward()``, return its labelled Values.
 
     ``student`` and ``assignment`` (or ``seed``) take a student's variant's numbers
-    and learning rate instead (``chainrule.variants``); ``example.variant.json()``
-    is then the record ``chainrule backprop --student ... --json`` prints.
+    and learning rate instead (``chainrule.variants``; ``task="divergence"`` for the
+    J(w) exercise about divergence); ``example.variant.json()`` is then the record
+    ``chainrule backprop --student ... [--task divergence] --json`` prints.
     ``fused=False`` builds each pre-activation op by op (w·x, then + b: every
     multiplication visible in a drawing); ``fused=True`` uses one ``w·x+b``
     node per neuron. Both give the same numbers.
@@ -157,7 +159,7 @@ def worked_example(
     if student is not None or assignment is not None or seed is not None:
         if (x, w1, b1, w2, b2, target) != (X, W1, B1, W2, B2, TARGET):
             raise ValueError("worked_example: give numbers or a variant, not both")
-        chosen = variant(student, assignment, seed)
+        chosen = variant(student, assignment, seed, task)
         x, w1, b1, w2, b2, target = (
             chosen.x,
             chosen.w1,

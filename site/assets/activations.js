@@ -1,7 +1,7 @@
 // The activations lab: one checked task per activation. Python (chainrule) computes and
 // checks every answer; this page only moves text.
 import { ask, element, loadingBanner, markReady, showFailure } from "./app.js";
-import { $, checkedBox, readSettings, showMessage, showVerdict, writeSettings } from "./lab.js";
+import { $, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings } from "./lab.js";
 
 const DEFAULTS = { scores: "2, 1, 0.1" };
 
@@ -89,6 +89,8 @@ async function start() {
       }),
     );
     probabilityBoxes();
+    const chosen = await openVariant(() => "these tasks have the same numbers for everyone; your answers are kept under your variant.", $("error"));
+    await keepProgress("activations", chosen);
   } catch (error) {
     showFailure($("error"), error);
   }

@@ -1,7 +1,9 @@
 // The gradient-descent lab: predict what a run will do, step it, and be checked. Python
 // (chainrule_site.descent) runs gradient_descent.descend; this page draws and keeps state.
 import { ask, loadingBanner, markReady, showFailure } from "./app.js";
-import { $, Plot, around, askShowingErrors, checkedBox, readSettings, showMessage, showVerdict, writeSettings } from "./lab.js";
+import {
+  $, Plot, around, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings,
+} from "./lab.js";
 
 const DEFAULTS = { w0: "0.2", alpha: "0.4", steps: "10", xs: "0.1, 0.2, 0.3, 0.4, 0.5", zs: "0.2, 0.4, 0.6, 0.8, 1" };
 const FIELDS = { w0: "w0", "α": "alpha", steps: "steps", "x values": "xs", "z values": "zs" };
@@ -163,11 +165,23 @@ function dragging() {
   });
 }
 
+/** What a variant sets on this lab, in words. */
+function variantWords({ k, w0, alpha }) {
+  return `the data z = ${k}·x, w0 = ${w0} and α = ${alpha}, the same as on your worksheet and in the notebook.`;
+}
+
 async function start() {
   loadingBanner();
   try {
     const { given, settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
+    const chosen = await openVariant(variantWords, $("error"));
+    if (chosen) {
+      const { k, w0, alpha } = chosen.given;
+      const xs = $("xs").value.split(",").map(Number);
+      Object.assign(initial, { w0: String(w0), alpha: String(alpha), zs: xs.map((x) => Number((k * x).toPrecision(12))).join(", ") });
+      for (const name of ["w0", "alpha", "zs"]) $(name).value = initial[name];
+    }
     for (const [name, slider] of Object.entries(SLIDERS)) {
       $(slider).value = $(name).value;
       $(slider).addEventListener("input", () => ($(name).value = $(slider).value));
@@ -189,8 +203,9 @@ async function start() {
       });
     }
     dragging();
+    await keepProgress("gradient-descent", chosen);
     await changed();
-    if (given && run) advance(Infinity); // a shared run opens computed
+    if (given && !chosen && run) advance(Infinity); // a shared run opens computed
   } catch (error) {
     showFailure($("error"), error);
   }

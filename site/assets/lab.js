@@ -1,6 +1,9 @@
 // Shared by the labs: settings kept in the URL, one-line messages next to their boxes,
 // checked answers, and a small canvas plot. Python computes and checks; this file draws.
 import { ask } from "./app.js";
+import { Attempts, attemptsKey, progressPanel } from "./progress.js";
+
+export { openVariant } from "./progress.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -11,9 +14,13 @@ export function readSettings(defaults) {
   return { given, settings: Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, query.get(name) ?? value])) };
 }
 
-/** Put the settings in the URL (so a teacher can share this state), leaving out the defaults. */
+const VARIANT_PARAMETERS = ["student", "assignment", "seed", "task"];
+
+/** Put the settings in the URL (so a teacher can share this state), leaving out the defaults
+ * and keeping the variant's parameters. */
 export function writeSettings(settings, defaults) {
-  const query = new URLSearchParams();
+  const kept = new URLSearchParams(location.search);
+  const query = new URLSearchParams([...kept].filter(([name]) => VARIANT_PARAMETERS.includes(name)));
   for (const [name, value] of Object.entries(settings)) if (value !== defaults[name]) query.set(name, value);
   const search = query.toString();
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
@@ -54,10 +61,47 @@ export function showVerdict(element, verdict) {
   element.textContent = verdict.message;
 }
 
-/** Wire a Check button and Enter in its box to `check(text)`, which resolves to a verdict. */
+const checked = new Map(); // each checked box's id -> its check, shown again on a reload
+let attempts = null; // the page's Attempts once keepProgress has run
+let showScore = () => {};
+
+/**
+ * Keep every answer checked on this lab in the browser, under `variant` (null: the page's
+ * own numbers): after a reload each box gets its last answer back, checked again, and the
+ * score; a panel says what is stored and offers "Forget my answers".
+ */
+export async function keepProgress(page, variant) {
+  attempts = new Attempts(attemptsKey(page, variant));
+  const score = () => `score: ${attempts.right()}/${checked.size} (${attempts.state.attempts.length} attempts kept)`;
+  showScore = progressPanel(attempts, score, async () => {
+    for (const id of checked.keys()) {
+      $(id).value = "";
+      $(`${id}-feedback`).textContent = "";
+      delete $(`${id}-feedback`).dataset.status;
+    }
+  });
+  for (const [id, text] of Object.entries(attempts.state.answers)) {
+    if (!checked.has(id)) continue;
+    $(id).value = text;
+    showVerdict($(`${id}-feedback`), await checked.get(id)(text));
+  }
+  showScore();
+}
+
+/** Wire a Check button and Enter in its box to `check(text)`, which resolves to a verdict;
+ * with keepProgress, each attempt is kept. */
 export function checkedBox(id, check) {
   const box = $(id);
-  const run = async () => showVerdict($(`${id}-feedback`), await check(box.value));
+  checked.set(id, check);
+  const run = async () => {
+    const typed = box.value;
+    const verdict = await check(typed);
+    showVerdict($(`${id}-feedback`), verdict);
+    if (attempts && typed.trim()) {
+      attempts.record(id, typed, verdict.right ? "right" : verdict.status ?? "wrong");
+      showScore();
+    }
+  };
   document.querySelector(`[data-check="${id}"]`).addEventListener("click", run);
   box.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -152,3 +196,4 @@ export function around(values, share = 0.12) {
   const pad = share * (high - low || Math.abs(high) || 1);
   return [low - pad, high + pad];
 }
+

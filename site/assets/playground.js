@@ -3,6 +3,7 @@
 import {
   ask, bringIntoView, drawGraph, element, loadingBanner, markReady, showError, showFailure,
 } from "./app.js";
+import { Attempts, attemptsKey, openVariant, progressPanel } from "./progress.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("formula-form");
@@ -14,6 +15,11 @@ const done = new Set(); // quiz keys finished (answered right, or the value show
 const ordered = new Set(); // frames whose next node the student has picked
 let ended = false; // the student typed a quit word
 let score = { right: 0, finished: 0 };
+let attempts = null; // every answer checked on this formula, kept in localStorage (progress.js)
+let showProgress = () => {};
+/** A variant's network as a formula: E of the worked example with the student's numbers. */
+const NETWORK = "0.5*(T - sigmoid(w2*sigmoid(w1*x + b1) + b2))**2";
+const VARIANT_PARAMETERS = ["student", "assignment", "seed", "task"];
 
 function values() {
   const entries = [...$("variables").querySelectorAll("input")].map((box) => [box.name, box.value]);
@@ -59,11 +65,30 @@ async function compute(event) {
   $("rules").textContent = result.rules;
   variableBoxes(result.variables, given);
   shareInUrl();
+  await replay(`${result.formula}\n${JSON.stringify(Object.entries(given).sort())}`);
   await show();
 }
 
+/** Check again, in order, every answer kept for this formula and these values (the quiz's
+ * score and carried-forward numbers follow); a new formula starts a new record. */
+async function replay(within) {
+  if (!attempts) return;
+  if (attempts.state.within !== within) {
+    attempts.forget();
+    attempts.state.within = within;
+    return;
+  }
+  for (const { box, typed } of attempts.state.attempts) {
+    if (box.startsWith("order:")) await applyOrder(Number(box.slice(6)), typed);
+    else await applyCheck(box, typed);
+  }
+  updateScore();
+  showProgress();
+}
+
 function shareInUrl() {
-  const params = new URLSearchParams({ f: result.formula });
+  const kept = [...new URLSearchParams(location.search)].filter(([name]) => VARIANT_PARAMETERS.includes(name));
+  const params = new URLSearchParams([...kept, ["f", result.formula]]);
   for (const { name } of result.variables) params.set(name, values()[name]);
   if ($("quiz-mode").checked) params.set("quiz", "1");
   history.replaceState(null, "", `?${params}`);
@@ -160,13 +185,10 @@ function orderRow(frame) {
   choice.append(...frame.order.choices.map((name) => element("option", name, { value: name })));
   const button = element("button", "Check", { type: "button" });
   button.addEventListener("click", async () => {
-    const verdict = await ask("check_order", { step: frameIndex, name: choice.value });
-    const feedback = $("quiz-feedback");
-    feedback.textContent = verdict.error ?? verdict.message;
-    feedback.dataset.status = verdict.right ? "right" : "wrong";
-    if (!verdict.right) return;
-    ordered.add(frameIndex);
-    await showFrame(frameIndex);
+    const step = frameIndex;
+    const verdict = await applyOrder(step, choice.value);
+    keep(`order:${step}`, choice.value, verdict.right ? "right" : "wrong");
+    if (verdict.right) await showFrame(frameIndex);
   });
   label.append(choice);
   row.append(label, button);
@@ -182,6 +204,7 @@ function questionRow({ key, quantity, prompt }) {
     "data-quantity": quantity,
     "aria-label": quantity,
   });
+  box.value = attempts?.state.answers[key] ?? ""; // the last answer kept, after a reload
   const button = element("button", "Check", { type: "button" });
   const submit = () => checkAnswer(key, box);
   box.addEventListener("keydown", (event) => {
@@ -196,20 +219,45 @@ function questionRow({ key, quantity, prompt }) {
   return row;
 }
 
-async function checkAnswer(key, box) {
-  const verdict = await ask("check", { key, answer: box.value });
+/** The order question of frame `step` answered `name`: checked, shown, and noted. */
+async function applyOrder(step, name) {
+  const verdict = await ask("check_order", { step, name });
+  const feedback = $("quiz-feedback");
+  feedback.textContent = verdict.error ?? verdict.message;
+  feedback.dataset.status = verdict.right ? "right" : "wrong";
+  if (verdict.right) ordered.add(step);
+  return verdict;
+}
+
+/** Quiz box `key` answered `typed`: checked by Python's Checker, shown, and scored. */
+async function applyCheck(key, typed) {
+  const verdict = await ask("check", { key, answer: typed });
   const feedback = $("quiz-feedback");
   feedback.textContent = verdict.error ?? verdict.message;
   feedback.dataset.status = verdict.status ?? "error";
+  if (verdict.quit) ended = true;
+  if (verdict.done) {
+    done.add(key);
+    score = { right: verdict.score, finished: verdict.finished };
+  }
+  return verdict;
+}
+
+/** Keep one attempt (progress.js) and show the score it leaves. */
+function keep(box, typed, status) {
+  if (attempts && typed.trim()) attempts.record(box, typed, status);
+  showProgress();
+}
+
+async function checkAnswer(key, box) {
+  const verdict = await applyCheck(key, box.value);
+  keep(key, box.value, verdict.status ?? "invalid");
   if (verdict.quit) {
-    ended = true;
     updateScore();
     showAnswers();
     return showFrame(frameIndex);
   }
   if (!verdict.done) return;
-  done.add(key);
-  score = { right: verdict.score, finished: verdict.finished };
   updateScore();
   showAnswers();
   const frame = result.frames[frameIndex];
@@ -248,10 +296,24 @@ async function start() {
   const params = new URLSearchParams(location.search.slice(1) || formulaBox.dataset.values);
   if (params.has("f")) formulaBox.value = params.get("f");
   $("quiz-mode").checked = params.get("quiz") === "1";
-  const given = Object.fromEntries([...params].filter(([name]) => !["f", "quiz"].includes(name)));
+  const skipped = ["f", "quiz", ...VARIANT_PARAMETERS];
+  const given = Object.fromEntries([...params].filter(([name]) => !skipped.includes(name)));
   variableBoxes(Object.keys(given).map((name) => ({ name, value: given[name] })), given);
   loadingBanner();
   try {
+    const chosen = await openVariant(
+      (g) => `E of the worked example's network with your numbers (x = ${g.x}, w1 = ${g.w1}, b1 = ${g.b1}, w2 = ${g.w2}, b2 = ${g.b2}, T = ${g.target}), in quiz mode.`,
+      errorBox,
+    );
+    if (chosen && !params.has("f")) {
+      formulaBox.value = NETWORK;
+      $("quiz-mode").checked = true;
+      const { x, w1, b1, w2, b2, target } = chosen.given;
+      const numbers = { x, w1, b1, w2, b2, T: target };
+      variableBoxes(Object.entries(numbers).map(([name, value]) => ({ name, value: String(value) })), {});
+    }
+    attempts = new Attempts(attemptsKey("playground", chosen));
+    showProgress = progressPanel(attempts, () => `score: ${score.right}/${result ? total() : 0}`, compute);
     await compute();
   } catch (error) {
     showFailure(errorBox, error);

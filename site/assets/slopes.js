@@ -1,7 +1,7 @@
 // Slope by nudging: E at p and p ± h to 10 figures; the student's ΔE/h is checked against
 // backward() within 1%. On J(w) the tangent is drawn once the slope is right.
 import { ask, element, loadingBanner, markReady, showFailure } from "./app.js";
-import { $, Plot, around, askShowingErrors, checkedBox, readSettings, writeSettings } from "./lab.js";
+import { $, Plot, around, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, writeSettings } from "./lab.js";
 
 const DEFAULTS = { parameter: "w1", h: "0.001", w0: "0.2" };
 const FIELDS = { h: "h", w0: "w0" };
@@ -60,10 +60,13 @@ async function start() {
   try {
     const { settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
+    const chosen = await openVariant(({ w0 }) => `w0 = ${w0} on J(w), your worksheet's start (J here is the lesson's, on z = 2x).`, $("error"));
+    if (chosen) $("w0").value = String(chosen.given.w0);
     for (const id of Object.keys(DEFAULTS)) $(id).addEventListener("change", nudge);
     $("slopes-form").addEventListener("submit", (event) => event.preventDefault());
     checkedBox("slope", check);
     await nudge();
+    await keepProgress("slopes", chosen);
   } catch (error) {
     showFailure($("error"), error);
   }

@@ -1,7 +1,9 @@
 // Who learns? Train the worked example after a prediction, build a chain of n neurons and
 // multiply its f'(z) factors, and measure the three effects. Python computes and checks.
 import { ask, element, loadingBanner, markReady, showFailure } from "./app.js";
-import { $, askShowingErrors, checkedBox, readSettings, showMessage, showVerdict, writeSettings } from "./lab.js";
+import {
+  $, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings,
+} from "./lab.js";
 
 const DEFAULTS = { updates: "300", n: "4", activation: "sigmoid", x: "0.5" };
 const FIELDS = { updates: "updates", n: "n", x: "x" };
@@ -61,6 +63,8 @@ async function start() {
   try {
     const { settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
+    const chosen = await openVariant(({ x }) => `the chain's input x = ${x}, your network's x.`, $("error"));
+    if (chosen) $("x").value = String(chosen.given.x);
     $("train").addEventListener("click", train);
     for (const form of ["train-form", "chain-form"]) $(form).addEventListener("submit", (event) => event.preventDefault());
     for (const id of ["n", "activation", "x"]) $(id).addEventListener("change", buildChain);
@@ -74,6 +78,7 @@ async function start() {
       button.addEventListener("click", () => measure(button.dataset.measure));
     }
     await buildChain();
+    await keepProgress("who-learns", chosen);
   } catch (error) {
     showFailure($("error"), error);
   }

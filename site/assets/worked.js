@@ -3,7 +3,7 @@
 import {
   ask, bringIntoView, drawGraph, element, loadingBanner, markReady, plotLine, showError, showFailure,
 } from "./app.js";
-import { startSheet } from "./progress.js";
+import { startSheet, variantArgs, whose } from "./progress.js";
 
 const $ = (id) => document.getElementById(id);
 let presets = null;
@@ -102,11 +102,8 @@ function step() {
 
 // ?student=…&assignment=… or ?seed=… opens that student's variant: its numbers in the fields.
 async function openVariant() {
-  const query = new URLSearchParams(location.search);
-  if (!query.has("seed") && !query.has("student")) return null;
-  const args = query.has("seed")
-    ? { seed: query.get("seed"), assignment: query.get("assignment") }
-    : { student: query.get("student"), assignment: query.get("assignment") ?? "" };
+  const args = variantArgs();
+  if (!args) return null;
   const chosen = await ask("variant", args);
   showError($("error"), chosen.error);
   if (chosen.error) return null;
@@ -115,8 +112,8 @@ async function openVariant() {
   for (const [name, value] of Object.entries(chosen.fields)) {
     $("fields").querySelector(`input[name="${name}"]`).value = String(value);
   }
-  const whose = chosen.student ? `${chosen.student}, ${chosen.assignment}` : `seed ${chosen.seed}`;
-  $("variant").textContent = `Your variant (${whose}): its own numbers, the same in the notebook and the terminal.`;
+  const task = chosen.task === "divergence" ? " Its α is above the divergence threshold 1/Σx²: J(w) rises at each step." : "";
+  $("variant").textContent = `Your variant (${whose(chosen)}): its own numbers, the same in the notebook and the terminal.${task}`;
   $("variant").hidden = false;
   return chosen;
 }

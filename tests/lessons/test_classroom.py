@@ -35,12 +35,40 @@ def test_forty_names_give_forty_distinct_keys_that_agree_with_plain_floats(
     assert sorted(key["student"] for key in found) == sorted(ROSTER)
     assert len({tuple(key["given"].values()) for key in found}) == 40
     for key in found:
-        assert set(key) == {"student", "assignment", "seed", "given", "answers"}
+        assert set(key) == {
+            "student",
+            "assignment",
+            "seed",
+            "task",
+            "given",
+            "answers",
+            "wrong_answers",
+        }
+        assert key["task"] == "descent"
         assert key["assignment"] == "hw2" and key["seed"] == seed(key["student"], "hw2")
         expected = plain_answers(key["given"])
         assert key["answers"].keys() == expected.keys()
         for name, value in expected.items():
             assert abs(key["answers"][name] - value) <= 1e-12 * max(1.0, abs(value)), name
+        a2, t, lr, w2 = (
+            expected["a2"],
+            key["given"]["target"],
+            key["given"]["lr"],
+            key["given"]["w2"],
+        )
+        plain = {
+            "∂E/∂a2": {"sign": t - a2, "half": 2 * (a2 - t)},
+            "new w2": {
+                "update-added": w2 + lr * expected["∂E/∂w2"],
+                "not-updated": w2,
+                "lr-left-out": w2 - expected["∂E/∂w2"],  # dropped where it is right (lr = 1)
+            },
+        }
+        for quantity, numbers in plain.items():
+            wrong = key["wrong_answers"][quantity]
+            assert "sign" in wrong or quantity != "∂E/∂a2"
+            assert wrong == pytest.approx({m: numbers[m] for m in wrong}, rel=1e-12)
+            assert len(wrong) >= 2
     capsys.readouterr()
     student = found[7]["student"]
     assert main(["backprop", "--student", student, "--assignment", "hw2", "--json"]) == 0
@@ -123,3 +151,50 @@ def test_forged_corrupt_and_other_assignment_hand_ins_are_one_line_each(tmp_path
     assert f"{other}: for assignment 'hw3', not 'hw2'" in errors[1]
     assert f"{corrupt}: corrupt" in errors[2] and f"{damaged}: corrupt" in errors[3]
     assert "Ada Okafor" in captured.out and "Bo Lund" not in captured.out
+
+
+def test_a_hand_in_by_seed_alone_is_regraded_from_its_seed(tmp_path, capsys):
+    sign = {"∂E/∂a2": lambda given, answers: given["target"] - float(answers["a2"])}
+    claimed = {"∂E/∂a2": "right"}
+    first = hand_in_file(tmp_path, None, mistakes=sign, verdicts=claimed, by_seed=987654321)
+    second = hand_in_file(tmp_path, None, assignment=None, code=True, by_seed=0)
+    again = tmp_path / "again.json"
+    again.write_bytes(first.read_bytes())
+    named = hand_in_file(tmp_path, "Ada Okafor")
+    marks = tmp_path / "marks.csv"
+    assert main(["grade", str(first), str(again), str(named), "--csv", str(marks)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"{again}: 'seed 987654321' already handed in" in error
+    rows = {row["student"]: row for row in csv.DictReader(marks.open(encoding="utf-8"))}
+    assert rows.keys() == {"seed 987654321", "Ada Okafor"}
+    assert rows["seed 987654321"]["seed"] == "987654321"
+    assert rows["seed 987654321"]["∂E/∂a2"] == "wrong"  # the claimed verdict is not read
+    assert rows["seed 987654321"]["right"] == "27" and rows["Ada Okafor"]["right"] == "28"
+    assert main(["grade", str(second)]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[:3] == ["seed", "0", "28/28"]
+    data = json.loads(first.read_text(encoding="utf-8"))
+    for bad, message in [(-1, "not a whole number"), (2**53, "below 2^53"), ("7", "whole")]:
+        (tmp_path / "bad.json").write_text(json.dumps({**data, "seed": bad}), encoding="utf-8")
+        assert main(["grade", str(tmp_path / "bad.json")]) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_a_divergence_hand_in_is_graded_on_its_task(tmp_path, capsys):
+    from chainrule.classroom import HandIn
+    from chainrule.variants import variant
+
+    given = variant("Ada Okafor", "hw2", task="divergence").given()
+    answers = {name: f"{value:.4g}" for name, value in plain_answers(given).items()}
+    handed = HandIn("Ada Okafor", "hw2", seed("Ada Okafor", "hw2"), answers, task="divergence")
+    path = tmp_path / "ada.json"
+    path.write_text(json.dumps(handed.to_dict()), encoding="utf-8")
+    code = tmp_path / "ada-code.txt"
+    code.write_text(handed.code(), encoding="utf-8")
+    for file in (path, code):
+        assert main(["grade", str(file)]) == 0
+        assert capsys.readouterr().out.splitlines()[2].split()[:3] == ["Ada", "Okafor", "28/28"]
+    as_descent = {k: v for k, v in handed.to_dict().items() if k != "task"}
+    path.write_text(json.dumps(as_descent), encoding="utf-8")
+    assert main(["grade", str(path)]) == 0  # graded on the descent task's alpha: w_1, w_2,
+    # w_3 are wrong; J and dJ/dw at the student's own w_k are right (error carried forward)
+    assert capsys.readouterr().out.splitlines()[2].split()[:3] == ["Ada", "Okafor", "25/28"]

@@ -50,33 +50,71 @@ def plain_error(given, w1, b1, w2, b2):
     return 0.5 * (given["target"] - sigmoid(w2 * a1 + b2)) ** 2
 
 
-def test_a_thousand_seeds_keep_every_guarantee():
+def assert_workable(chosen, seed):
+    """Every guarantee of a variant, checked in plain floats."""
+    given = chosen.given()
+    assert set(given) == {*NETWORK_GIVENS, "k", "w0", "alpha"}
+    for name, value in given.items():
+        assert abs(value * 100 - round(value * 100)) < 1e-9, (seed, name, value)
+    expected = plain_answers(given)
+    answers = chosen.answers()
+    assert answers.keys() == expected.keys()
+    for name, value in expected.items():
+        assert answers[name] == pytest.approx(value, rel=1e-12, abs=1e-15), (seed, name)
+    assert abs(expected["z1"]) <= 2 and abs(expected["z2"]) <= 2, seed
+    new = {p: expected[f"new {p}"] for p in ("w1", "b1", "w2", "b2")}
+    assert plain_error(given, **new) < expected["E"], seed
+    for p in new:
+        assert not same_to_three_figures(given[p], new[p]), (seed, p)
+    for name, mistakes in catalogued_mistakes(given).items():
+        for mistake, wrong in mistakes.items():
+            assert not same_to_three_figures(wrong, expected[name]), (seed, name, mistake)
+            assert not same_to_three_figures(expected[name], wrong), (seed, name, mistake)
+    assert given["alpha"] < 1 / sum(xi * xi for xi in XS), seed
+    ws = [given["w0"], expected["w_1"], expected["w_2"], expected["w_3"]]
+    costs = [expected[f"J(w_{k})"] for k in range(4)]
+    assert costs == sorted(costs, reverse=True) and len(set(costs)) == 4, seed
+    for earlier, later in itertools.pairwise(ws):
+        assert not same_to_three_figures(earlier, later), seed
+
+
+def test_a_thousand_seeds_keep_every_guarantee_on_both_tasks():
     for seed in range(1000):
         chosen = variant(seed=seed)
-        given = chosen.given()
-        assert set(given) == {*NETWORK_GIVENS, "k", "w0", "alpha"}
-        for name, value in given.items():
-            assert abs(value * 100 - round(value * 100)) < 1e-9, (seed, name, value)
-        expected = plain_answers(given)
-        answers = chosen.answers()
-        assert answers.keys() == expected.keys()
-        for name, value in expected.items():
-            assert answers[name] == pytest.approx(value, rel=1e-12, abs=1e-15), (seed, name)
-        assert abs(expected["z1"]) <= 2 and abs(expected["z2"]) <= 2, seed
-        new = {p: expected[f"new {p}"] for p in ("w1", "b1", "w2", "b2")}
-        assert plain_error(given, **new) < expected["E"], seed
-        for p in new:
-            assert not same_to_three_figures(given[p], new[p]), (seed, p)
-        for name, mistakes in catalogued_mistakes(given).items():
-            for mistake, wrong in mistakes.items():
-                assert not same_to_three_figures(wrong, expected[name]), (seed, name, mistake)
-                assert not same_to_three_figures(expected[name], wrong), (seed, name, mistake)
-        assert given["alpha"] < 1 / sum(xi * xi for xi in XS), seed
-        ws = [given["w0"], expected["w_1"], expected["w_2"], expected["w_3"]]
-        costs = [expected[f"J(w_{k})"] for k in range(4)]
-        assert costs == sorted(costs, reverse=True) and len(set(costs)) == 4, seed
-        for earlier, later in itertools.pairwise(ws):
-            assert not same_to_three_figures(earlier, later), seed
+        assert_workable(chosen, seed)
+        assert_diverges(variant(seed=seed, task="divergence"), chosen.given(), seed)
+
+
+def assert_diverges(chosen, descent_given, seed):
+    """The divergence task's guarantees in plain floats; its network, k and w0 are the
+    descent variant's (``descent_given``, whose guarantees are checked with it)."""
+    given = chosen.given()
+    assert chosen.task == "divergence"
+    assert given == {**descent_given, "alpha": given["alpha"]}, seed
+    alpha, k = given["alpha"], given["k"]
+    threshold = 1 / sum(xi * xi for xi in XS)
+    assert abs(alpha * 100 - round(alpha * 100)) < 1e-9 and alpha > threshold, seed
+    w, ws, costs = given["w0"], [], []
+    for _ in range(4):
+        ws.append(w)
+        costs.append(sum((k * xi - w * xi) ** 2 for xi in XS))
+        w -= alpha * -2 * sum(xi * (k * xi - w * xi) for xi in XS)
+    answers = chosen.answers()
+    for step in range(4):
+        assert answers[f"J(w_{step})"] == pytest.approx(costs[step], rel=1e-12), seed
+    assert [answers[f"w_{step}"] for step in (1, 2, 3)] == pytest.approx(ws[1:], rel=1e-12)
+    assert costs == sorted(costs) and len(set(costs)) == 4, seed  # J rises at each step
+    assert abs(ws[3] - k) > abs(ws[0] - k), seed  # away from the minimum w = k
+    for earlier, later in itertools.pairwise(ws):
+        assert not same_to_three_figures(earlier, later), seed
+
+
+def test_a_task_is_descent_or_divergence():
+    with pytest.raises(ValueError, match="variant: task must be one of descent, divergence, "
+                       "got 'diverge'"):  # fmt: skip
+        variant(seed=1, task="diverge")
+    key = variant("Ada Okafor", "hw2", task="divergence").key()
+    assert key["task"] == "divergence" and variant(seed=1).key()["task"] == "descent"
 
 
 def test_the_seed_of_a_student_is_sha256_of_assignment_and_name():
@@ -159,3 +197,24 @@ def test_the_command_refuses_a_variant_with_other_numbers(argv, message, capsys)
 def test_a_bad_seed_is_a_usage_error(capsys):
     assert main(["backprop", "--seed", "-4", "--json"]) == 2
     assert "--seed: expected a whole number in [0, 2^53)" in capsys.readouterr().err
+
+
+def test_the_command_takes_the_divergence_task(tmp_path, capsys):
+    assert main(["backprop", "--seed", "5", "--task", "divergence", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["task"] == "divergence"
+    assert record["given"]["alpha"] > 1 / sum(xi * xi for xi in XS)
+    assert main(["backprop", "--task", "divergence"]) == 2
+    assert "--task needs --student and --assignment, or --seed" in capsys.readouterr().err
+    assert main(["backprop", "--seed", "5", "--task", "diverge"]) == 2
+    assert "invalid choice: 'diverge'" in capsys.readouterr().err
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Ada Okafor\n", encoding="utf-8")
+    keys = tmp_path / "keys"
+    argv = ["--roster", str(roster), "--assignment", "hw2", "--task", "divergence"]
+    assert main(["variants", *argv, "--output-dir", str(keys)]) == 0
+    (key_file,) = keys.iterdir()
+    key = json.loads(key_file.read_text(encoding="utf-8"))
+    notebook = worked_example(student="Ada Okafor", assignment="hw2", task="divergence")
+    assert key["task"] == "divergence" and key["given"] == notebook.variant.given()
+    assert key["given"]["alpha"] > 1 / sum(xi * xi for xi in XS)

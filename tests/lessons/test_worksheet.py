@@ -53,15 +53,40 @@ def test_forty_pages_with_each_students_numbers_and_link(tmp_path, capsys):
         assert parse_qs(link.query) == {"student": [student], "assignment": ["hw2"]}
     assert sizes and min(sizes) >= 10
     key = PdfReader(tmp_path / "sheets-key.pdf")
-    assert len(key.pages) == 40
-    text = key.pages[3].extract_text()
-    expected = plain_answers(found[ROSTER[3]]["given"])
+    texts = [page.extract_text() for page in key.pages]
+    student = ROSTER[3]
+    text = "\n".join(t for t in texts if t.startswith(f"Marking key — hw2 — {student}"))
+    given = found[student]["given"]
+    expected = plain_answers(given)
     for name in ("z1", "∂E/∂w1", "new b2", "J(w_2)", "w_3"):
         assert f"{name} = {expected[name]:.4g}" in text
+    wrong = found[student]["wrong_answers"]
+    for (quantity, mistake), number in plain_wrong_answers(given, expected).items():
+        if mistake in wrong[quantity]:  # a mistake that gives the right number is left out
+            assert f"{mistake}: {number:.4g}" in text
+    for quantity, numbers in wrong.items():
+        below = text.split(f"\n{quantity} = ", 1)[1].split("\n")
+        for mistake, number in numbers.items():
+            assert f"{mistake}: {number:.4g}" in below[1 : 1 + len(numbers)], (quantity, mistake)
+    assert sum(t.startswith("Marking key — hw2 —") and "(continued)" not in t for t in texts) == 40
+    assert "sign: the sign of (T − a2)" in texts[-1]
     assert capsys.readouterr().out.splitlines()[-2:] == [
         str(sheets),
         str(tmp_path / "sheets-key.pdf"),
     ]
+
+
+def plain_wrong_answers(given, answers):
+    """Some catalogued mistakes worked in plain floats: (quantity, mistake) -> its number."""
+    t, lr, w2, de_dw2 = given["target"], given["lr"], given["w2"], answers["∂E/∂w2"]
+    return {
+        ("∂E/∂a2", "sign"): t - answers["a2"],
+        ("∂E/∂a2", "half"): 2 * (answers["a2"] - t),
+        ("new w2", "not-updated"): w2,
+        ("new w2", "update-added"): w2 + lr * de_dw2,
+        ("new w2", "lr-left-out"): w2 - de_dw2,
+        ("∂E/∂b2", "bias-as-weight"): de_dw2,
+    }
 
 
 def test_a_bad_roster_writes_no_sheets(tmp_path, capsys):

@@ -14,6 +14,7 @@ import pytest
 from chainrule.lessons.backprop import worked_example
 from tests.classroom import (
     ROSTER,
+    XS,
     hand_in_file,
     plain_answers,
     sign_carried_forward,
@@ -129,6 +130,44 @@ def test_hand_in_gives_a_file_and_a_code_that_chainrule_grade_marks(visit, tmp_p
         assert graded.splitlines()[2].split()[:3] == ["Ada", "Okafor", "3/28"]
 
 
+def test_a_seed_link_hands_in_and_the_dashboard_and_chainrule_grade_regrade_it(visit, tmp_path):
+    page = visit.open("worked.html?seed=987654321&assignment=hw2")
+    given = json.loads(in_page(page, "variant", seed="987654321", assignment="hw2")["json"])
+    expected = plain_answers(given["given"])
+    typed = {"z1": f"{expected['z1']:.4g}", "a1": f"{expected['a1']:.4g}"}
+    typed["∂E/∂a2"] = f"{given['given']['target'] - expected['a2']:.4g}"  # the sign mistake
+    for name, text in typed.items():
+        page.locator(f"[data-quantity='{name}']").fill(text)
+        page.locator(f"[data-quantity='{name}']").press("Tab")
+    page.wait_for_function(
+        "document.querySelector('[data-sheet-score]').textContent === 'score: 2/28'"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Hand in").click()
+    assert download.value.suggested_filename == "hw2-seed-987654321.json"
+    saved = tmp_path / "seed.json"
+    download.value.save_as(saved)
+    handed = json.loads(saved.read_text(encoding="utf-8"))
+    assert (handed["student"], handed["assignment"], handed["seed"]) == (None, "hw2", 987654321)
+    handed["verdicts"] = {"∂E/∂a2": "right"}  # a claimed verdict: ignored
+    saved.write_text(json.dumps(handed), encoding="utf-8")
+    code = tmp_path / "seed-code.txt"
+    code.write_text(page.locator("[data-hand-in-code]").input_value(), encoding="utf-8")
+    for file in (saved, code):
+        graded = subprocess.run(
+            [sys.executable, "-m", "chainrule.cli", "grade", str(file)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert graded.splitlines()[2].split()[:3] == ["seed", "987654321", "2/28"]
+        assert "1/1 for ∂E/∂a2: the sign of (T − a2)" in graded
+    files = [{"name": "seed.json", "text": saved.read_text(encoding="utf-8")}]
+    board = in_page(page, "dashboard", files=files)
+    assert board["refused"] == []
+    assert [(s["student"], s["right"]) for s in board["students"]] == [("seed 987654321", 2)]
+    assert board["students"][0]["verdicts"]["∂E/∂a2"] == "wrong"
+    assert board["mistakes"][0]["mistake"] == "sign"
+
+
 def test_the_dashboard_regrades_30_hand_ins_to_the_ground_truth(browser, base_url, tmp_path):
     old_weight = {"new w2": lambda given, answers: given["w2"]}
     files = [
@@ -201,3 +240,124 @@ def test_the_sheet_page_at_both_sizes(browser, base_url, size):
     page.screenshot(path=str(SCREENSHOTS / f"worked_variant_{size}.png"), full_page=True)
     assert quote("Ada Okafor") in page.url
     visit.close()
+
+
+SEED = "987654321"
+PLAYGROUND_KEY = f"chainrule:attempts:v1:playground:seed:{SEED}"
+LAB_KEY = f"chainrule:attempts:v1:gradient-descent:seed:{SEED}"
+
+
+def answer_order(page):
+    """Pick the node the backward pass takes next: the first choice, then the page's own
+    (named in the verdict) when the first is not ready."""
+    choice = page.locator("[data-quantity='next node']")
+    first = choice.locator("option").first.get_attribute("value")
+    choice.select_option(first)
+    page.locator("#quiz button").click()
+    page.wait_for_function("document.querySelector('#quiz-feedback').textContent !== ''")
+    message = page.locator("#quiz-feedback").inner_text()
+    if not message.startswith("right"):
+        page.locator("[data-quantity='next node']").select_option(
+            message.split("this page takes ")[1].removesuffix(" next")
+        )
+        page.locator("#quiz button").click()
+        page.wait_for_function(
+            "document.querySelector('#quiz-feedback').textContent.startsWith('right')"
+        )
+
+
+def quiz_answer(page, quantity, text):
+    """Go forward to ``quantity``'s question and answer ``text``."""
+    go_to(page, quantity)
+    page.locator("#quiz-feedback").evaluate("node => (node.textContent = '')")
+    page.locator(f"[data-quantity='{quantity}']").fill(text)
+    page.locator(f"[data-quantity='{quantity}']").press("Enter")
+    page.wait_for_function("document.querySelector('#quiz-feedback').textContent !== ''")
+
+
+def go_to(page, quantity):
+    """Go forward to ``quantity``'s question, answering the order questions on the way."""
+    while not page.locator(f"[data-quantity='{quantity}']").count():
+        if page.locator("[data-quantity='next node']").count():
+            page.locator("#quiz-feedback").evaluate("node => (node.textContent = '')")
+            answer_order(page)
+            continue
+        index = int(page.locator("#slider").input_value())
+        page.locator("#next").click()
+        page.wait_for_function(f"document.querySelector('#slider').value === '{index + 1}'")
+
+
+def test_the_playground_quiz_opens_a_variant_and_keeps_its_answers_over_a_reload(visit):
+    page = visit.open(f"playground.html?seed={SEED}")
+    given = in_page(page, "variant", seed=SEED)["given"]
+    assert f"seed {SEED}" in page.locator("[data-variant]").inner_text()
+    boxes = page.locator("#variables input").all()
+    shown = {box.get_attribute("name"): box.input_value() for box in boxes}
+    assert {name: float(text) for name, text in shown.items()} == {
+        "x": given["x"], "w1": given["w1"], "b1": given["b1"], "w2": given["w2"],
+        "b2": given["b2"], "T": given["target"],
+    }  # fmt: skip
+    expected = plain_answers(given)
+    t_minus_a2 = given["target"] - expected["a2"]  # ∂f/∂T of f = ½(T − a2)²
+    quiz_answer(page, "∂f/∂T", f"{t_minus_a2:.4g}")
+    assert page.locator("#quiz-feedback").get_attribute("data-status") == "right"
+    quiz_answer(page, "∂f/∂b2", "0.123")
+    assert page.locator("#quiz-feedback").get_attribute("data-status") == "wrong"
+    stored = json.loads(page.evaluate("key => localStorage.getItem(key)", PLAYGROUND_KEY))
+    numbers = [a for a in stored["attempts"] if not a["box"].startswith("order:")]
+    assert [(a["box"], a["typed"], a["verdict"]) for a in numbers] == [
+        ("∂f/∂T", f"{t_minus_a2:.4g}", "right"), ("∂f/∂b2", "0.123", "wrong"),
+    ]  # fmt: skip
+    assert all(a["time"] and a["hints"] == 0 for a in stored["attempts"])
+    progress = page.locator("[data-progress-score]")
+    assert progress.inner_text() == "score: 1/6"
+    assert "localStorage" in page.locator("[data-storage-note]").inner_text()
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    assert progress.inner_text() == "score: 1/6"
+    assert page.locator("#score").inner_text() == "answered: 1/6"
+    assert f"seed={SEED}" in page.url
+    go_to(page, "∂f/∂b2")  # the open question: its last answer is there
+    assert page.locator("[data-quantity='∂f/∂b2']").input_value() == "0.123"
+    page.get_by_role("button", name="Forget my answers").click()
+    page.wait_for_function(
+        "document.querySelector('[data-progress-score]').textContent === 'score: 0/6'"
+    )
+    assert page.evaluate("key => localStorage.getItem(key)", PLAYGROUND_KEY) is None
+
+
+def test_a_lab_opens_a_variant_and_keeps_its_answers_over_a_reload(visit):
+    page = visit.open(f"gradient-descent.html?seed={SEED}")
+    given = in_page(page, "variant", seed=SEED)["given"]
+    assert f"seed {SEED}" in page.locator("[data-variant]").inner_text()
+    assert float(page.locator("#w0").input_value()) == given["w0"]
+    assert float(page.locator("#alpha").input_value()) == given["alpha"]
+    zs = [float(z) for z in page.locator("#zs").input_value().split(",")]
+    assert zs == pytest.approx([given["k"] * x for x in XS], rel=1e-12)
+    threshold = 1 / sum(x * x for x in XS)  # alpha* = 1/Σx²
+    for box, text in (("divergence", f"{threshold:.3g}"), ("overshoot", "5")):
+        page.locator(f"#{box}").fill(text)
+        page.locator(f"[data-check='{box}']").click()
+        page.wait_for_function(f"document.querySelector('#{box}-feedback').dataset.status")
+    progress = page.locator("[data-progress-score]")
+    assert progress.inner_text().startswith("score: 1/2")
+    stored = json.loads(page.evaluate("key => localStorage.getItem(key)", LAB_KEY))
+    assert [(a["box"], a["typed"], a["verdict"]) for a in stored["attempts"]] == [
+        ("divergence", f"{threshold:.3g}", "right"), ("overshoot", "5", "wrong"),
+    ]  # fmt: skip
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    assert progress.inner_text().startswith("score: 1/2")
+    assert page.locator("#divergence").input_value() == f"{threshold:.3g}"
+    assert page.locator("#overshoot").input_value() == "5"
+    assert page.locator("#divergence-feedback").get_attribute("data-status") == "right"
+    assert page.locator("#overshoot-feedback").get_attribute("data-status") == "wrong"
+    assert float(page.locator("#w0").input_value()) == given["w0"]
+    page.get_by_role("button", name="Forget my answers").click()
+    page.wait_for_function(
+        "document.querySelector('[data-progress-score]').textContent.startsWith('score: 0/2')"
+    )
+    assert page.evaluate("key => localStorage.getItem(key)", LAB_KEY) is None
+    assert page.locator("#divergence").input_value() == ""
