@@ -23,7 +23,7 @@ from autograd.ops import WEIGHTED_SUM, Op, short_number
 from autograd.value import Value
 
 MAX_NAME_LENGTH = 20
-MAX_NAMED_NODES = 100_000  # a graph a person reads has far fewer; backward() has no limit
+MAX_NAMED_NODES = 200_000  # explain's 100,000 edges and their constants; backward() has no limit
 ELIDED = "…"
 MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a2"
 

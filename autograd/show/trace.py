@@ -24,7 +24,7 @@ from autograd.show.format import (
     markdown_text,
     text_table,
 )
-from autograd.show.names import node_names
+from autograd.show.names import MAX_NAMED_NODES, node_names
 from autograd.value import Value, add_grad_times_local_grads
 
 
@@ -89,7 +89,7 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     return steps
 
 
-MAX_TABLE_ROWS = 100_000  # a table a person reads has far fewer rows
+MAX_TABLE_ROWS = MAX_NAMED_NODES  # r rows (one per input) name at most r + 1 nodes
 
 
 def _checked_steps(steps: object, op: str) -> list[BackwardStep]:
