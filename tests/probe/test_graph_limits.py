@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from autograd import Value, backward_steps, explain, node_names, steps_markdown, steps_table
 from autograd.layers import weighted_sum
 from autograd.show.names import MAX_NAMED_NODES
 from autograd.show.trace import MAX_TABLE_ROWS
 from chainrule.questions import graph_questions
+from tests.probe.graphs import random_graphs
 
 LIMIT = 200_000  # the limit as documented, written out here, not read from the code
 
@@ -58,7 +58,7 @@ def _squares(steps: int) -> tuple[Value, Value]:
 
 
 @pytest.fixture(scope="module")
-def large_graphs() -> dict[str, tuple[Value, Value]]:
+def largerandom_graphs() -> dict[str, tuple[Value, Value]]:
     return {
         "chain": _chain(LIMIT // 2),  # just over: 200,001 nodes
         "wide": _wide(LIMIT // 2),  # 200,002 nodes in one step
@@ -123,20 +123,8 @@ def test_backward_itself_has_no_limit(large_graphs):
     assert w0.grad == 0.02  # d(w . x + b)/dw0 = x0
 
 
-@st.composite
-def _graphs(draw: st.DrawFn) -> Value:
-    """A random graph: leaves, then nodes each made of earlier ones (shared, reused)."""
-    nodes = [Value(draw(st.floats(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
-    for _ in range(draw(st.integers(0, 40))):
-        a = nodes[draw(st.integers(0, len(nodes) - 1))]
-        b = nodes[draw(st.integers(0, len(nodes) - 1))]
-        op = draw(st.sampled_from(["+", "*", "tanh"]))
-        nodes.append(a + b if op == "+" else a * b if op == "*" else a.tanh())
-    return nodes[-1]
-
-
 @settings(max_examples=60, deadline=None)
-@given(root=_graphs())
+@given(root=random_graphs())
 def test_node_names_names_a_graph_of_exactly_max_nodes_and_refuses_one_more(root):
     size = _nodes(root)
     assert len(node_names(root, max_nodes=size)) == size
