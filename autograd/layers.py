@@ -28,28 +28,37 @@ def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str
     return TypeError(f"{op}: weights and bias must be Values (they get grads), got {wrong!r}")
 
 
-def _not_a_list(value: object, op: str, name: str, what: str) -> TypeError:
-    """The error for an argument that cannot be iterated (found only once iterating failed)."""
+def _not_a_list(value: object, op: str, name: str, what: str, error: TypeError) -> TypeError:
+    """The error to raise once ``tuple(value)`` failed with ``error``: ``error`` itself if
+    ``value`` iterates (it came from inside), else one naming ``op``, ``name`` and the value.
+    Called only on that failure, so the hot path keeps its plain ``tuple()``."""
+    if isinstance(value, Iterable):
+        return error
     return TypeError(
         f"{op}: expected {name} to be {what}, got {checks.shown(value)} ({type(value).__name__})"
     )
 
 
 def _listed(value: Iterable[T], op: str, name: str, what: str) -> tuple[T, ...]:
-    """``tuple(value)``, or a TypeError naming ``op``, ``name`` and the value."""
+    """``tuple(value)``, or a TypeError naming ``op``, ``name`` and the value (once a batch)."""
     try:
         return tuple(value)
-    except TypeError:
-        if isinstance(value, Iterable):  # it iterates: the error came from inside it
-            raise
-        raise _not_a_list(value, op, name, what) from None
+    except TypeError as error:
+        raise _not_a_list(value, op, name, what, error) from None
+
+
+INPUTS = "a list of Values or numbers"
+PARAMETERS = "a list of Values"
 
 
 def _input_values(
     inputs: Iterable[Operand], op: str
 ) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """A layer's inputs as Values (numbers become leaves) and their data, read once."""
-    xs = _listed(inputs, op, "inputs", "a list of Values or numbers")
+    try:
+        xs = tuple(inputs)
+    except TypeError as error:
+        raise _not_a_list(inputs, op, "inputs", INPUTS, error) from None
     data = _data_of_values(xs)
     if data is not None:  # the hot path: every input already a Value
         return cast("tuple[Value, ...]", xs), data
@@ -80,7 +89,10 @@ def _layer_inputs(inputs: Iterable[Operand]) -> tuple[tuple[Value, ...] | None, 
     ``dense_layer`` builds no leaf for them; a mix of Values and numbers wraps the
     numbers as leaves, as ``weighted_sums`` does.
     """
-    xs = _listed(inputs, "dense_layer", "inputs", "a list of Values or numbers")
+    try:
+        xs = tuple(inputs)
+    except TypeError as error:
+        raise _not_a_list(inputs, "dense_layer", "inputs", INPUTS, error) from None
     data = _data_of_values(xs)
     if data is not None:  # the hot path: every input already a Value
         return cast("tuple[Value, ...]", xs), data
@@ -106,13 +118,22 @@ def weighted_sums(
     The inputs are shared by every row, so they are wrapped and read once for the layer.
     """
     xs, x_data = _input_values(inputs, "weighted_sum")
-    weight_rows = _listed(weight_rows, "weighted_sum", "weights", "a list of Values")
-    biases = _listed(biases, "weighted_sum", "biases", "a list of Values")
+    try:
+        weight_rows = list(weight_rows)
+    except TypeError as error:
+        raise _not_a_list(weight_rows, "weighted_sum", "weights", PARAMETERS, error) from None
+    try:
+        biases = list(biases)
+    except TypeError as error:
+        raise _not_a_list(biases, "weighted_sum", "biases", PARAMETERS, error) from None
     if len(weight_rows) != len(biases):
         raise ValueError(f"weighted_sums: {len(weight_rows)} weight rows for {len(biases)} biases")
     sums = []
     for weights, bias in zip(weight_rows, biases):
-        weights = _listed(weights, "weighted_sum", "weights", "a list of Values")
+        try:
+            weights = tuple(weights)
+        except TypeError as error:
+            raise _not_a_list(weights, "weighted_sum", "weights", PARAMETERS, error) from None
         try:  # a list comprehension reads the slots faster than map(_data, ...)
             w_data = tuple([w.data for w in weights])
             total = bias.data
@@ -240,10 +261,9 @@ class _LayerParameters:
         cls, weight_rows: Iterable[Iterable[Value]], biases: Iterable[Value]
     ) -> _LayerParameters:
         """Read each neuron's weights and bias once; raise if they are not Values."""
-        what = "a list of Values"
         listed = _listed(weight_rows, "dense_layer", "weight_rows", "a list of lists of Values")
-        neurons = [_listed(row, "dense_layer", "each weight row", what) for row in listed]
-        bias_list = _listed(biases, "dense_layer", "biases", what)
+        neurons = [_listed(row, "dense_layer", "each weight row", PARAMETERS) for row in listed]
+        bias_list = _listed(biases, "dense_layer", "biases", PARAMETERS)
         if len(neurons) != len(bias_list):
             raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
         try:  # read once: the parameters cannot change while the batch is computed
