@@ -58,7 +58,7 @@ def _squares(steps: int) -> tuple[Value, Value]:
 
 
 @pytest.fixture(scope="module")
-def largerandom_graphs() -> dict[str, tuple[Value, Value]]:
+def large_graphs() -> dict[str, tuple[Value, Value]]:
     return {
         "chain": _chain(LIMIT // 2),  # just over: 200,001 nodes
         "wide": _wide(LIMIT // 2),  # 200,002 nodes in one step
