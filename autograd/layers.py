@@ -12,13 +12,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from operator import attrgetter, mul
-from typing import cast
+from typing import TypeVar, cast
 
-from autograd import ops
+from autograd import checks, ops
 from autograd.ops import WEIGHTED_SUM, Op
 from autograd.value import Operand, Value, _check_number, _constant, _node
 
 _data = attrgetter("data")
+T = TypeVar("T")
 
 
 def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str) -> TypeError:
@@ -27,11 +28,37 @@ def _not_parameters(weights: Iterable[object], biases: Iterable[object], op: str
     return TypeError(f"{op}: weights and bias must be Values (they get grads), got {wrong!r}")
 
 
+def _not_a_list(value: object, op: str, name: str, what: str, error: TypeError) -> TypeError:
+    """The error to raise once ``tuple(value)`` failed with ``error``: ``error`` itself if
+    ``value`` iterates (it came from inside), else one naming ``op``, ``name`` and the value.
+    Called only on that failure, so the hot path keeps its plain ``tuple()``."""
+    if isinstance(value, Iterable):
+        return error
+    return TypeError(
+        f"{op}: expected {name} to be {what}, got {checks.shown(value)} ({type(value).__name__})"
+    )
+
+
+def _listed(value: Iterable[T], op: str, name: str, what: str) -> tuple[T, ...]:
+    """``tuple(value)``, or a TypeError naming ``op``, ``name`` and the value (once a batch)."""
+    try:
+        return tuple(value)
+    except TypeError as error:
+        raise _not_a_list(value, op, name, what, error) from None
+
+
+INPUTS = "a list of Values or numbers"
+PARAMETERS = "a list of Values"
+
+
 def _input_values(
     inputs: Iterable[Operand], op: str
 ) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """A layer's inputs as Values (numbers become leaves) and their data, read once."""
-    xs = tuple(inputs)
+    try:
+        xs = tuple(inputs)
+    except TypeError as error:
+        raise _not_a_list(inputs, op, "inputs", INPUTS, error) from None
     data = _data_of_values(xs)
     if data is not None:  # the hot path: every input already a Value
         return cast("tuple[Value, ...]", xs), data
@@ -62,7 +89,10 @@ def _layer_inputs(inputs: Iterable[Operand]) -> tuple[tuple[Value, ...] | None, 
     ``dense_layer`` builds no leaf for them; a mix of Values and numbers wraps the
     numbers as leaves, as ``weighted_sums`` does.
     """
-    xs = tuple(inputs)
+    try:
+        xs = tuple(inputs)
+    except TypeError as error:
+        raise _not_a_list(inputs, "dense_layer", "inputs", INPUTS, error) from None
     data = _data_of_values(xs)
     if data is not None:  # the hot path: every input already a Value
         return cast("tuple[Value, ...]", xs), data
@@ -88,23 +118,33 @@ def weighted_sums(
     The inputs are shared by every row, so they are wrapped and read once for the layer.
     """
     xs, x_data = _input_values(inputs, "weighted_sum")
-    weight_rows, biases = list(weight_rows), list(biases)
+    try:
+        weight_rows = list(weight_rows)
+    except TypeError as error:
+        raise _not_a_list(weight_rows, "weighted_sum", "weights", PARAMETERS, error) from None
+    try:
+        biases = list(biases)
+    except TypeError as error:
+        raise _not_a_list(biases, "weighted_sum", "biases", PARAMETERS, error) from None
     if len(weight_rows) != len(biases):
         raise ValueError(f"weighted_sums: {len(weight_rows)} weight rows for {len(biases)} biases")
     sums = []
     for weights, bias in zip(weight_rows, biases):
-        weights = tuple(weights)
+        try:
+            weights = tuple(weights)
+        except TypeError as error:
+            raise _not_a_list(weights, "weighted_sum", "weights", PARAMETERS, error) from None
         try:  # a list comprehension reads the slots faster than map(_data, ...)
             w_data = tuple([w.data for w in weights])
             total = bias.data
-        except AttributeError:
+            # Summed left to right from b (not with sum(), compensated on Python >= 3.12), so
+            # the node equals (b + w1 x1) + w2 x2 + ... built from * and + bit for bit.
+            for w, x in zip(w_data, x_data):
+                total += w * x
+        except (AttributeError, TypeError):  # not a Value (the class Value has a .data too)
             raise _not_parameters(weights, [bias], "weighted_sum") from None
         if len(w_data) != len(x_data):
             raise ValueError(f"weighted_sum: {len(weights)} weights for {len(xs)} inputs")
-        # Summed left to right from b (not with sum(), compensated on Python >= 3.12), so
-        # the node equals (b + w1 x1) + w2 x2 + ... built from * and + bit for bit.
-        for w, x in zip(w_data, x_data):
-            total += w * x
         sums.append(_node(total, WEIGHTED_SUM, weights + xs + (bias,), x_data + w_data + (1.0,)))
     return sums
 
@@ -191,7 +231,14 @@ def dense_layer_batch(
         if activation == "linear"
         else WEIGHTED_SUM.with_argument(ops.ACTIVATIONS[activation])
     )
-    return [layer.nodes(inputs, row, activate) for inputs in input_rows]
+    input_rows = _listed(input_rows, "dense_layer", "input_rows", "a list of input lists")
+    try:
+        return [layer.nodes(inputs, row, activate) for inputs in input_rows]
+    except TypeError:  # the class Value as a parameter has a .data too, which is no number
+        parameters = [p for neuron in layer.neurons for p in neuron[2]]
+        if all(isinstance(p, Value) for p in parameters):
+            raise
+        raise _not_parameters(parameters, (), "dense_layer") from None
 
 
 # A neuron's parameters read once for a batch, in the forms its nodes take them: its
@@ -214,7 +261,9 @@ class _LayerParameters:
         cls, weight_rows: Iterable[Iterable[Value]], biases: Iterable[Value]
     ) -> _LayerParameters:
         """Read each neuron's weights and bias once; raise if they are not Values."""
-        neurons, bias_list = [tuple(row) for row in weight_rows], list(biases)
+        listed = _listed(weight_rows, "dense_layer", "weight_rows", "a list of lists of Values")
+        neurons = [_listed(row, "dense_layer", "each weight row", PARAMETERS) for row in listed]
+        bias_list = _listed(biases, "dense_layer", "biases", PARAMETERS)
         if len(neurons) != len(bias_list):
             raise ValueError(f"dense_layer: {len(neurons)} weight rows for {len(bias_list)} biases")
         try:  # read once: the parameters cannot change while the batch is computed

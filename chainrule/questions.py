@@ -26,7 +26,7 @@ from autograd.descent import gradient_step
 from autograd.graph import topological_order
 from autograd.ops import Op, short_number
 from autograd.show.format import as_product, format_number
-from autograd.show.names import node_names
+from autograd.show.names import node_names, refuse_unnameable
 from autograd.show.trace import backward_steps
 from autograd.value import Value
 from chainrule.formulas import check_formula, replay_numbers
@@ -224,9 +224,11 @@ def graph_questions(
         there are no update questions), as ``draw_graph(parameters=)`` colours them.
     formulas: a quantity's or a factor's formula by its name ("z1": "w1·x + b1",
         "∂a2/∂z2": "a2·(1 − a2)"), used in hints instead of the generated ones.
-    The graph itself is not changed: no ``.grad`` is read or set.
+    The graph itself is not changed: no ``.grad`` is read or set. A graph of more than
+    ``MAX_NAMED_NODES`` nodes (``autograd.show.names``) is refused, counted first.
     """
     checks.instance(root, "graph_questions", "root", Value)
+    refuse_unnameable(root, "graph_questions")
     names, order, params, asked_set = _asked(root, names, asked, parameters)
     formulas = dict(formulas or {})
     root_name = names[root]

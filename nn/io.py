@@ -51,7 +51,9 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     beside it is removed.
     """
     if not isinstance(model, MLP):
-        raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
+        raise TypeError(
+            f"save: expected an MLP, got {checks.shown(model)} ({type(model).__name__})"
+        )
     path = checks.file_path(path, "save", "path")
     parameters = {}
     for name, p in model.named_parameters():

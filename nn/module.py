@@ -135,7 +135,7 @@ def _per_neuron(given: object, count: int, owner: str, name: str, what: str) -> 
 def _check_inputs(xs: object, expected: int, owner: str) -> None:
     """``xs`` holds ``expected`` inputs: a TypeError if it is no list, a ValueError if too long
     or short (``len`` alone would leak "object of type 'int' has no len()")."""
-    if not isinstance(xs, Sized):  # a list, a tuple, a numpy row...
+    if isinstance(xs, (str, bytes, dict)) or not isinstance(xs, Sized):  # a list, a numpy row
         raise TypeError(
             f"{owner}: expected xs to be a list of {expected} inputs, "
             f"got {checks.shown(xs)} ({type(xs).__name__})"

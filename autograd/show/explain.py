@@ -15,7 +15,7 @@ from typing import Union
 from autograd import checks
 from autograd.graph import topological_order
 from autograd.show.format import as_product, format_number, latex_name, latex_text
-from autograd.show.names import names_in_order, partial
+from autograd.show.names import names_in_order, partial, refuse_unnameable
 from autograd.value import Value
 
 MAX_PATHS = 10_000
@@ -75,12 +75,14 @@ def explain(
     its own factor. ``formulas`` maps a factor's symbol ("∂E/∂a2") to its
     formula ("(a2 − T)"), shown as an extra line of the derivation.
 
-    Raises ValueError if ``wrt`` is not in ``root``'s graph, or if there are
-    more than ``max_paths`` paths (they are counted before any is listed).
+    Raises ValueError if ``wrt`` is not in ``root``'s graph, if the graph has more
+    than ``MAX_NAMED_NODES`` nodes, or if there are more than ``max_paths`` paths
+    (nodes and paths are counted before any is named or listed).
     """
     checks.instance(root, "explain", "root", Value)
     checks.instance(wrt, "explain", "wrt", Value)
     max_paths = checks.integer(max_paths, "explain", "max_paths", minimum=1)
+    refuse_unnameable(root, "explain")
     order = topological_order(root)
     paths_below, edges_below = _count_paths(order, wrt)
     if wrt not in paths_below:

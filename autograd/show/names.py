@@ -8,6 +8,8 @@ Past ``MAX_NAME_LENGTH`` characters the long operands become ``…``
 (``σ(…)``, ``… + b2``), so a name stays short and still says what the node is.
 Names are unique within a graph: a name met again gets ``#2``, ``#3``, ... in
 topological order (a label keeps its text; a generated name never takes one).
+Names are for graphs a person reads: past ``MAX_NAMED_NODES`` nodes, counted first,
+``node_names`` (and ``explain``, ``graph_questions``) refuse in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import re
 from collections.abc import Sequence
 
 from autograd import checks
-from autograd.graph import topological_order
+from autograd.graph import count_nodes, topological_order
 from autograd.ops import WEIGHTED_SUM, Op, short_number
 from autograd.value import Value
 
 MAX_NAME_LENGTH = 20
+MAX_NAMED_NODES = 200_000  # explain's 100,000 edges and their constants; backward() has no limit
 ELIDED = "…"
 MINUS = "\u2212"  # the minus sign of typeset maths, as in the lesson's "T − a2"
 
@@ -36,10 +39,26 @@ WORD = re.compile(r"[\w.\[\],]+(#\d+)?")  # a2, w1#2, w2[1,3]
 Name = tuple[str, int]  # a name's text and its precedence as an operand
 
 
-def node_names(root: Value) -> dict[Value, str]:
-    """Each node of ``root``'s graph -> its name, listed in ``topological_order(root)``."""
+def node_names(root: Value, *, max_nodes: int = MAX_NAMED_NODES) -> dict[Value, str]:
+    """Each node of ``root``'s graph -> its name, listed in ``topological_order(root)``.
+
+    Raises ValueError if the graph has more than ``max_nodes`` nodes (counted first).
+    """
     checks.instance(root, "node_names", "root", Value)
+    refuse_unnameable(root, "node_names", max_nodes)
     return names_in_order(topological_order(root))
+
+
+def refuse_unnameable(root: Value, op: str, max_nodes: int = MAX_NAMED_NODES) -> None:
+    """Raise ValueError, naming ``op``, if ``root``'s graph has more than ``max_nodes`` nodes:
+    counted with ``count_nodes``, which stops at the limit, so a refusal costs O(max_nodes)."""
+    max_nodes = checks.integer(max_nodes, op, "max_nodes", minimum=1)
+    if count_nodes(root, max_nodes) > max_nodes:
+        raise ValueError(
+            f"{op}: the graph of {checks.shown(root)} has more than {max_nodes} "
+            f"nodes, too many to name and read; use a smaller graph (backward() itself has "
+            f"no limit)"
+        )
 
 
 def names_in_order(order: Sequence[Value]) -> dict[Value, str]:

@@ -24,7 +24,7 @@ from autograd.show.format import (
     markdown_text,
     text_table,
 )
-from autograd.show.names import node_names
+from autograd.show.names import MAX_NAMED_NODES, node_names
 from autograd.value import Value, add_grad_times_local_grads
 
 
@@ -89,11 +89,22 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     return steps
 
 
+MAX_TABLE_ROWS = MAX_NAMED_NODES  # r rows (one per input) name at most r + 1 nodes
+
+
 def _checked_steps(steps: object, op: str) -> list[BackwardStep]:
-    """``steps`` as a list, each a BackwardStep (what ``backward_steps`` returns)."""
+    """``steps`` as a list, each a BackwardStep (what ``backward_steps`` returns), with at
+    most MAX_TABLE_ROWS rows (one per step's input) in all, counted before anything is named."""
     listed = checks.items(steps, op, "steps", "a list of BackwardSteps (backward_steps(root))")
+    rows = 0
     for step in listed:
         checks.instance(step, op, "each step", BackwardStep)
+        rows += len(step.inputs)
+        if rows > MAX_TABLE_ROWS:
+            raise ValueError(
+                f"{op}: the steps have more than {MAX_TABLE_ROWS} rows (one per input of "
+                f"each step), too many to read; tabulate a smaller graph"
+            )
     return listed
 
 
@@ -121,7 +132,7 @@ def steps_table(steps: Sequence[BackwardStep]) -> str:
     """
     if not _checked_steps(steps, "steps_table"):
         return "(no backward steps: the root is a leaf)"
-    names = node_names(steps[0].node)
+    names = node_names(steps[0].node, max_nodes=MAX_TABLE_ROWS + 1)  # r rows: r + 1 nodes
     headers = [header.format(root=names[steps[0].node]) for header in STEP_HEADERS]
     rows = [
         [
@@ -142,7 +153,7 @@ def steps_markdown(steps: Sequence[BackwardStep]) -> str:
     """The steps as a Markdown table, each contribution written as a LaTeX product."""
     if not _checked_steps(steps, "steps_markdown"):
         return "*(no backward steps: the root is a leaf)*"
-    names = node_names(steps[0].node)
+    names = node_names(steps[0].node, max_nodes=MAX_TABLE_ROWS + 1)  # r rows: r + 1 nodes
     root = latex_name(names[steps[0].node])
     headers = [
         "step",

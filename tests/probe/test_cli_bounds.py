@@ -21,6 +21,7 @@ from autograd.show.frames import frames, write_frames
 from chainrule import cli
 from chainrule.questions import MAX_SIGNIFICANT_FIGURES, check_answer
 from tests.probe.cli import SCRIPT, chainrule, refused
+from tests.probe.graphs import random_graphs
 
 
 @pytest.mark.parametrize(
@@ -234,20 +235,12 @@ def test_the_progress_line_shows_only_past_a_second(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
-@st.composite
-def _graphs(draw: st.DrawFn) -> Value:
-    """A random graph: leaves, then nodes each made of earlier ones (shared, reused)."""
-    nodes = [Value(draw(st.floats(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
-    for _ in range(draw(st.integers(0, 40))):
-        a = nodes[draw(st.integers(0, len(nodes) - 1))]
-        b = nodes[draw(st.integers(0, len(nodes) - 1))]
-        op = draw(st.sampled_from(["+", "*", "tanh"]))
-        nodes.append(a + b if op == "+" else a * b if op == "*" else a.tanh())
-    return nodes[-1]
-
-
 @settings(max_examples=200, deadline=None)
-@given(root=_graphs(), limit=st.integers(1, 120), weights=st.sampled_from([(1, 1), (2, 1), (1, 0)]))
+@given(
+    root=random_graphs(),
+    limit=st.integers(1, 120),
+    weights=st.sampled_from([(1, 1), (2, 1), (1, 0)]),
+)
 def test_count_nodes_agrees_with_the_topological_order_up_to_its_limit(root, limit, weights):
     from autograd.graph import count_nodes, topological_order
 

@@ -3,23 +3,33 @@ TypeError or ValueError naming the function, never deep inside (AttributeError, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import (
     Value,
     backward_steps,
+    dense_layer,
+    dense_layer_batch,
+    draw_dot,
     draw_graph,
     explain,
     gradcheck,
+    gradient_step,
     node_names,
     parse_expression,
     steps_markdown,
     steps_table,
     topological_order,
+    weighted_sum,
+    weighted_sums,
 )
 from autograd.show.frames import frames, write_frames, write_gif
 from chainrule.questions import check_answer, graph_questions
@@ -38,6 +48,17 @@ def _valid(tmp: str) -> dict[str, tuple[Callable[..., Any], list[Any], dict[str,
     saved = nn.save(model, f"{tmp}/m.json")
     return {
         "topological_order": (topological_order, [y], {}),
+        "weighted_sum": (weighted_sum, [[w], [x], Value(0.3, label="b")], {}),
+        "weighted_sums": (weighted_sums, [[[w], [w]], [x], [Value(0.3), Value(0.1)]], {}),
+        "dense_layer": (dense_layer, [[[w]], [x], [Value(0.3)], "tanh"], {}),
+        "dense_layer_batch": (dense_layer_batch, [[[w]], [[x], [0.2]], [Value(0.3)], "tanh"], {}),
+        "gradient_step": (gradient_step, [0.2, 0.5, 0.4], {}),
+        "draw_dot": (draw_dot, [y], {}),
+        "Value": (Value, [0.5, "x"], {}),
+        "leaky_relu": (x.leaky_relu, [0.01], {}),
+        "make_circles": (nn.make_circles, [10], {}),
+        "make_xor": (nn.make_xor, [10], {}),
+        "max_margin_loss": (nn.max_margin_loss, [[Value(0.1)], [1.0]], {}),
         "backward_steps": (backward_steps, [y], {}),
         "steps_table": (steps_table, [backward_steps(y)], {}),
         "steps_markdown": (steps_markdown, [backward_steps(y)], {}),
@@ -73,6 +94,10 @@ def _valid(tmp: str) -> dict[str, tuple[Callable[..., Any], list[Any], dict[str,
 
 NAMES = list(_valid("/tmp").keys())  # names only: the Values are made anew per test
 ALSO_NAMED = {
+    "weighted_sums": ("weighted_sum",),  # the node's op, as each sum names itself
+    "dense_layer_batch": ("dense_layer",),
+    "draw_dot": ("draw_graph",),  # an alias
+    "leaky_relu": ("leaky_relu",),
     "map": ("MLP",),  # MLP.map
     "fit": ("MLP", "mse"),  # a sample the model or the loss refuses, named by them
     "gradcheck": ("Value:", "required positional argument"),  # what f itself says
@@ -127,3 +152,69 @@ def test_the_probe_s_examples(call, words):
 def test_a_page_never_checks_to_more_figures_than_a_float_holds(figures):
     with pytest.raises(ValueError, match="step_through: expected significant_figures"):
         step_through(Value(2.0, label="x") * 3, significant_figures=figures)
+
+
+# -- a property test: any wrong value, any argument, names the function and the value ------
+
+RENDERING = {"draw_graph", "draw_dot", "frames", "write_frames", "write_gif", "step_through"}
+RENDERING |= {"write_html", "quiz", "save", "load", "fit"}  # slow with an accepted value
+WRONG_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=6),
+    st.binary(max_size=3),
+    st.lists(st.one_of(st.none(), st.floats(), st.text(max_size=2)), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.sampled_from([object(), Value, print, range(3), {1.5}]),
+)
+
+
+@pytest.fixture(scope="module")
+def valid_calls(tmp_path_factory):
+    return _valid(str(tmp_path_factory.mktemp("calls")))
+
+
+def _names_the_value(value: object, message: str, depth: int = 2) -> bool:
+    """The message shows the value, or an item of it (or of an item) that was refused: by its
+    repr, maybe cut, or a list by its length."""
+    if repr(value)[:20] in message:
+        return True
+    if depth == 0 or not isinstance(value, (list, tuple, set, dict, bytes, str, range)):
+        return False
+    words = re.findall(r"\w+", message.split(": ", 1)[-1])
+    empty = not value and ({"none", "empty"} & set(words) or "[]" in message)
+    if str(len(value)) in words or empty:
+        return True  # a list of the wrong length, named by its length
+    return any(_names_the_value(item, message, depth - 1) for item in value)
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_wrong_value_names_the_function_and_the_value(valid_calls, tmp_path, data):
+    name = data.draw(st.sampled_from(NAMES))
+    function, arguments, keywords = valid_calls[name]
+    if not arguments:
+        return
+    last = 0 if name in RENDERING else len(arguments) - 1
+    position = data.draw(st.integers(0, last))
+    wrong = data.draw(WRONG_VALUES)
+    call = list(arguments)
+    call[position] = wrong
+    named = (name.lower(), *(word.lower() for word in ALSO_NAMED.get(name, ())))
+    try:
+        function(*call, **keywords)
+    except OverflowError as error:  # a number too large for the arithmetic: named by its op
+        assert _names_the_value(wrong, str(error)), str(error)
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        if name == "gradcheck" and "positional argument" in message:
+            return  # what the user's f itself says of its arguments
+        assert any(word in message.lower() for word in named), message
+        assert _names_the_value(wrong, message), message
+        assert "\n" not in message and len(message) < 400, message
+    except OSError as error:  # a path that does not exist: named by the error itself
+        assert repr(str(Path(str(wrong)))) in str(error), str(error)
