@@ -49,6 +49,7 @@ from autograd.show.frames import (
 from autograd.show.names import node_names, partial
 from autograd.value import Value
 from chainrule.offline import offline_checker
+from chainrule.order import PROMPT, order_verdicts
 from chainrule.questions import (
     MAX_SIGNIFICANT_FIGURES,
     SIGNIFICANT_FIGURES,
@@ -303,12 +304,29 @@ def step_through(
             first_position=escape(frame_position(page_frames[0], page_frames)),
             questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
             checker=escape(json.dumps(offline_checker(checker), ensure_ascii=False), quote=True),
+            order=escape(
+                json.dumps(_orders(root, page_frames, names), ensure_ascii=False), quote=True
+            ),
             checking=package.joinpath("checking.js").read_text(encoding="utf-8"),
             figures=figures,
             quiz=int(quiz),
             rules=escape(rules(figures)),
         )
     )
+
+
+def _orders(
+    root: Value, page_frames: Sequence[Frame], names: dict[Value, str]
+) -> dict[int, dict[str, object]]:
+    """Each step frame's order question, as the page asks it (``chainrule.order``)."""
+    return {
+        frame.index: {
+            "prompt": PROMPT,
+            "verdicts": order_verdicts(root, page_frames, frame.index, names),
+        }
+        for frame in page_frames
+        if frame.step is not None
+    }
 
 
 def write_html(

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from autograd import ops
+from autograd.show.names import node_names
 from chainrule.lessons import backprop
 from chainrule.mistakes import mistaken_values
 from chainrule.questions import Carried, Checker, Verdict, parse_number
@@ -347,34 +348,6 @@ def test_the_pages_op_table_is_the_engines(quiz_page, browser):
         ), case
 
 
-def test_quiz_mode_shows_no_pending_answer_anywhere_on_the_page(quiz_page, browser):
-    """At every question of the worked example, no text, drawing (edge labels and unnamed
-    nodes included), table, title or attribute of the page shows a pending answer to 3
-    or more significant figures; after all, the numbers are back."""
-    answers = lesson_answers()
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(quiz_page.as_uri() + "?quiz=1")
-    assert page.locator(".rules").inner_text().startswith("An answer is right when")
-    pending = dict(answers)
-    while pending:
-        quantity = page.evaluate(
-            "document.activeElement.dataset.quantity || document.activeElement.id"
-        )
-        if quantity == "next":
-            page.keyboard.press("Enter")
-            continue
-        # an answer given stays shown, even where a later one equals it (∂E/∂b2 = ∂E/∂z2 · 1)
-        answered = [answers[q] for q in answers if q not in pending]
-        hidden = {q: v for q, v in pending.items() if not any(math.isclose(v, a) for a in answered)}
-        assert leaks(page.evaluate(SCAN_DOM), hidden) == [], quantity
-        page.keyboard.type(f"{answers[quantity]:.4g}")
-        page.keyboard.press("Enter")
-        del pending[quantity]
-    assert page.locator("#score").inner_text() == "score: 17/17"
-    assert "0.4272" in page.evaluate(SCAN_DOM)  # new w2, shown once worked out
-    page.close()
-
-
 def test_quit_ends_the_pages_quiz_with_the_score_so_far(quiz_page, browser):
     page = browser.new_page()
     page.goto(quiz_page.as_uri() + "?quiz=1")
@@ -405,3 +378,78 @@ def test_step_through_shows_inline_as_wide_as_a_notebook_cell(tmp_path, browser)
     assert shown.save(path) == path and sorted(p.name for p in path.parent.iterdir()) == [
         "steps.html"
     ]
+
+
+def test_quiz_mode_shows_no_pending_answer_anywhere_on_the_page(quiz_page, browser):
+    """At every question of the worked example, no text, drawing (edge labels and unnamed
+    nodes included), table, title or attribute of the page shows a pending answer to 3
+    or more significant figures; after all, the numbers are back. With "Ask the order",
+    each step first asks for the next node: a node is right when every node using it is
+    done. The student here tries the choices in turn; the right picks form a reverse
+    topological order of the graph (checked on its edges), and the step's own caption and
+    drawing, which name the node, wait."""
+    answers = lesson_answers()
+    example = backprop.worked_example()
+    users: dict[str, set[str]] = {}
+    stack, seen = [example.E], set()
+    while stack:  # who uses whom, by the names the page shows, from the graph's own edges
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for child in node.inputs:
+            users.setdefault(child, set()).add(node)
+            stack.append(child)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(quiz_page.as_uri() + "?quiz=1&order=1")
+    assert page.locator(".rules").inner_text().startswith("An answer is right when")
+    picked, wrong_told, pending = [], 0, dict(answers)
+    while pending:
+        quantity = page.evaluate(
+            "document.activeElement.dataset.quantity || document.activeElement.id"
+        )
+        if quantity == "next":
+            page.keyboard.press("Enter")
+            continue
+        # an answer given stays shown, even where a later one equals it (∂E/∂b2 = ∂E/∂z2 · 1)
+        answered = [answers[q] for q in answers if q not in pending]
+        hidden = {q: v for q, v in pending.items() if not any(math.isclose(v, a) for a in answered)}
+        assert leaks(page.evaluate(SCAN_DOM), hidden) == [], quantity
+        if quantity != "next node":
+            page.keyboard.type(f"{answers[quantity]:.4g}")
+            page.keyboard.press("Enter")
+            del pending[quantity]
+            continue
+        frame = page.locator(".frame:not([hidden])")
+        assert frame.locator(":scope > .caption").is_hidden()  # it names the node
+        assert frame.locator(":scope > .drawing").is_hidden()
+        tried = page.evaluate(
+            """() => {  // the choices in turn, each as the keyboard picks it, to the right one
+              const order = document.querySelector('.frame:not([hidden]) .order');
+              const choice = order.querySelector('select');
+              const status = order.querySelector('[role=status]');
+              const told = [];
+              for (const option of [...choice.options]) {
+                choice.value = option.value;
+                choice.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+                told.push([option.value, status.dataset.status, status.textContent]);
+                if (status.dataset.status === 'right') break;
+              }
+              return told;
+            }"""
+        )
+        assert tried[-1][1] == "right"
+        picked.append(tried[-1][0])
+        wrong_told += sum(text.startswith(f"not {name}: it ") for name, _, text in tried[:-1])
+    by_name = {name: node for node, name in node_names(example.E).items()}
+    named = [by_name[name] for name in picked]
+    assert picked[0] == "E" and len(picked) == 9 and len(set(picked)) == 9
+    for position, node in enumerate(named):  # every user of a picked node was picked before
+        assert all(user in named[:position] for user in users.get(node, ())), picked
+    assert wrong_told > 9
+    assert page.locator("#score").inner_text() == "score: 17/17"
+    assert "0.4272" in page.evaluate(SCAN_DOM)  # new w2, shown once worked out
+    assert errors == []
+    page.close()
