@@ -8,9 +8,12 @@ mistake cannot touch that quantity. ``chainrule.questions.Checker`` compares a
 wrong answer with these values and names the mistake it matches.
 
 The catalogue knows the lesson's chain x -> z1 -> a1 -> z2 -> a2 -> E = ½(T − a2)²
-(any depth, any activation: a network one neuron wide is named like the lesson,
-``chainrule.network``), and the update of any parameter ``new p``. The names of a
-chain's quantities are those of the quiz: ``z1``, ``a2``, ``E``, ``∂E/∂a2``,
+(any depth, any activation) and the networks of network files, named by place
+(``x1``, ``z2[1]``, ``a2[1]``, ``w2[1,2]`` into neuron 1 from input 2, ``T1``;
+``chainrule.network``), and the update of any parameter ``new p``. A mistake applies where
+the graph has its structure: on a neuron with two inputs "the bias taken as the weight's"
+names no one input, and a gradient summed over two users has no single upstream to leave
+out. The names of the quantities are those of the quiz: ``z1``, ``a2``, ``E``, ``∂E/∂a2``,
 ``∂a2/∂z2`` (with local derivatives), ``new w2``.
 """
 
