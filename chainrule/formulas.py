@@ -104,6 +104,34 @@ class FormulaCheck:
     message: str
 
 
+@dataclass(frozen=True)
+class Point:
+    """One point a formula is compared at: the names a formula may use -> their numbers
+    there, ∂of/∂wrt there by ``backward()``, and its chain-rule factors (symbol, value)
+    when one path leads there. Nothing of it depends on the text typed."""
+
+    variables: dict[str, float]
+    truth: float
+    factors: list[tuple[str, float]]
+
+
+def derivative_points(root: Value, of: Value, wrt: Value, *, seed: int = 19) -> list[Point]:
+    """The graph's own numbers, then ``POINTS`` seeded points with every labelled leaf
+    scaled in [0.8, 1.25] (those where an op leaves its domain left out), each with
+    ∂of/∂wrt and its factors: what ``check_formula`` compares a formula against."""
+    names = node_names(root)
+    rng = random.Random(seed)
+    points = []
+    for point in range(POINTS + 1):
+        clone = _clone(root, rng, scaled=point > 0)
+        if clone is None:
+            continue
+        clone_names = {new: names[old] for old, new in clone.items()}
+        truth, path = _derivative(clone[of], clone[wrt], clone_names)
+        points.append(Point(_variables(clone_names), truth, path))
+    return points
+
+
 def check_formula(
     text: str,
     root: Value,
@@ -112,33 +140,28 @@ def check_formula(
     *,
     formulas: Mapping[str, str] | None = None,
     seed: int = 19,
+    points: Sequence[Point] | None = None,
 ) -> FormulaCheck:
-    """Check the formula ``text`` as ∂of/∂wrt in ``root``'s graph (see the module docstring).
+    """Check the formula ``text`` as ∂of/∂wrt in ``root``'s graph (see the module docstring;
+    ``points``: ``derivative_points(root, of, wrt, seed=seed)``, if worked out already).
 
     Raises ExpressionError (a ValueError) when ``text`` is not a formula over the graph's
     names, and the engine's errors when it leaves an op's domain at the graph's numbers.
     """
-    names = node_names(root)
-    own = parse_expression(text, _variables(names)).data
-    rng = random.Random(seed)
-    truths, typed, factors, points = [], [], [], []
-    for point in range(POINTS + 1):
-        clone = _clone(root, rng, scaled=point > 0)
-        if clone is None:
-            continue
-        clone_names = {new: names[old] for old, new in clone.items()}
-        variables = _variables(clone_names)
+    own = parse_expression(text, _variables(node_names(root))).data
+    kept, typed = [], []
+    for point in derivative_points(root, of, wrt, seed=seed) if points is None else points:
         try:
-            typed.append(parse_expression(text, variables).data)
+            typed.append(parse_expression(text, point.variables).data)
         except (ValueError, ZeroDivisionError, OverflowError):
             continue
-        points.append(variables)
-        truth, path = _derivative(clone[of], clone[wrt], clone_names)
-        truths.append(truth)
-        factors.append(path)
+        kept.append(point)
+    truths = [point.truth for point in kept]
     if all(_close(t, s) for t, s in zip(truths, typed)):
         return FormulaCheck(own, True, "")
-    return FormulaCheck(own, False, _difference(truths, typed, factors, points, formulas or {}))
+    factors = [point.factors for point in kept]
+    variables = [point.variables for point in kept]
+    return FormulaCheck(own, False, _difference(truths, typed, factors, variables, formulas or {}))
 
 
 def _variables(names: Mapping[Value, str]) -> dict[str, float]:

@@ -29,7 +29,7 @@ from autograd.show.format import as_product, format_number
 from autograd.show.names import node_names, refuse_unnameable
 from autograd.show.trace import backward_steps
 from autograd.value import Value
-from chainrule.formulas import check_formula, replay_numbers
+from chainrule.formulas import Point, check_formula, derivative_points, replay_numbers
 from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
 
 SIGNIFICANT_FIGURES = 3
@@ -189,11 +189,13 @@ class Question:
 @dataclass
 class _Term:
     """∂root/∂v gets ∂root/∂upstream · ∂upstream/∂v: the local factor, summed over the
-    paths from ``upstream`` down to v through unnamed nodes, and its formulas."""
+    paths from ``upstream`` down to v through unnamed nodes, its formulas, and the paths
+    as their edges (node, input position), upstream's first."""
 
     upstream: Value
     local: float
     formulas: list[str]
+    paths: list[list[tuple[Value, int]]]
 
 
 def graph_questions(
@@ -336,9 +338,11 @@ def _terms(
         while stack:
             node, product, trail = stack.pop()
             if node in asked:
-                term = terms.setdefault(node, {}).setdefault(upstream, _Term(upstream, 0.0, []))
+                term = terms.setdefault(node, {}).setdefault(upstream, _Term(upstream, 0.0, [], []))
                 term.local += product
-                term.formulas.append(_product(_trail_formulas(trail, names)))
+                edges = _trail_edges(trail)
+                term.paths.append(edges)
+                term.formulas.append(_product([_local_formula(n, i, names) for n, i in edges]))
             elif node.op:
                 stack += [
                     (child, product * local, (trail, (node, i)))
@@ -352,13 +356,13 @@ def _terms(
 _Trail = Union[tuple["_Trail", tuple[Value, int]], None]  # noqa: UP007 - a runtime alias
 
 
-def _trail_formulas(trail: _Trail, names: Mapping[Value, str]) -> list[str]:
-    """The local formulas along ``trail``, from its first edge to its last."""
+def _trail_edges(trail: _Trail) -> list[tuple[Value, int]]:
+    """The edges (node, input position) of ``trail``, from its first to its last."""
     edges = []
     while trail is not None:
         trail, edge = trail
         edges.append(edge)
-    return [_local_formula(node, i, names) for node, i in reversed(edges)]
+    return edges[::-1]
 
 
 def _shown_name(node: Value, names: Mapping[Value, str]) -> str:
@@ -519,16 +523,9 @@ RULES = (
 """The rules, one line, stated by every front end (``rules()``)."""
 
 
-OFFLINE = (
-    " (This offline page takes numbers and checks them against the values; the terminal, "
-    "the notebook and the site also carry your own answers forward and take formulas.)"
-)
-
-
-def rules(significant_figures: int = SIGNIFICANT_FIGURES, *, offline: bool = False) -> str:
-    """The checking and scoring rules in one line, as every front end states them
-    (``offline``: the step-through page, which has no Python, says what it leaves out)."""
-    return RULES.format(figures=significant_figures, tries=TRIES) + (OFFLINE if offline else "")
+def rules(significant_figures: int = SIGNIFICANT_FIGURES) -> str:
+    """The checking and scoring rules in one line, as every front end states them."""
+    return RULES.format(figures=significant_figures, tries=TRIES)
 
 
 def half_unit(value: float, significant_figures: int = SIGNIFICANT_FIGURES) -> float:
@@ -612,12 +609,23 @@ class Checker:
         self.lr = lr
         self.formulas = dict(formulas or {})
         self.by_quantity = {q.quantity: q for q in self.questions}
+        terms = _terms(root, self._asked, self._names)
+        _, completed_at = _gradients(root)
+        completed = sorted((n for n in terms if n in completed_at), key=completed_at.__getitem__)
+        self.gradient_terms = [(node, terms[node]) for node in completed]
+        """Each gradient ``numbers`` works out, in the order backward completes them, with its
+        terms (the nearest asked nodes above it and the paths of local derivatives between)."""
         self._derivatives = {
             _symbol(of, wrt, self._names): (of, wrt)
-            for wrt, node_terms in _terms(root, self._asked, self._names).items()
+            for wrt, node_terms in terms.items()
             for of in (root, *(term.upstream for term in node_terms))
         }
         """Each derivative question -> (of, wrt): ∂E/∂a2 -> (E, a2), ∂a2/∂z2 -> (a2, z2)."""
+        self._points: dict[str, list[Point]] = {}
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget the student's answers: a new student on the same questions."""
         self.sheet: dict[str, float] = {}
         """The student's numbers so far: each answer accepted, each value shown."""
         self.typed: dict[str, float] = {}
@@ -671,15 +679,13 @@ class Checker:
                 values[node] = Carried(data, error + rounding)
         carried = {names[n]: values[n] for n in self._order if n in self._asked and n.op}
         grads: dict[Value, Carried] = {self.root: Carried(1.0, 0.0)}
-        terms = _terms(self.root, self._asked, names, local_grads)
-        _, completed_at = _gradients(self.root)
-        for node in sorted((n for n in terms if n in completed_at), key=completed_at.__getitem__):
+        for node, node_terms in self.gradient_terms:
             value = error = 0.0
-            for term in terms[node]:
+            for term in node_terms:
                 symbol = _symbol(term.upstream, node, names)
+                total = sum(_path_product(path, local_grads) for path in term.paths)
                 local = Carried(
-                    term.local,
-                    0.0 if abs(term.local) in (0.0, 1.0) else half_unit(term.local, figures),
+                    total, 0.0 if abs(total) in (0.0, 1.0) else half_unit(total, figures)
                 )
                 local = Carried(sheet[symbol], 0.0) if symbol in sheet else local
                 carried[symbol] = local
@@ -754,9 +760,14 @@ class Checker:
         """A derivative typed as a formula over the graph's names (``chainrule.formulas``):
         right when it equals ``backward()`` at several points; else the catalogued
         mistake its value matches, or the factor it misses or has too many."""
-        of, wrt = self._derivatives[question.quantity]
         try:
-            found = check_formula(text, self.root, of, wrt, formulas=self.formulas)
+            found = check_formula(
+                text,
+                self.root,
+                *self._derivatives[question.quantity],
+                formulas=self.formulas,
+                points=self.formula_points(question.quantity),
+            )
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             reason = str(error).removeprefix("parse_expression: ")
             message = f"{text!r} is not a number or a formula of this graph: {reason}"
@@ -770,6 +781,14 @@ class Checker:
                 message = f"not {text}: {BY_NAME[name].message(question.quantity)}"
                 return Verdict("wrong", found.value, question.expected, message, name)
         return Verdict("wrong", found.value, question.expected, f"not {text}: {found.message}")
+
+    def formula_points(self, quantity: str) -> list[Point]:
+        """The points a formula typed for the derivative ``quantity`` is compared at
+        (``chainrule.formulas.derivative_points``), worked out once."""
+        if quantity not in self._points:
+            of, wrt = self._derivatives[quantity]
+            self._points[quantity] = derivative_points(self.root, of, wrt)
+        return self._points[quantity]
 
     def answer(self, quantity: str, text: str) -> Verdict:
         """``check``, then the rules: a quit word ends ("quit"), a non-number costs no
@@ -805,27 +824,6 @@ class Checker:
         hint = "" if verdict.mistake else f". Hint: {question.hint}"
         return replace(verdict, message=f"{verdict.message} (try {tries} of {TRIES}){hint}")
 
-    def offline_rule(self, quantity: str) -> dict[str, object]:
-        """What a page without Python needs to ``check`` a number for ``quantity`` as this
-        checker does before any answer is on the sheet: the true value, the value worked
-        from the graph and its rounding error, what it is shown as, and each catalogued
-        mistake's value and hint (the offline step-through page's copy of the rule)."""
-        question = self.question(quantity)
-        carried, numbers = self.numbers({})
-        own = carried.get(quantity, Carried(question.expected, 0.0))
-        values = (question.expected, own.value)
-        return {
-            "value": question.expected,
-            "carried": own.value,
-            "error": own.error,
-            "shown": [self.shown(quantity, value) for value in values],
-            "mistakes": {
-                name: [wrong, BY_NAME[name].message(quantity)]
-                for name, wrong in mistaken_values(quantity, numbers).items()
-                if not any(_same(wrong, value) for value in values)
-            },
-        }
-
     def score(self) -> tuple[int, int]:
         """(questions scored, questions finished)."""
         return sum(self.scored.values()), len(self.scored)
@@ -851,6 +849,17 @@ class Checker:
             )
             for q in self.questions
         ]
+
+
+def _path_product(
+    path: Sequence[tuple[Value, int]], local_grads: Mapping[Value, Sequence[float]]
+) -> float:
+    """The local derivatives along ``path`` multiplied, from its first edge (as ``_terms``)."""
+    (first, i), *rest = path
+    product = local_grads[first][i]
+    for node, j in rest:
+        product = product * local_grads[node][j]
+    return product
 
 
 def answer_key(root: Value, **options: Any) -> list[KeyEntry]:

@@ -49,6 +49,8 @@ from autograd.show.frames import (
 )
 from autograd.show.names import node_names, partial
 from autograd.value import Value
+from chainrule.offline import offline_checker
+from chainrule.order import PROMPT, order_verdicts
 from chainrule.questions import (
     MAX_SIGNIFICANT_FIGURES,
     SIGNIFICANT_FIGURES,
@@ -249,7 +251,9 @@ def step_through(
     Quiz mode (a checkbox, ``?quiz=1`` in the address, or ``quiz=True``) asks
     ``questions`` (default ``graph_questions(root, lr=lr, formulas=formulas, parameters=...)``:
     the forward values, each gradient as its step completes it, and with ``lr``
-    the updated parameters), checked in the page by ``check_answer``'s rule to
+    the updated parameters), checked in the page by ``Checker``'s rule
+    (``chainrule/checking.js`` runs it on ``chainrule.offline``'s data: the student's own
+    numbers carried forward, the named mistakes, formulas) to
     ``significant_figures``. ``draw_kwargs`` go to every ``draw_graph`` call;
     ``progress(k, n)`` is called as the k-th of n drawings is done. In Jupyter,
     ``step_through(loss)`` as a cell's last line shows the page.
@@ -285,12 +289,14 @@ def step_through(
         f"</figure>\n</section>"
         for frame, svg in zip(page_frames, svgs)
     )
+    for question in questions:
+        if question.quantity not in checker.by_quantity:
+            raise ValueError(
+                f"step_through: expected questions of the graph's own, got {question.quantity!r}"
+            )
     embedded = page_questions(questions, page_frames, names, root, figures)
-    for question in embedded:  # the checker's rule, as the page's script applies it
-        quantity = str(question["quantity"])
-        if quantity in checker.by_quantity:
-            question["rule"] = checker.offline_rule(quantity)
-    template = Template(files(__package__).joinpath("stepthrough.html").read_text(encoding="utf-8"))
+    package = files(__package__)
+    template = Template(package.joinpath("stepthrough.html").read_text(encoding="utf-8"))
     return StepThroughPage(
         template.substitute(
             title=escape(title),
@@ -298,11 +304,30 @@ def step_through(
             last_index=len(page_frames) - 1,
             first_position=escape(frame_position(page_frames[0], page_frames)),
             questions=escape(json.dumps(embedded, ensure_ascii=False), quote=True),
+            checker=escape(json.dumps(offline_checker(checker), ensure_ascii=False), quote=True),
+            order=escape(
+                json.dumps(_orders(root, page_frames, names), ensure_ascii=False), quote=True
+            ),
+            checking=package.joinpath("checking.js").read_text(encoding="utf-8"),
             figures=figures,
             quiz=int(quiz),
-            rules=escape(rules(figures, offline=True)),
+            rules=escape(rules(figures)),
         )
     )
+
+
+def _orders(
+    root: Value, page_frames: Sequence[Frame], names: dict[Value, str]
+) -> dict[int, dict[str, object]]:
+    """Each step frame's order question, as the page asks it (``chainrule.order``)."""
+    return {
+        frame.index: {
+            "prompt": PROMPT,
+            "verdicts": order_verdicts(root, page_frames, frame.index, names),
+        }
+        for frame in page_frames
+        if frame.step is not None
+    }
 
 
 def write_html(

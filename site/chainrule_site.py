@@ -47,6 +47,8 @@ from chainrule.network import (
     lesson_network,
     load_network,
 )
+from chainrule.order import PROMPT as ORDER_PROMPT
+from chainrule.order import order_verdicts
 from chainrule.questions import (
     SIGNIFICANT_FIGURES,
     Checker,
@@ -227,7 +229,7 @@ def _frame_record(
     if frame.step is not None:
         names = node_names(root)
         record["order"] = {  # which node the backward pass takes next: asked in quiz mode
-            "prompt": "next node of the backward pass = ?",
+            "prompt": ORDER_PROMPT,
             "choices": sorted({names[n] for n in topological_order(root) if n.op}),
         }
         known = steps[frame.index - 1].known_grads
@@ -280,26 +282,16 @@ def _hide_in_labels(dot: str, pending: Sequence[float]) -> str:
 
 
 def check_order(step: int, name: str) -> dict[str, Any]:
-    """Check the node the student picks as the next of the backward pass at frame ``step``:
-    right when every node that uses it is done (its gradient is complete), so it may come
-    next in a reverse topological order; the page's own step is named either way."""
+    """Check the node the student picks as the next of the backward pass at frame ``step``
+    by ``chainrule.order.order_verdicts``: right when every node that uses it is done."""
     if _playground is None or not 0 < step < len(_playground.frames):
         raise ValueError(f"check_order: no step {step!r}; compute a formula first")
-    frames_ = _playground.frames
-    names = node_names(_playground.root)
-    by_name = {names[n]: n for n in topological_order(_playground.root) if n.op}
-    if name not in by_name:
+    root = _playground.root
+    verdicts = order_verdicts(root, _playground.frames, step, node_names(root))
+    if name not in verdicts:
         raise ValueError(f"check_order: no node {name!r} in the graph")
-    done = {f.step.node for f in frames_[1:step] if f.step is not None}
-    users = {node: [u for u in by_name.values() if node in u.inputs] for node in by_name.values()}
-    picked, taken = by_name[name], frames_[step].step
-    assert taken is not None
-    ready = picked not in done and all(user in done for user in users[picked])
-    pages = f"this page takes {names[taken.node]} next"
-    if ready:
-        return {"right": True, "message": f"right: {name} can go next ({pages})"}
-    why = "is done already" if picked in done else "still waits for a node that uses it"
-    return {"right": False, "message": f"not {name}: it {why}; {pages}"}
+    right, message = verdicts[name]
+    return {"right": right, "message": message}
 
 
 def check(key: str, answer: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@ keyboard only, at a projector's 1280×800 and a phone's 390×844."""
 
 from __future__ import annotations
 
-import html
+import itertools
 import json
 import math
 import random
@@ -11,8 +11,11 @@ import re
 
 import pytest
 
+from autograd import ops
+from autograd.show.names import node_names
 from chainrule.lessons import backprop
-from chainrule.questions import Checker, parse_number
+from chainrule.mistakes import mistaken_values
+from chainrule.questions import Carried, Checker, Verdict, parse_number
 from chainrule.stepthrough import step_through, write_html
 from tests.leaks import SCAN_DOM, leaks
 from tests.worked_example import LR, lesson_answers
@@ -179,10 +182,91 @@ def test_without_the_quiz_every_step_is_readable_and_never_scrolls_sideways(
     page.close()
 
 
-def test_the_pages_check_is_the_checkers_rule_on_1000_answers(quiz_page, browser):
-    """The page keeps a JavaScript copy of the rule (it has no Python): on 1,000 answers
-    -- near each value, each catalogued mistake, rounded, and not numbers -- it gives the
-    verdict, the message and the mistake that Checker.check gives before any answer."""
+# The lesson's chain rule, written here from the lecture: each gradient's factors.
+LESSON_FACTORS = {"∂E/∂a2": ["(a2 - T)"]}
+LESSON_FACTORS["∂E/∂z2"] = LESSON_FACTORS["∂E/∂b2"] = [*LESSON_FACTORS["∂E/∂a2"], "a2*(1 - a2)"]
+LESSON_FACTORS["∂E/∂w2"] = [*LESSON_FACTORS["∂E/∂z2"], "a1"]
+LESSON_FACTORS["∂E/∂a1"] = [*LESSON_FACTORS["∂E/∂z2"], "w2"]
+LESSON_FACTORS["∂E/∂z1"] = LESSON_FACTORS["∂E/∂b1"] = [*LESSON_FACTORS["∂E/∂a1"], "a1*(1 - a1)"]
+LESSON_FACTORS["∂E/∂w1"] = [*LESSON_FACTORS["∂E/∂z1"], "x"]
+NOT_NUMBERS = ["", "  ", "abc", "1/2", "0,5", "nan", "\u22120.465", "it's 1", "Quit"]
+NOT_FORMULAS = ["a2 +* 3", "foo(a2)", "zz*a2", "a2 if T else 1", "log(-a2)", "a2**", "(a2"]
+
+
+def a_formula(rng: random.Random, quantity: str) -> str:
+    """A formula typed for a gradient: right, rewritten, or with one slip."""
+    factors = list(LESSON_FACTORS[quantity])
+    kind = rng.randrange(8)
+    if kind == 1:  # the lecture's sign, in printed notation
+        factors[0] = "−(T − a2)"
+        return "·".join(factors)
+    if kind == 2 and len(factors) > 1:  # a factor forgotten
+        del factors[rng.randrange(len(factors))]
+    if kind == 3:  # the wrong weight, or a not
+        return "*".join(factors).replace("w2", "w1").replace("1 - a2", "a2")
+    if kind == 4:  # the sign
+        return "-(" + "*".join(factors) + ")"
+    if kind == 5:  # a factor too many
+        factors.append(rng.choice(["2", "a2", "x", "0.5"]))
+    if kind == 6:
+        return rng.choice(NOT_FORMULAS)
+    if kind == 7:  # sigmoid written out, the order changed
+        rng.shuffle(factors)
+        return " * ".join(factors).replace("a2*(1 - a2)", "sigmoid(z2)*(1-sigmoid(z2))")
+    return "*".join(factors)
+
+
+def an_answer(rng: random.Random, checker: Checker, quantity: str) -> str:
+    """What a student might type for ``quantity``, given the answers recorded so far: the
+    value or the one carried forward from them (rounded to 2-5 figures), a catalogued
+    mistake worked on them, a near miss, a formula, or not a number."""
+    carried, numbers = checker.numbers()
+    expected = checker.question(quantity).expected
+    choices = [expected, carried.get(quantity, Carried(expected, 0)).value]
+    choices += mistaken_values(quantity, numbers).values()
+    kind = rng.randrange(10)
+    if kind < 5:
+        return f"{rng.choice(choices):.{rng.choice([2, 3, 3, 3, 4, 5])}g}"
+    if kind == 5:
+        return f"{rng.choice(choices) * (1 + rng.gauss(0, 0.01)):.3g}"
+    if kind == 6 and quantity in LESSON_FACTORS:
+        return a_formula(rng, quantity)
+    if kind == 7:
+        return rng.choice(NOT_NUMBERS)
+    return repr(rng.choice(choices))
+
+
+def answer_sequences(
+    checker: Checker, count: int, seed: int
+) -> tuple[list[list[tuple[str, str]]], list[list[Verdict]]]:
+    """``count`` students working the quiz in order, each up to a random question: their
+    answers to each, until it is finished (right, shown, or a quit word), and the verdicts
+    ``checker.answer`` gives them."""
+    rng = random.Random(seed)
+    quantities = [q.quantity for q in checker.questions]
+    sequences, verdicts = [], []
+    for _ in range(count):
+        checker.restart()
+        sequence, given = [], []
+        for quantity in quantities[: round(rng.triangular(1, len(quantities), 1))]:
+            verdict = None
+            while verdict is None or not (verdict.finished or verdict.status == "quit"):
+                text = an_answer(rng, checker, quantity)
+                verdict = checker.answer(quantity, text)
+                sequence.append((quantity, text))
+                given.append(verdict)
+            if verdict.status == "quit":
+                break
+        sequences.append(sequence)
+        verdicts.append(given)
+    return sequences, verdicts
+
+
+def test_the_page_runs_the_checkers_rule_on_1000_answer_sequences(quiz_page, browser):
+    """The page has no Python: checking.js runs the Checker's rule on the data Python wrote.
+    On 1,000 seeded students -- earlier answers recorded, some rounded, some mistaken, some
+    formulas, some not numbers -- every answer gets the verdict, the mistake's name, the
+    message and the end of the question that Checker.answer gives."""
     example = backprop.worked_example()
     checker = Checker(
         example.E,
@@ -190,83 +274,84 @@ def test_the_pages_check_is_the_checkers_rule_on_1000_answers(quiz_page, browser
         formulas=backprop.FACTOR_FORMULAS,
         parameters=example.parameters().values(),
     )
-    embedded = json.loads(
-        html.unescape(re.search(r'data-questions="([^"]*)"', quiz_page.read_text()).group(1))
+    sequences, verdicts = answer_sequences(checker, 1000, seed=19)
+    page = browser.new_page()
+    page.goto(quiz_page.as_uri())
+    in_page = json.loads(
+        page.evaluate(
+            """(sequences) => JSON.stringify(JSON.parse(sequences).map(window.chainruleRun)
+                 .map(run => run.map(v => [v.status, v.mistake, v.finished, v.message])))""",
+            json.dumps(sequences),
+        )
     )
-    rules = {q["quantity"]: q["rule"] for q in embedded}
-    assert rules == {q.quantity: checker.offline_rule(q.quantity) for q in checker.questions}
-    rng = random.Random(19)
+    page.close()
+    disagreements, outcomes = [], []
+    for sequence, in_python, in_js in zip(sequences, verdicts, in_page):
+        for (_, text), python, js in zip(sequence, in_python, in_js):
+            outcomes.append((python.status, python.mistake, text))
+            mine = (python.status, python.mistake, python.finished, python.message)
+            theirs = tuple(js)
+            if python.status == "invalid" and "formula" in python.message:  # the parsers' words
+                mine, theirs = mine[:3], theirs[:3]
+            if mine != theirs:
+                disagreements.append((sequence, text, theirs, mine))
+        assert len(in_js) == len(sequence)
+    assert disagreements == [], disagreements[:2]
+    statuses = {status for status, _, _ in outcomes}
+    assert statuses == {"right", "wrong", "empty", "invalid", "quit"}
+    named = {mistake for _, mistake, _ in outcomes if mistake}
+    assert len(named) >= 8, named  # mistakes named on the student's own numbers
+    formulas = [o for o in outcomes if not parse_number(o[2]) and any(c.isalpha() for c in o[2])]
+    assert {status for status, _, _ in formulas} >= {"right", "wrong", "invalid"}
+
+
+def test_the_pages_op_table_is_the_engines(quiz_page, browser):
+    """checking.js has one forward and derivative pair per op table row: each agrees with
+    the row on a grid of inputs, and refuses what the row refuses."""
     cases = []
-    while len(cases) < 1000:
-        quantity = rng.choice(list(rules))
-        rule = rules[quantity]
-        value = rng.choice([rule["value"], *(m[0] for m in rule["mistakes"].values())])
-        kind = rng.randrange(6)
-        if kind == 0:
-            text = f"{value:.{rng.randint(1, 5)}g}"
-        elif kind == 1:
-            text = repr(value * (1 + rng.gauss(0, 0.004)))
-        elif kind == 2:
-            text = f"{value * (1 + rng.gauss(0, 0.02)):.3g}"
-        elif kind == 3:
-            text = rng.choice(["", "  ", "abc", "1/2", "0,5", "nan", "\u22120.465", "it's 1"])
-        else:
-            text = repr(value)
-        cases.append((quantity, text))
+    for row in ops.ROWS:
+        argument = row.default if row.argument == "slope" else 2.0 if row.argument else None
+        arity = 5 if row.arity == ops.ANY else row.arity
+        for inputs in itertools.product([-1.5, -0.25, 0.0, 0.75, 2.0], repeat=min(arity, 2)):
+            inputs = (list(inputs) * 3)[:arity]
+            bound = ops.ROWS_BY_NAME["sigmoid"] if row.arity == ops.ANY else argument
+            try:
+                out = (
+                    row.forward(*inputs)
+                    if bound is None or row.arity == ops.ANY
+                    else (row.forward(*inputs, bound))
+                )
+                if row.arity == ops.ANY:  # a fused neuron: its sum, then the activation
+                    z, out = out, bound.forward(out)
+                    slope = bound.derivatives(out, z)[0]
+                    grads = [d * slope for d in row.derivatives(z, *inputs)]
+                else:
+                    extra = () if bound is None else (bound,)
+                    grads = list(row.derivatives(out, *inputs, *extra))
+                expected = [out, grads]
+            except (ValueError, ZeroDivisionError, OverflowError):
+                expected = None
+            shown = bound.name if isinstance(bound, ops.Op) else bound
+            cases.append(([row.name, shown, inputs], expected))
     page = browser.new_page()
     page.goto(quiz_page.as_uri())
     in_page = page.evaluate(
-        """([cases, rules]) => cases.map(([quantity, text]) =>
-             window.chainruleCheckAnswer(text, rules[quantity], 3))""",
-        [cases, rules],
+        """(cases) => cases.map(([row, argument, inputs]) => {
+             try { return window.chainruleChecking.apply(row, argument, inputs); }
+             catch (error) { return null; } })""",
+        [case for case, _ in cases],
     )
     page.close()
-    disagreements = []
-    for (quantity, text), js in zip(cases, in_page):
-        python = checker.check(quantity, text)
-        formula = quantity.startswith("∂") and text.strip() and parse_number(text) is None
-        if formula:  # Python reads it as a formula; the page takes numbers only
-            same = js["status"] == "invalid"
-        else:
-            same = (js["status"], js["message"], js.get("mistake")) == (
-                python.status,
-                python.message,
-                python.mistake,
-            )
-        if not same:
-            disagreements.append((quantity, text, js, python))
-    assert disagreements == [], disagreements[:3]
-    statuses = {python.status for python in map(lambda c: checker.check(*c), cases)}
-    assert statuses == {"right", "wrong", "empty", "invalid"}
-    assert sum(bool(js.get("mistake")) for js in in_page) > 50  # mistakes named often
-
-
-def test_quiz_mode_shows_no_pending_answer_anywhere_on_the_page(quiz_page, browser):
-    """At every question of the worked example, no text, drawing (edge labels and unnamed
-    nodes included), table, title or attribute of the page shows a pending answer to 3
-    or more significant figures; after all, the numbers are back."""
-    answers = lesson_answers()
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(quiz_page.as_uri() + "?quiz=1")
-    assert page.locator(".rules").inner_text().startswith("An answer is right when")
-    pending = dict(answers)
-    while pending:
-        quantity = page.evaluate(
-            "document.activeElement.dataset.quantity || document.activeElement.id"
-        )
-        if quantity == "next":
-            page.keyboard.press("Enter")
+    assert {row.name for row in ops.ROWS} == {case[0] for case, _ in cases}
+    for (case, expected), js in zip(cases, in_page):
+        if expected is None:
+            assert js is None, case
             continue
-        # an answer given stays shown, even where a later one equals it (∂E/∂b2 = ∂E/∂z2 · 1)
-        answered = [answers[q] for q in answers if q not in pending]
-        hidden = {q: v for q, v in pending.items() if not any(math.isclose(v, a) for a in answered)}
-        assert leaks(page.evaluate(SCAN_DOM), hidden) == [], quantity
-        page.keyboard.type(f"{answers[quantity]:.4g}")
-        page.keyboard.press("Enter")
-        del pending[quantity]
-    assert page.locator("#score").inner_text() == "score: 17/17"
-    assert "0.4272" in page.evaluate(SCAN_DOM)  # new w2, shown once worked out
-    page.close()
+        assert js is not None, case
+        assert math.isclose(js[0], expected[0], rel_tol=1e-12, abs_tol=1e-15), case
+        assert all(
+            math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15) for a, b in zip(js[1], expected[1])
+        ), case
 
 
 def test_quit_ends_the_pages_quiz_with_the_score_so_far(quiz_page, browser):
@@ -305,3 +390,78 @@ def test_step_through_shows_inline_as_wide_as_a_notebook_cell(tmp_path, browser)
     assert shown.save(path) == path and sorted(p.name for p in path.parent.iterdir()) == [
         "steps.html"
     ]
+
+
+def test_quiz_mode_shows_no_pending_answer_anywhere_on_the_page(quiz_page, browser):
+    """At every question of the worked example, no text, drawing (edge labels and unnamed
+    nodes included), table, title or attribute of the page shows a pending answer to 3
+    or more significant figures; after all, the numbers are back. With "Ask the order",
+    each step first asks for the next node: a node is right when every node using it is
+    done. The student here tries the choices in turn; the right picks form a reverse
+    topological order of the graph (checked on its edges), and the step's own caption and
+    drawing, which name the node, wait."""
+    answers = lesson_answers()
+    example = backprop.worked_example()
+    users: dict[str, set[str]] = {}
+    stack, seen = [example.E], set()
+    while stack:  # who uses whom, by the names the page shows, from the graph's own edges
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for child in node.inputs:
+            users.setdefault(child, set()).add(node)
+            stack.append(child)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(quiz_page.as_uri() + "?quiz=1&order=1")
+    assert page.locator(".rules").inner_text().startswith("An answer is right when")
+    picked, wrong_told, pending = [], 0, dict(answers)
+    while pending:
+        quantity = page.evaluate(
+            "document.activeElement.dataset.quantity || document.activeElement.id"
+        )
+        if quantity == "next":
+            page.keyboard.press("Enter")
+            continue
+        # an answer given stays shown, even where a later one equals it (∂E/∂b2 = ∂E/∂z2 · 1)
+        answered = [answers[q] for q in answers if q not in pending]
+        hidden = {q: v for q, v in pending.items() if not any(math.isclose(v, a) for a in answered)}
+        assert leaks(page.evaluate(SCAN_DOM), hidden) == [], quantity
+        if quantity != "next node":
+            page.keyboard.type(f"{answers[quantity]:.4g}")
+            page.keyboard.press("Enter")
+            del pending[quantity]
+            continue
+        frame = page.locator(".frame:not([hidden])")
+        assert frame.locator(":scope > .caption").is_hidden()  # it names the node
+        assert frame.locator(":scope > .drawing").is_hidden()
+        tried = page.evaluate(
+            """() => {  // the choices in turn, each as the keyboard picks it, to the right one
+              const order = document.querySelector('.frame:not([hidden]) .order');
+              const choice = order.querySelector('select');
+              const status = order.querySelector('[role=status]');
+              const told = [];
+              for (const option of [...choice.options]) {
+                choice.value = option.value;
+                choice.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+                told.push([option.value, status.dataset.status, status.textContent]);
+                if (status.dataset.status === 'right') break;
+              }
+              return told;
+            }"""
+        )
+        assert tried[-1][1] == "right"
+        picked.append(tried[-1][0])
+        wrong_told += sum(text.startswith(f"not {name}: it ") for name, _, text in tried[:-1])
+    by_name = {name: node for node, name in node_names(example.E).items()}
+    named = [by_name[name] for name in picked]
+    assert picked[0] == "E" and len(picked) == 9 and len(set(picked)) == 9
+    for position, node in enumerate(named):  # every user of a picked node was picked before
+        assert all(user in named[:position] for user in users.get(node, ())), picked
+    assert wrong_told > 9
+    assert page.locator("#score").inner_text() == "score: 17/17"
+    assert "0.4272" in page.evaluate(SCAN_DOM)  # new w2, shown once worked out
+    assert errors == []
+    page.close()
