@@ -55,7 +55,9 @@ def _row(row: ops.Op) -> list[object]:
     return [row.name, row.default if bound is None else bound]
 
 
-def _node(node: Value, index: dict[Value, int], names: dict[Value, str], asked: bool) -> dict:
+def _node(
+    node: Value, index: dict[Value, int], names: dict[Value, str], asked: bool
+) -> dict[str, Any]:
     record: dict[str, Any] = {"name": names.get(node), "asked": asked, "data": node.data}
     if node.op:
         record.update(
@@ -121,7 +123,9 @@ def _traced_mistakes(checker: Checker, quantity: str) -> dict[str, Value | float
     student's numbers: the expression the page evaluates on them."""
     _, numbers = checker.numbers({})
     leaves = {name: Value(value, label=name) for name, value in numbers.values.items()}
-    return mistaken_values(quantity, Numbers(leaves, numbers.ops))  # type: ignore[arg-type]
+    # Duck-typed: the catalogue's arithmetic runs on Values as on floats.
+    traced = mistaken_values(quantity, Numbers(leaves, numbers.ops))  # type: ignore[arg-type]
+    return dict(traced)
 
 
 def _expression(traced: Value | float) -> list[list[object]]:
