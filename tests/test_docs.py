@@ -32,6 +32,10 @@ NAV = [
     "Playground",
     "Worked example",
     "Train",
+    "Descent lab",
+    "Slopes lab",
+    "Who learns?",
+    "Activations lab",
     "Lessons",
     "Reference",
 ]  # the site's header: its name, then the navigation

@@ -86,7 +86,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     (sdist,) = (base / "dist").glob("chainrule-*.tar.gz")
     run([sys.executable, "-m", "venv", base / "venv"], base, env)
     python = base / "venv" / "bin" / "python"
-    run([python, "-m", "pip", "install", "--quiet", wheel, *tool_requirements(wheel)], base, env)
+    # a loaded machine can take minutes to resolve and unpack scikit-learn, numpy and playwright
+    install = [python, "-m", "pip", "install", "--quiet", wheel, *tool_requirements(wheel)]
+    run(install, base, env, timeout=900)
     env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     return Installed(wheel, sdist, python, env)
 

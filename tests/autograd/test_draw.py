@@ -436,10 +436,10 @@ def test_the_colour_key_is_in_rows_of_three_entries_narrow_enough_for_a_phone():
     x, w = Value(2.0, label="x"), Value(3.0, label="w")
     out = w * x + 0.5  # input, parameter, constant, computed, root and the current step
     out.backward()
-    source = draw_graph(out, highlight=out).source
+    source = draw_graph(out, highlight=out, parameters=[w]).source
     key = [row for row in re.findall(r"<tr>(.*?)</tr>", source) if "bgcolor" in row]
     assert [row.count("<td") for row in key] == [3, 3]
-    svg = draw_graph(out, highlight=out).pipe(format="svg", encoding="utf-8")
+    svg = draw_graph(out, highlight=out, parameters=[w]).pipe(format="svg", encoding="utf-8")
     cells = re.findall(r'<polygon fill="#[0-9a-f]{6}" stroke="transparent" points="([^"]+)"', svg)
     rows: dict[float, list[float]] = {}
     for points in cells:  # the key's filled cells (the records' fills come after, in <g> nodes)

@@ -11,20 +11,21 @@ from autograd import Value
 from autograd.show.frames import frame_graphs, write_gif
 
 
-def _neuron() -> Value:
+def _neuron() -> tuple[Value, list[Value]]:
+    """tanh(w·x + b) and its parameters."""
     w, x, b = Value(-1.2, label="w"), Value(0.5, label="x"), Value(0.3, label="b")
-    return (w * x + b).tanh()
+    return (w * x + b).tanh(), [w, b]
 
 
 def test_each_gif_frame_is_dot_s_png_of_that_frame_on_white_paper(tmp_path):
-    root = _neuron()
-    with Image.open(write_gif(root, tmp_path / "a.gif", lr=0.4)) as gif:
+    root, parameters = _neuron()
+    with Image.open(write_gif(root, tmp_path / "a.gif", lr=0.4, parameters=parameters)) as gif:
         canvas = gif.size
         shown = []
         for index in range(gif.n_frames):
             gif.seek(index)
             shown.append(gif.convert("RGB"))
-    graphs = frame_graphs(root, lr=0.4)
+    graphs = frame_graphs(root, lr=0.4, parameters=parameters)
     assert len(shown) == len(graphs)
     for picture, graph in zip(shown, graphs):
         png = Image.open(io.BytesIO(graph.pipe(format="png"))).convert("RGBA")
