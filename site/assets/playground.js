@@ -313,7 +313,7 @@ async function start() {
       variableBoxes(Object.entries(numbers).map(([name, value]) => ({ name, value: String(value) })), {});
     }
     attempts = new Attempts(attemptsKey("playground", chosen));
-    showProgress = progressPanel(attempts, () => `score: ${score.right}/${result ? total() : 0}`, compute);
+    showProgress = progressPanel(attempts, () => (result ? `score: ${score.right}/${total()}` : "score: loading the quiz…"), compute);
     await compute();
   } catch (error) {
     showFailure(errorBox, error);
