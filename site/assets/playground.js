@@ -76,6 +76,7 @@ async function replay(within) {
   if (attempts.state.within !== within) {
     attempts.forget();
     attempts.state.within = within;
+    showProgress();
     return;
   }
   for (const { box, typed } of attempts.state.attempts) {
