@@ -148,10 +148,20 @@ class Variant:
         )
         return build_network(spec)
 
+    def targets(self) -> list[float]:
+        """J(w)'s targets z = k·x, one per x of the lesson's xs."""
+        return [self.k * x for x in gradient_descent.XS]
+
+    def lesson_numbers(self) -> dict[str, float]:
+        """The two-neuron network's givens by ``worked_example``'s names (x, w1, b1, w2, b2,
+        target)."""
+        return {name: getattr(self, name) for name in ("x", "w1", "b1", "w2", "b2", "target")}
+
     def descent(self) -> list[gradient_descent.Step]:
         """Gradient descent on J(w) = Σ (k·x − w·x)² over the lesson's xs: w_0 ... w_3."""
-        zs = [self.k * x for x in gradient_descent.XS]
-        return gradient_descent.descend(gradient_descent.XS, zs, self.w0, self.alpha, DESCENT_STEPS)
+        return gradient_descent.descend(
+            gradient_descent.XS, self.targets(), self.w0, self.alpha, DESCENT_STEPS
+        )
 
     def answers(self) -> dict[str, float]:
         """Every quantity the quizzes can ask, by the name they ask it with."""

@@ -401,6 +401,13 @@ def _variant(
     return make_variant(student, assignment, number, task or "descent")
 
 
+def _lab_variant(
+    student: str | None, assignment: str | None, seed: str | None, task: str | None
+) -> Variant | None:
+    """The variant a lab's URL names, or None (the lesson's own numbers) if it names none."""
+    return None if student is None and seed is None else _variant(student, assignment, seed, task)
+
+
 def variant(
     student: str | None = None,
     assignment: str | None = None,
@@ -823,13 +830,24 @@ MOVES = {
 w1's) below its bound and above the previous one's."""
 
 
-def who_learns(prediction: str, updates: str = "300") -> dict[str, Any]:
-    """Train the worked example ``updates`` times (``backprop.trained_parameters``): how far
-    each parameter moved, and whether the ``prediction`` (a key of MOVES) was right."""
+def who_learns(
+    prediction: str,
+    updates: str = "300",
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: str | None = None,
+    task: str | None = None,
+) -> dict[str, Any]:
+    """Train the worked example ``updates`` times (``backprop.trained_parameters``; the
+    variant's network and lr if the URL names one): how far each parameter moved, and
+    whether the ``prediction`` (a key of MOVES) was right."""
     one_of(prediction, "who_learns", "prediction", tuple(MOVES))
     count = read_whole(updates, "updates", 1, 1000)
-    start = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
-    trained = backprop.trained_parameters(count)
+    chosen = _lab_variant(student, assignment, seed, task)
+    given = chosen.lesson_numbers() if chosen else backprop.GIVEN
+    start = {name: given[name] for name in ("w1", "b1", "w2", "b2")}
+    lr = chosen.lr if chosen else backprop.LEARNING_RATE
+    trained = backprop.trained_parameters(count, lr, chosen)
     moved = {name: abs(trained[name] - start[name]) for name in start}
     ratio = moved["w2"] / moved["w1"]
     actual = next(choice for choice, bound in MOVES.items() if ratio < bound)
@@ -928,28 +946,41 @@ SLOPE_PARAMETERS = ("w1", "b1", "w2", "b2", "w")
 """The worked example's parameters, and "w", the weight of J(w) in lesson 1."""
 
 
-def _nudged(parameter: str, h: str, w0: str) -> tuple[Callable[[float], float], float, float]:
-    """The function of the parameter (E or J), the parameter's value, and the nudge h."""
+def _nudged(
+    parameter: str, h: str, w0: str, chosen: Variant | None
+) -> tuple[Callable[[float], float], float, float]:
+    """The function of the parameter (E of the worked example, or J of lesson 1's data; the
+    variant ``chosen``'s network, or its z = k·x), the parameter's value, and the nudge h."""
     one_of(parameter, "slopes", "parameter", SLOPE_PARAMETERS)
     step = read_number(h, "h")
     if not 1e-9 <= abs(step) <= 1.0:
         raise ValueError(f"h: expected a nudge from 1e-9 to 1 (or minus that), got {h.strip()}")
     if parameter == "w":
-        return gradient_descent.cost, read_in(w0, "w0", -100.0, 100.0), step
-    given = {"w1": backprop.W1, "b1": backprop.B1, "w2": backprop.W2, "b2": backprop.B2}
+        targets = chosen.targets() if chosen else gradient_descent.ZS
+        start = read_in(w0, "w0", -100.0, 100.0)
+        return lambda w: gradient_descent.cost(w, gradient_descent.XS, targets), start, step
+    given = chosen.lesson_numbers() if chosen else backprop.GIVEN
 
     def error(value: float) -> float:
-        numbers = {**given, parameter: value}
-        w1, b1, w2, b2 = (numbers[name] for name in ("w1", "b1", "w2", "b2"))
-        return backprop.worked_example(backprop.X, w1, b1, w2, b2, backprop.TARGET).E.data
+        return _example({**given, parameter: value}).E.data
 
     return error, given[parameter], step
 
 
-def slopes(parameter: str, h: str = "0.001", w0: str = "0.2") -> dict[str, Any]:
+def slopes(
+    parameter: str,
+    h: str = "0.001",
+    w0: str = "0.2",
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: str | None = None,
+    task: str | None = None,
+) -> dict[str, Any]:
     """E (or J) at the parameter p and at p ± h, to 10 significant figures: enough to see
-    a change of 1e-6 that 4 figures would hide. For J(w), its curve around w0 too."""
-    function, value, step = _nudged(parameter, h, w0)
+    a change of 1e-6 that 4 figures would hide. For J(w), its curve around w0 too. The
+    variant the URL names (if any) gives the network and J's z = k·x."""
+    chosen = _lab_variant(student, assignment, seed, task)
+    function, value, step = _nudged(parameter, h, w0, chosen)
     rows = [
         (name, at, function(at))
         for name, at in (("p − h", value - step), ("p", value), ("p + h", value + step))
@@ -965,15 +996,25 @@ def slopes(parameter: str, h: str = "0.001", w0: str = "0.2") -> dict[str, Any]:
 
 
 def slope_check(
-    parameter: str, h: str, answer: str, w0: str = "0.2", known: Sequence[str] = ()
+    parameter: str,
+    h: str,
+    answer: str,
+    w0: str = "0.2",
+    known: Sequence[str] = (),
+    student: str | None = None,
+    assignment: str | None = None,
+    seed: str | None = None,
+    task: str | None = None,
 ) -> dict[str, Any]:
-    """Check a slope ΔE/h against backprop's ∂E/∂p (``backward()``), within SLOPE_TOLERANCE.
+    """Check a slope ΔE/h against backprop's ∂E/∂p (``backward()``), within SLOPE_TOLERANCE,
+    on the variant the URL names (if any).
 
     Once both w1 and w2 are right (``known`` lists those right before), the message says
     how many times faster w2 learns than w1: the ratio of their gradients.
     """
-    _nudged(parameter, h, w0)  # the same checks of the settings
-    gradients = _backprop_slopes(read_in(w0, "w0", -100.0, 100.0))
+    chosen = _lab_variant(student, assignment, seed, task)
+    _nudged(parameter, h, w0, chosen)  # the same checks of the settings
+    gradients = _backprop_slopes(read_in(w0, "w0", -100.0, 100.0), chosen)
     expected = gradients[parameter]
     result = check_answer(str(answer), expected, LAB_FIGURES)
     symbol = "dJ/dw" if parameter == "w" else f"∂E/∂{parameter}"
@@ -992,13 +1033,19 @@ def slope_check(
     return {"status": "right", "right": True, "message": message, "slope": expected}
 
 
-def _backprop_slopes(w0: float) -> dict[str, float]:
-    """∂E/∂p of the worked example and dJ/dw at w0, each by ``backward()``."""
-    example = backprop.worked_example(
-        backprop.X, backprop.W1, backprop.B1, backprop.W2, backprop.B2, backprop.TARGET
-    )
+def _example(given: Mapping[str, float]) -> backprop.WorkedExample:
+    """The worked example on these numbers (``backprop.GIVEN``, or a variant's)."""
+    names = ("x", "w1", "b1", "w2", "b2", "target")
+    return backprop.worked_example(*(given[name] for name in names))
+
+
+def _backprop_slopes(w0: float, chosen: Variant | None) -> dict[str, float]:
+    """∂E/∂p of the worked example and dJ/dw at w0 (the variant ``chosen``'s if given),
+    each by ``backward()``."""
+    example = _example(chosen.lesson_numbers() if chosen else backprop.GIVEN)
+    targets = chosen.targets() if chosen else gradient_descent.ZS
     w = Value(w0, label="w")
-    gradient_descent.cost(w).backward()
+    gradient_descent.cost(w, gradient_descent.XS, targets).backward()
     return {**{name: p.grad for name, p in example.parameters().items()}, "w": w.grad}
 
 

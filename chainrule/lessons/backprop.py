@@ -39,6 +39,8 @@ W2 = 0.45
 B2 = 0.65
 TARGET = 0.25
 LEARNING_RATE = 0.4
+GIVEN = {"x": X, "w1": W1, "b1": B1, "w2": W2, "b2": B2, "target": TARGET}
+"""The course's givens by ``worked_example``'s names (``Variant.lesson_numbers`` a variant's)."""
 
 PARAMETER_NAMES = ("w2", "b2", "w1", "b1")
 """The parameters, in the order backpropagation reaches them."""
@@ -209,17 +211,23 @@ def train_worked_example(iterations: int, lr: float = LEARNING_RATE) -> list[flo
     return _train(iterations, lr, "train_worked_example")[0]
 
 
-def trained_parameters(iterations: int, lr: float = LEARNING_RATE) -> dict[str, float]:
-    """The parameters after ``iterations`` steps of ``train_worked_example``, by name.
+def trained_parameters(
+    iterations: int, lr: float = LEARNING_RATE, start: Variant | None = None
+) -> dict[str, float]:
+    """The parameters after ``iterations`` steps of ``train_worked_example``, by name
+    (from the variant ``start``'s numbers if given, else the course's).
 
     After 300 steps at lr 0.4, w2 has moved about 1,750 times as far as w1:
     ∂E/∂w1 carries the extra factors w2 · σ'(z1) · x that ∂E/∂w2 does not.
     """
-    return _train(iterations, lr, "trained_parameters")[1]
+    return _train(iterations, lr, "trained_parameters", start)[1]
 
 
-def _train(iterations: int, lr: float, caller: str) -> tuple[list[float], dict[str, float]]:
+def _train(
+    iterations: int, lr: float, caller: str, start: Variant | None = None
+) -> tuple[list[float], dict[str, float]]:
     checks.integer(iterations, caller, "iterations", minimum=1)
-    spec = lesson_network(X, W1, B1, W2, B2, TARGET, "sigmoid")
+    numbers = start.lesson_numbers() if start else GIVEN
+    spec = lesson_network(**numbers, activation="sigmoid")
     history, trained = train(spec, iterations, lr)
     return history[:-1], {p.label: p.data for p in trained.parameters()}

@@ -72,7 +72,7 @@ async function start() {
       if (answer.status === "invalid") return answer;
       const right = answer.weight.right && answer.bias.right;
       return { right, status: right ? "right" : "wrong", message: `W: ${answer.weight.message}. B: ${answer.bias.message}.` };
-    });
+    }, ["collapse-b"]);
     $("collapse-b").addEventListener("keydown", (event) => event.key === "Enter" && document.querySelector("[data-check=collapse-w]").click());
     $("scores").addEventListener("change", probabilityBoxes);
     $("softmax-check").addEventListener("click", checkSoftmax);

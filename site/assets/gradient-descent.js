@@ -2,7 +2,7 @@
 // (chainrule_site.descent) runs gradient_descent.descend; this page draws and keeps state.
 import { ask, loadingBanner, markReady, showFailure } from "./app.js";
 import {
-  $, Plot, around, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings,
+  $, Plot, around, askShowingErrors, checkedBox, keepAttempt, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings,
 } from "./lab.js";
 
 const DEFAULTS = { w0: "0.2", alpha: "0.4", steps: "10", xs: "0.1, 0.2, 0.3, 0.4, 0.5", zs: "0.2, 0.4, 0.6, 0.8, 1" };
@@ -34,7 +34,14 @@ async function changed() {
   await compute();
 }
 
-async function commit() {
+/** The run a prediction is for, as text: its w0, α and data. */
+const runName = () => {
+  const { w0, alpha, xs, zs } = settings();
+  return JSON.stringify({ w0, alpha, xs, zs });
+};
+
+/** Commit the prediction chosen (kept as an attempt unless `restoring` a kept one). */
+async function commit(restoring = false) {
   const choice = document.querySelector("input[name=regime]:checked");
   showMessage("predict", choice ? "" : "Choose what you expect to happen first.");
   if (!choice || !run) return;
@@ -46,6 +53,10 @@ async function commit() {
   if (w1.status === "invalid") return showMessage("w1-guess", `w1: ${w1.message}`);
   showMessage("w1-guess", "");
   prediction = answer;
+  if (!restoring) {
+    const status = answer.regime.right && w1.right ? "right" : "wrong";
+    keepAttempt("prediction", $("w1-guess").value, status, { "predicted-regime": choice.value, "predicted-for": runName() });
+  }
   $("predict").disabled = true;
   $("step").disabled = $("run").disabled = false;
   shown = 0;
@@ -181,6 +192,12 @@ async function start() {
       const xs = $("xs").value.split(",").map(Number);
       Object.assign(initial, { w0: String(w0), alpha: String(alpha), zs: xs.map((x) => Number((k * x).toPrecision(12))).join(", ") });
       for (const name of ["w0", "alpha", "zs"]) $(name).value = initial[name];
+      for (const [name, value] of [["w0", w0], ["alpha", alpha]]) {
+        // a variant's number past its slider's end (a divergence α above 2.5) widens it
+        const slider = $(SLIDERS[name]);
+        slider.min = String(Math.min(Number(slider.min), value));
+        slider.max = String(Math.max(Number(slider.max), value));
+      }
     }
     for (const [name, slider] of Object.entries(SLIDERS)) {
       $(slider).value = $(name).value;
@@ -193,7 +210,7 @@ async function start() {
     }
     for (const name of ["steps", "xs", "zs"]) $(name).addEventListener("change", changed);
     $("settings").addEventListener("submit", (event) => event.preventDefault());
-    $("commit").addEventListener("click", commit);
+    $("commit").addEventListener("click", () => commit());
     $("step").addEventListener("click", () => advance(shown + 1));
     $("run").addEventListener("click", () => advance(Infinity));
     for (const which of ["divergence", "overshoot"]) {
@@ -203,8 +220,16 @@ async function start() {
       });
     }
     dragging();
-    await keepProgress("gradient-descent", chosen);
+    const kept = await keepProgress("gradient-descent", chosen);
     await changed();
+    if (kept["predicted-for"] === runName()) {
+      const choice = [...document.querySelectorAll("input[name=regime]")].find((radio) => radio.value === kept["predicted-regime"]);
+      if (choice) {
+        choice.checked = true;
+        $("w1-guess").value = kept.prediction ?? "";
+        await commit(true);
+      }
+    }
     if (given && !chosen && run) advance(Infinity); // a shared run opens computed
   } catch (error) {
     showFailure($("error"), error);

@@ -3,7 +3,7 @@
 import { ask } from "./app.js";
 import { Attempts, attemptsKey, progressPanel } from "./progress.js";
 
-export { openVariant } from "./progress.js";
+export { openVariant, variantArgs } from "./progress.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -62,44 +62,60 @@ export function showVerdict(element, verdict) {
 }
 
 const checked = new Map(); // each checked box's id -> its check, shown again on a reload
+const readsAlso = new Map(); // each checked box's id -> the other boxes its check reads
 let attempts = null; // the page's Attempts once keepProgress has run
 let showScore = () => {};
 
+/** The boxes a checked answer is made of: its own box and the others its check reads. */
+const boxesOf = (id) => [id, ...(readsAlso.get(id) ?? [])];
+
 /**
  * Keep every answer checked on this lab in the browser, under `variant` (null: the page's
- * own numbers): after a reload each box gets its last answer back, checked again, and the
- * score; a panel says what is stored and offers "Forget my answers".
+ * own numbers): after a reload each box (and each other box its answer reads) gets its
+ * last text back, checked again, and the score; a panel says what is stored and offers
+ * "Forget my answers". Resolves to the texts kept ({id: text}: also what `keepAttempt` kept).
  */
 export async function keepProgress(page, variant) {
   attempts = new Attempts(attemptsKey(page, variant));
-  const score = () => `score: ${attempts.right()}/${checked.size} (${attempts.state.attempts.length} attempts kept)`;
+  const counted = new Set(checked.keys());
+  const score = () => `score: ${attempts.right(counted)}/${checked.size} (${attempts.state.attempts.length} attempts kept)`;
   showScore = progressPanel(attempts, score, async () => {
     for (const id of checked.keys()) {
-      $(id).value = "";
+      for (const box of boxesOf(id)) $(box).value = "";
       $(`${id}-feedback`).textContent = "";
       delete $(`${id}-feedback`).dataset.status;
     }
   });
-  for (const [id, text] of Object.entries(attempts.state.answers)) {
-    if (!checked.has(id)) continue;
-    $(id).value = text;
-    showVerdict($(`${id}-feedback`), await checked.get(id)(text));
+  const kept = attempts.state.answers;
+  for (const id of checked.keys()) {
+    if (!(id in kept)) continue;
+    for (const box of boxesOf(id)) $(box).value = kept[box] ?? "";
+    showVerdict($(`${id}-feedback`), await checked.get(id)(kept[id]));
   }
+  showScore();
+  return { ...kept };
+}
+
+/** Keep an attempt that is no checked box (a prediction): its `box` name, the text typed,
+ * its status, and the other texts it is made of ({name: text}). */
+export function keepAttempt(box, typed, status, others = {}) {
+  attempts?.record(box, typed, status, others);
   showScore();
 }
 
 /** Wire a Check button and Enter in its box to `check(text)`, which resolves to a verdict;
- * with keepProgress, each attempt is kept. */
-export function checkedBox(id, check) {
+ * with keepProgress, each attempt is kept, with the text of each box in `others` (the ids
+ * of the other boxes the check reads). */
+export function checkedBox(id, check, others = []) {
   const box = $(id);
   checked.set(id, check);
+  readsAlso.set(id, others);
   const run = async () => {
     const typed = box.value;
     const verdict = await check(typed);
     showVerdict($(`${id}-feedback`), verdict);
-    if (attempts && typed.trim()) {
-      attempts.record(id, typed, verdict.right ? "right" : verdict.status ?? "wrong");
-      showScore();
+    if (typed.trim() || others.some((other) => $(other).value.trim())) {
+      keepAttempt(id, typed, verdict.right ? "right" : verdict.status ?? "wrong", Object.fromEntries(others.map((other) => [other, $(other).value])));
     }
   };
   document.querySelector(`[data-check="${id}"]`).addEventListener("click", run);

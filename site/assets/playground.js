@@ -76,6 +76,7 @@ async function replay(within) {
   if (attempts.state.within !== within) {
     attempts.forget();
     attempts.state.within = within;
+    showProgress();
     return;
   }
   for (const { box, typed } of attempts.state.attempts) {
@@ -313,7 +314,7 @@ async function start() {
       variableBoxes(Object.entries(numbers).map(([name, value]) => ({ name, value: String(value) })), {});
     }
     attempts = new Attempts(attemptsKey("playground", chosen));
-    showProgress = progressPanel(attempts, () => `score: ${score.right}/${result ? total() : 0}`, compute);
+    showProgress = progressPanel(attempts, () => (result ? `score: ${score.right}/${total()}` : "score: loading the quiz…"), compute);
     await compute();
   } catch (error) {
     showFailure(errorBox, error);

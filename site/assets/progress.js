@@ -44,12 +44,16 @@ export class Attempts {
     this.state = load(key);
   }
 
-  record(box, typed, status) {
+  /** Keep an attempt at `box`; `others` holds the texts of the other boxes its answer
+   * reads ({id: text}: B beside W), kept with it and restored with it. */
+  record(box, typed, status, others = {}) {
     const { state } = this;
+    Object.assign(state.answers, others);
     state.answers[box] = typed;
     state.verdicts[box] = status;
     state.tries[box] = (state.tries[box] ?? 0) + 1;
-    state.attempts.push({ box, typed, verdict: status, hints: state.hints[box] ?? 0, time: new Date().toISOString() });
+    const attempt = { box, typed, verdict: status, hints: state.hints[box] ?? 0, time: new Date().toISOString() };
+    state.attempts.push(Object.keys(others).length ? { ...attempt, others } : attempt);
     this.save();
   }
 
@@ -58,8 +62,9 @@ export class Attempts {
     this.save();
   }
 
-  right() {
-    return Object.values(this.state.verdicts).filter((status) => status === "right").length;
+  /** How many boxes' last verdict is right (of `boxes` only, if given). */
+  right(boxes = null) {
+    return Object.entries(this.state.verdicts).filter(([box, status]) => status === "right" && (!boxes || boxes.has(box))).length;
   }
 
   save() {

@@ -1,7 +1,7 @@
 // Slope by nudging: E at p and p ± h to 10 figures; the student's ΔE/h is checked against
 // backward() within 1%. On J(w) the tangent is drawn once the slope is right.
 import { ask, element, loadingBanner, markReady, showFailure } from "./app.js";
-import { $, Plot, around, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, writeSettings } from "./lab.js";
+import { $, Plot, around, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, variantArgs, writeSettings } from "./lab.js";
 
 const DEFAULTS = { parameter: "w1", h: "0.001", w0: "0.2" };
 const FIELDS = { h: "h", w0: "w0" };
@@ -10,17 +10,19 @@ let latest = null;
 let slope = null; // backward()'s slope, once the student's is right
 
 const settings = () => Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, $(name).value]));
+const chosenArgs = variantArgs(); // the variant the URL names: Python takes E's network and J's k from it
 
 async function nudge() {
   writeSettings(settings(), DEFAULTS);
   const onJ = $("parameter").value === "w";
   $("w0-field").hidden = !onJ;
   $("about").hidden = onJ;
+  $("about-J").hidden = !onJ;
   $("value-name").textContent = onJ ? "J(p)" : "E";
   $("slope-label").textContent = onJ ? "ΔJ / h =" : "ΔE / h =";
   $("slope-feedback").textContent = "";
   slope = null;
-  latest = await askShowingErrors("slopes", settings(), FIELDS, $("error"));
+  latest = await askShowingErrors("slopes", { ...settings(), ...chosenArgs }, FIELDS, $("error"));
   $("nudges").replaceChildren(
     ...(latest?.rows ?? []).map((cells) => {
       const row = element("tr");
@@ -45,7 +47,7 @@ function drawCost() {
 
 async function check(answer) {
   const parameter = $("parameter").value;
-  const verdict = await ask("slope_check", { ...settings(), answer, known: [...known] });
+  const verdict = await ask("slope_check", { ...settings(), ...chosenArgs, answer, known: [...known] });
   if (verdict.error) return { status: "invalid", message: verdict.error };
   if (verdict.right) {
     known.add(parameter);
@@ -60,8 +62,13 @@ async function start() {
   try {
     const { settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
-    const chosen = await openVariant(({ w0 }) => `w0 = ${w0} on J(w), your worksheet's start (J here is the lesson's, on z = 2x).`, $("error"));
-    if (chosen) $("w0").value = String(chosen.given.w0);
+    const chosen = await openVariant(({ k, w0 }) => `J(w) = Σ(z − w·x)² on z = ${k}·x from w0 = ${w0}, and E on your network, as on your worksheet.`, $("error"));
+    if (chosen) {
+      const { x, w1, b1, w2, b2, target, k } = chosen.given;
+      $("w0").value = String(chosen.given.w0);
+      $("about").textContent = `Your network: x = ${x}, w1 = ${w1}, b1 = ${b1}, w2 = ${w2}, b2 = ${b2}, T = ${target}, E = ½(T − a2)².`;
+      $("about-J").textContent = `J(w) = Σ(z − w·x)² on your data z = ${k}·x, x = 0.1 … 0.5.`;
+    }
     for (const id of Object.keys(DEFAULTS)) $(id).addEventListener("change", nudge);
     $("slopes-form").addEventListener("submit", (event) => event.preventDefault());
     checkedBox("slope", check);

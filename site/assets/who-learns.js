@@ -2,19 +2,20 @@
 // multiply its f'(z) factors, and measure the three effects. Python computes and checks.
 import { ask, element, loadingBanner, markReady, showFailure } from "./app.js";
 import {
-  $, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, writeSettings,
+  $, askShowingErrors, checkedBox, keepProgress, openVariant, readSettings, showMessage, showVerdict, variantArgs, writeSettings,
 } from "./lab.js";
 
 const DEFAULTS = { updates: "300", n: "4", activation: "sigmoid", x: "0.5" };
 const FIELDS = { updates: "updates", n: "n", x: "x" };
 const settings = () => Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, $(name).value]));
+const chosenArgs = variantArgs(); // the variant the URL names: Python trains its network at its lr
 
 async function train() {
   const choice = document.querySelector("input[name=moves]:checked");
   showMessage("moves", choice ? "" : "Choose your prediction first.");
   if (!choice) return;
   writeSettings(settings(), DEFAULTS);
-  const answer = await askShowingErrors("who_learns", { prediction: choice.value, updates: $("updates").value }, FIELDS, $("error"));
+  const answer = await askShowingErrors("who_learns", { ...chosenArgs, prediction: choice.value, updates: $("updates").value }, FIELDS, $("error"));
   if (!answer) return;
   showVerdict($("moves-verdict"), answer.verdict);
   $("moved-summary").textContent = answer.summary;
@@ -63,8 +64,14 @@ async function start() {
   try {
     const { settings: initial } = readSettings(DEFAULTS);
     for (const [name, value] of Object.entries(initial)) $(name).value = value;
-    const chosen = await openVariant(({ x }) => `the chain's input x = ${x}, your network's x.`, $("error"));
-    if (chosen) $("x").value = String(chosen.given.x);
+    const chosen = await openVariant(
+      ({ x, w1, b1, w2, b2, target, lr }) => `your network (x = ${x}, w1 = ${w1}, b1 = ${b1}, w2 = ${w2}, b2 = ${b2}, T = ${target}) trained at lr = ${lr}, and the chain's input x = ${x}.`,
+      $("error"),
+    );
+    if (chosen) {
+      $("x").value = String(chosen.given.x);
+      $("updates-label").textContent = `Updates (lr = ${chosen.given.lr})`;
+    }
     $("train").addEventListener("click", train);
     for (const form of ["train-form", "chain-form"]) $(form).addEventListener("submit", (event) => event.preventDefault());
     for (const id of ["n", "activation", "x"]) $(id).addEventListener("change", buildChain);

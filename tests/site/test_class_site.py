@@ -13,6 +13,7 @@ import pytest
 
 from chainrule.lessons.backprop import worked_example
 from tests.classroom import (
+    NETWORK_GIVENS,
     ROSTER,
     XS,
     hand_in_file,
@@ -20,6 +21,7 @@ from tests.classroom import (
     sign_carried_forward,
 )
 from tests.site.pages import READY_MS, SCREENSHOTS, SIZES, Visit, no_sideways_scrolling
+from tests.worked_example import lesson_answers
 
 ADA = "worked.html?student=Ada%20Okafor&assignment=hw2"
 STORAGE_KEY = "chainrule:sheet:v1:hw2\nAda Okafor"
@@ -361,3 +363,95 @@ def test_a_lab_opens_a_variant_and_keeps_its_answers_over_a_reload(visit):
     )
     assert page.evaluate("key => localStorage.getItem(key)", LAB_KEY) is None
     assert page.locator("#divergence").input_value() == ""
+
+
+def plain_trained(given, updates):
+    """The variant's network after `updates` steps of its lr, in plain floats."""
+    numbers = dict(given)
+    for _ in range(updates):
+        found = lesson_answers(*(numbers[name] for name in NETWORK_GIVENS))
+        numbers |= {name: found[f"new {name}"] for name in ("w1", "b1", "w2", "b2")}
+    return numbers
+
+
+def check_box(page, box, text):
+    page.locator(f"#{box}").fill(text)
+    page.evaluate(f"document.querySelector('#{box}-feedback').dataset.status = ''")
+    page.locator(f"[data-check='{box}']").click()
+    page.wait_for_function(f"document.querySelector('#{box}-feedback').dataset.status")
+    return page.locator(f"#{box}-feedback").get_attribute("data-status")
+
+
+def test_the_slopes_and_who_learns_labs_work_on_the_variants_numbers(visit):
+    page = visit.open(f"slopes.html?seed={SEED}")
+    given = in_page(page, "variant", seed=SEED)["given"]
+    expected = plain_answers(given)
+    assert f"z = {given['k']}·x" in page.locator("[data-variant]").inner_text()
+    assert f"w1 = {given['w1']}," in page.locator("#about").inner_text()
+    assert check_box(page, "slope", f"{expected['∂E/∂w1']:.4g}") == "right"
+    lessons = lesson_answers()  # the course's network: not this student's slope
+    assert check_box(page, "slope", f"{lessons['∂E/∂w1']:.4g}") == "wrong"
+    page.locator("#parameter").select_option("w")
+    page.wait_for_function("!document.querySelector('#cost-panel').hidden")
+    assert float(page.locator("#w0").input_value()) == given["w0"]
+    assert f"z = {given['k']}·x" in page.locator("#about-J").inner_text()
+    assert check_box(page, "slope", f"{expected['dJ/dw(w_0)']:.4g}") == "right"
+    j_at_w0 = page.locator("#nudges tr").nth(1).locator("td").nth(2).inner_text()
+    assert float(j_at_w0) == pytest.approx(expected["J(w_0)"], rel=1e-9)
+
+    page = visit.open(f"who-learns.html?seed={SEED}")
+    assert page.locator("#updates-label").inner_text() == f"Updates (lr = {given['lr']})"
+    assert float(page.locator("#x").input_value()) == given["x"]
+    page.locator("input[name=moves][value='further than w2']").check()
+    page.locator("#train").click()
+    page.wait_for_selector("#moved:not([hidden])")
+    trained = plain_trained(given, 300)
+    for name in ("w1", "b1", "w2", "b2"):
+        shown = float(page.locator(f"[data-moved-of='{name}']").inner_text())
+        assert shown == pytest.approx(abs(trained[name] - given[name]), rel=5e-3), name
+
+
+def test_the_activations_lab_keeps_both_boxes_of_the_collapse_over_a_reload(visit):
+    page = visit.open("activations.html")
+    w1, b1, w2, b2 = 0.5, 1.0, -2.0, 0.25  # the page's pair a2 = w2 (w1 x + b1) + b2
+    page.locator("#collapse-b").fill(f"{w2 * b1 + b2:g}")
+    assert check_box(page, "collapse-w", f"{w2 * w1:g}") == "right"
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    assert page.locator("#collapse-w").input_value() == f"{w2 * w1:g}"
+    assert page.locator("#collapse-b").input_value() == f"{w2 * b1 + b2:g}"
+    assert page.locator("#collapse-w-feedback").get_attribute("data-status") == "right"
+    assert page.locator("[data-progress-score]").inner_text().startswith("score: 1/")
+    page.get_by_role("button", name="Forget my answers").click()
+    assert page.locator("#collapse-b").input_value() == ""
+
+
+def test_a_divergence_variant_shows_its_alpha_and_keeps_its_prediction(visit):
+    page = visit.open("gradient-descent.html?seed=1&task=divergence")
+    given = in_page(page, "variant", seed="1", task="divergence")["given"]
+    assert given["alpha"] > 2.5  # past the slider's own end
+    slider = page.locator("#alpha-slider")
+    assert float(slider.get_attribute("max")) >= given["alpha"]
+    assert float(slider.input_value()) == given["alpha"]
+    w1 = plain_answers(given)["w_1"]
+    page.locator("input[name=regime][value='diverges']").check()
+    page.locator("#w1-guess").fill(f"{w1:.4g}")
+    page.locator("#commit").click()
+    page.wait_for_function("!document.querySelector('#step').disabled")
+    key = "chainrule:attempts:v1:gradient-descent:seed:1\ntask:divergence"
+    stored = json.loads(page.evaluate("key => localStorage.getItem(key)", key))
+    assert [(a["box"], a["typed"], a["verdict"]) for a in stored["attempts"]] == [
+        ("prediction", f"{w1:.4g}", "right")
+    ]
+    assert stored["attempts"][0]["others"]["predicted-regime"] == "diverges"
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]", timeout=READY_MS)
+    assert page.locator("input[name=regime][value='diverges']").is_checked()
+    assert page.locator("#w1-guess").input_value() == f"{w1:.4g}"
+    assert page.locator("#predict").evaluate("fieldset => fieldset.disabled")  # committed
+    assert page.locator("#run").is_enabled()
+    page.locator("#run").click()
+    page.wait_for_selector("#results:not([hidden])")
+    assert page.locator("#verdict").get_attribute("data-status") == "right"
+    assert len(json.loads(page.evaluate("key => localStorage.getItem(key)", key))["attempts"]) == 1

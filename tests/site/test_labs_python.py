@@ -151,10 +151,16 @@ def sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def plain_worked_example(updates: int) -> dict[str, float]:
-    """The lecture's network trained in plain floats with the hand-derived gradients."""
-    x, target, lr = 0.1, 0.25, 0.4
-    w1, b1, w2, b2 = 0.15, 0.4, 0.45, 0.65
+LESSON = {"x": 0.1, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65, "target": 0.25, "lr": 0.4}
+VARIANT = {"seed": "987654321"}
+"""A variant as a lab's URL names it (``?seed=987654321``)."""
+
+
+def plain_worked_example(updates: int, given: dict = LESSON) -> dict[str, float]:
+    """How far each parameter of the network moves in ``updates`` steps, trained in plain
+    floats with the hand-derived gradients (the lecture's numbers, or a variant's)."""
+    x, target, lr = given["x"], given["target"], given["lr"]
+    w1, b1, w2, b2 = (given[name] for name in ("w1", "b1", "w2", "b2"))
     for _ in range(updates):
         a1 = sigmoid(w1 * x + b1)
         a2 = sigmoid(w2 * a1 + b2)
@@ -166,7 +172,8 @@ def plain_worked_example(updates: int) -> dict[str, float]:
             w2 - lr * delta2 * a1,
             b2 - lr * delta2,
         )
-    return {"w1": w1 - 0.15, "b1": b1 - 0.4, "w2": w2 - 0.45, "b2": b2 - 0.65}
+    trained = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    return {name: value - given[name] for name, value in trained.items()}
 
 
 def test_w1_moves_about_1750_times_less_than_w2_in_300_updates():
@@ -252,18 +259,19 @@ def test_the_train_pages_vanishing_suggestion_shows_vanishing_at_its_defaults():
 # --- slopes by nudging -------------------------------------------------------------
 
 
-def plain_error(w1=0.15, b1=0.4, w2=0.45, b2=0.65) -> float:
-    a2 = sigmoid(w2 * sigmoid(w1 * 0.1 + b1) + b2)
-    return 0.5 * (0.25 - a2) ** 2
+def plain_error(w1=0.15, b1=0.4, w2=0.45, b2=0.65, given: dict = LESSON) -> float:
+    a2 = sigmoid(w2 * sigmoid(w1 * given["x"] + b1) + b2)
+    return 0.5 * (given["target"] - a2) ** 2
 
 
-def plain_gradients() -> dict[str, float]:
-    """The worked example's gradients by the hand-derived chain rule."""
-    a1 = sigmoid(0.15 * 0.1 + 0.4)
-    a2 = sigmoid(0.45 * a1 + 0.65)
-    delta2 = (a2 - 0.25) * a2 * (1 - a2)
-    delta1 = delta2 * 0.45 * a1 * (1 - a1)
-    return {"w1": delta1 * 0.1, "b1": delta1, "w2": delta2 * a1, "b2": delta2}
+def plain_gradients(given: dict = LESSON) -> dict[str, float]:
+    """The network's gradients by the hand-derived chain rule (the lecture's, or a variant's)."""
+    x, w2, t = given["x"], given["w2"], given["target"]
+    a1 = sigmoid(given["w1"] * x + given["b1"])
+    a2 = sigmoid(w2 * a1 + given["b2"])
+    delta2 = (a2 - t) * a2 * (1 - a2)
+    delta1 = delta2 * w2 * a1 * (1 - a1)
+    return {"w1": delta1 * x, "b1": delta1, "w2": delta2 * a1, "b2": delta2}
 
 
 def test_nudging_w1_changes_e_by_about_1e_6_shown_to_10_figures():
@@ -309,6 +317,40 @@ def test_the_slope_of_j_at_w0_and_bad_nudges():
         ("1e400", "h: expected a number, got '1e400'"),
     ):
         assert request("slopes", parameter="w1", h=h)["error"].startswith(message)
+
+
+def test_a_variants_slopes_are_on_its_network_and_on_z_equal_k_x():
+    given = request("variant", **VARIANT)["given"]
+    ours, lessons = plain_gradients(given), plain_gradients()
+    for parameter, gradient in ours.items():
+        assert abs(gradient - lessons[parameter]) > 0.05 * abs(gradient)  # a different network
+        for answer, right in ((gradient * 1.005, True), (lessons[parameter], False)):
+            verdict = request(
+                "slope_check", parameter=parameter, h="0.001", answer=repr(answer), **VARIANT
+            )
+            assert verdict["right"] is right, (parameter, answer, verdict)
+    numbers = {name: given[name] for name in ("w1", "b1", "w2", "b2")}
+    rows = request("slopes", parameter="b2", h="0.001", **VARIANT)["rows"]
+    assert float(rows[1][2]) == pytest.approx(plain_error(**numbers, given=given), rel=1e-9)
+    k, w0 = given["k"], given["w0"]
+    slope = -2 * sum(x * (k * x - w0 * x) for x in XS)  # dJ/dw at w0 on z = k x
+    lesson_slope = -2 * sum(x * (z - w0 * x) for x, z in zip(XS, ZS))
+    assert abs(slope - lesson_slope) > 0.05 * abs(slope)
+    at_w0 = {"parameter": "w", "h": "0.001", "w0": repr(w0), **VARIANT}
+    assert request("slope_check", answer=repr(slope), **at_w0)["right"]
+    assert not request("slope_check", answer=repr(lesson_slope), **at_w0)["right"]
+    rows = request("slopes", **at_w0)["rows"]
+    assert float(rows[1][2]) == pytest.approx(sum((k * x - w0 * x) ** 2 for x in XS), rel=1e-9)
+
+
+def test_who_learns_trains_a_variants_network_at_its_lr():
+    given = request("variant", **VARIANT)["given"]
+    moved = {name: abs(d) for name, d in plain_worked_example(300, given).items()}
+    answer = request("who_learns", prediction="further than w2", updates="300", **VARIANT)
+    assert answer["moved"] == pytest.approx(moved, rel=1e-9)
+    lessons = {name: abs(d) for name, d in plain_worked_example(300).items()}
+    assert moved["w2"] != pytest.approx(lessons["w2"], rel=1e-3)
+    assert answer["ratio"] == pytest.approx(moved["w2"] / moved["w1"], rel=1e-9)
 
 
 # --- activations ---------------------------------------------------------------------
