@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd.ops import Op
+from autograd.ops import ROWS_BY_NAME, SIGMOID, Op
 from autograd.value import Value
 
 Edge = tuple[Value, int]
@@ -98,19 +98,23 @@ class Mistake:
         mistake was recognised from the graph's structure, the graph's nodes named."""
         if numbers is not None and self.explain is not None and self._structural(quantity, numbers):
             return self.explain(quantity, numbers)
-        return self.hint.format(**places(quantity))
+        return self.hint.format(**places(quantity, numbers.ops if numbers else {}))
 
     def _structural(self, quantity: str, numbers: Numbers) -> bool:
+        """Whether ``value`` comes from ``structure`` for this quantity."""
         try:
-            return self.compute(quantity, numbers) is None
+            named = self.compute(quantity, numbers)
         except (KeyError, ZeroDivisionError, OverflowError, ValueError):
-            return True
+            named = None
+        return named is None and self.value(quantity, numbers) is not None
 
 
-def places(quantity: str) -> dict[str, str]:
+def places(quantity: str, ops: Mapping[str, str] | None = None) -> dict[str, str]:
     """The names a hint uses, for the node ``quantity`` is about: l (its layer), next, prev,
     a, z, b, T (its neuron's), w (the weight asked, else the layer's), input (what w
-    multiplies), and on a path up a layer z_next, w_next, w_here (the wrong weight).
+    multiplies), f and slope (a's activation, σ unless ``ops`` names another, and its
+    derivative in a), the node above it (z for w and b, a for z), and on a path up a layer
+    z_next, w_next, w_here (the wrong weight).
     ``∂E/∂w2[1,2]`` gives w = w2[1,2], a = a2[1], input = a1[2]; ``∂E/∂w2`` gives w2, a2, a1."""
     over, _, under = quantity.removeprefix("new ").partition("/")
     node = _split(re.sub(r"^∂", "", under or over))
@@ -125,17 +129,23 @@ def places(quantity: str) -> dict[str, str]:
     k: tuple[int | str, ...] = ()  # a_l[j] reaches z_(l+1)[k] through w_(l+1)[k,j]
     if j:
         k = above[2][:1] if above and above[2] else ("k",)
+    a = _name("a", layer, j) if node else "a"
+    row = ROWS_BY_NAME.get((ops or {}).get(a, ""), SIGMOID)
+    row = row if row.activation and row.bound is None else SIGMOID
     return {
+        "f": row.symbol,
+        "slope": row.local_formula(0, a, [_name("z", layer, j)]),
         "l": str(layer),
         "next": str(layer + 1),
         "prev": str(below),
-        "a": _name("a", layer, j) if node else "a",
+        "a": a,
         "z": _name("z", layer, j),
         "b": _name("b", layer, j),
         "w": _name("w", layer, index if letter == "w" else ()),
         "T": f"T{j[0]}" if j else "T",
         "input": source,
         "z_next": _name("z", layer + 1, k),
+        "above": {"z": a, "a": _name("z", layer + 1, k)}.get(letter, _name("z", layer, j)),
         "w_next": _name("w", layer + 1, (*k, *j)),
         "w_here": _name("w", layer, (*k, *j)),
     }
@@ -517,7 +527,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "derivative-at-z",
         "σ′ taken at z instead of a",
-        "you took σ′ at {z}: σ′({z}) = {a}·(1 − {a}) uses the output {a}, not {z}",
+        "you took {f}′ at {z}: {f}′({z}) = {slope} uses the output {a}, not {z}",
         _through_activation(
             lambda layer, index, n: _activation_derivative_at(
                 layer, index, n, n[_name("z", layer, index)]
@@ -532,7 +542,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "derivative-skipped",
         "a σ′ factor skipped",
-        "you skipped the activation's derivative ∂{a}/∂{z}: multiply by {a}·(1 − {a})",
+        "you skipped the activation's derivative ∂{a}/∂{z}: multiply by {slope}",
         _through_activation(lambda layer, index, n: 1.0),
         _in_chain(_skipped),
         _explained("you skipped the derivative of {act}: multiply by {f}′ at {act}"),
@@ -540,7 +550,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "activation-as-derivative",
         "σ used for σ′",
-        "you multiplied by {a} itself: σ′ is {a}·(1 − {a}), not σ = {a}",
+        "you multiplied by {a} itself: {f}′ is {slope}, not {f} = {a}",
         _through_activation(lambda layer, index, n: n[_name("a", layer, index)]),
     ),
     Mistake(
@@ -593,8 +603,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake(
         "upstream-left-out",
         "an upstream gradient not multiplied in",
-        "that is only the local derivative: multiply by the gradient from above, "
-        "∂E/∂v = ∂E/∂(node above) · ∂(node above)/∂v",
+        "that is only the local derivative: multiply by the gradient from above, ∂E/∂{above}",
         _upstream_left_out,
         _local_alone,
         _explained(
