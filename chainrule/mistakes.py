@@ -13,8 +13,11 @@ The catalogue knows the lesson's chain x -> z1 -> a1 -> z2 -> a2 -> E = ½(T −
 ``chainrule.network``), and the update of any parameter ``new p``. A mistake applies where
 the graph has its structure: on a neuron with two inputs "the bias taken as the weight's"
 names no one input, and a gradient summed over two users has no single upstream to leave
-out. The names of the quantities are those of the quiz: ``z1``, ``a2``, ``E``, ``∂E/∂a2``,
-``∂a2/∂z2`` (with local derivatives), ``new w2``.
+out. On any other graph -- a Playground formula -- a mistake is recognised from the graph
+itself, by its op table rows (``Mistake.structure``): a root ½(T − a)² or (T − a)², an
+activation on the path, the product a parameter enters. The names of the quantities are
+those of the quiz: ``z1``, ``a2``, ``E``, ``∂E/∂a2``, ``∂a2/∂z2`` (with local derivatives),
+``new w2``, and for a formula ``f``, ``∂f/∂w``, ``new w``.
 """
 
 from __future__ import annotations
