@@ -16,6 +16,7 @@ in a page, with no copy of the rule's cases written twice:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from autograd import ops
@@ -25,7 +26,7 @@ from autograd.show.format import as_factor
 from autograd.show.names import node_names
 from autograd.value import Value
 from chainrule.formulas import _variables
-from chainrule.mistakes import BY_NAME, Numbers, mistaken_values
+from chainrule.mistakes import BY_NAME, mistaken_values
 from chainrule.questions import QUIT_WORDS, TRIES, Checker, _symbol
 
 
@@ -90,11 +91,12 @@ def _gradient_terms(checker: Checker, index: dict[Value, int]) -> list[dict[str,
 
 def _question(checker: Checker, quantity: str) -> dict[str, Any]:
     question = checker.question(quantity)
+    _, numbers = checker.numbers({})
     record: dict[str, Any] = {
         "expected": question.expected,
         "hint": question.hint,
         "mistakes": [
-            [name, _expression(traced), BY_NAME[name].message(quantity)]
+            [name, _expression(traced), BY_NAME[name].message(quantity, numbers)]
             for name, traced in _traced_mistakes(checker, quantity).items()
         ],
     }
@@ -124,7 +126,7 @@ def _traced_mistakes(checker: Checker, quantity: str) -> dict[str, Value | float
     _, numbers = checker.numbers({})
     leaves = {name: Value(value, label=name) for name, value in numbers.values.items()}
     # Duck-typed: the catalogue's arithmetic runs on Values as on floats.
-    traced = mistaken_values(quantity, Numbers(leaves, numbers.ops))  # type: ignore[arg-type]
+    traced = mistaken_values(quantity, replace(numbers, values=leaves))  # type: ignore[arg-type]
     return dict(traced)
 
 

@@ -621,6 +621,12 @@ class Checker:
             for of in (root, *(term.upstream for term in node_terms))
         }
         """Each derivative question -> (of, wrt): ∂E/∂a2 -> (E, a2), ∂a2/∂z2 -> (a2, z2)."""
+        self._chains = {
+            _symbol(root, node, self._names): [path for term in node_terms for path in term.paths]
+            for node, node_terms in self.gradient_terms
+            if all(term.upstream is root for term in node_terms)
+        }
+        """Each gradient worked from the root alone -> its paths (``Numbers.chains``)."""
         self._points: dict[str, list[Point]] = {}
         self.restart()
 
@@ -708,7 +714,7 @@ class Checker:
         if self.lr is not None:
             everything["lr"] = self.lr
         ops = {names[n]: n.op for n in self._order if n.op and n in names}
-        return carried, Numbers(everything, ops)
+        return carried, Numbers(everything, ops, self.root, names, self._chains)
 
     # -- checking --
 
@@ -752,7 +758,7 @@ class Checker:
             wrong = mistakes[name]
             scale = abs(wrong / own.value) if own.value else 1.0
             if abs(answer - wrong) <= (half_unit(wrong, figures) + own.error * scale) * (1 + 1e-9):
-                message = f"not {text.strip()}: {BY_NAME[name].message(quantity)}"
+                message = f"not {text.strip()}: {BY_NAME[name].message(quantity, numbers)}"
                 return Verdict("wrong", answer, question.expected, message, name)
         return Verdict("wrong", answer, question.expected, f"not {text.strip()}")
 
@@ -778,7 +784,7 @@ class Checker:
         _, numbers = self.numbers()
         for name, wrong in mistaken_values(question.quantity, numbers).items():
             if _same(found.value, wrong) and not _same(wrong, question.expected):
-                message = f"not {text}: {BY_NAME[name].message(question.quantity)}"
+                message = f"not {text}: {BY_NAME[name].message(question.quantity, numbers)}"
                 return Verdict("wrong", found.value, question.expected, message, name)
         return Verdict("wrong", found.value, question.expected, f"not {text}: {found.message}")
 

@@ -12,7 +12,9 @@ import re
 import pytest
 
 from autograd import ops
+from autograd.expression import parse_expression
 from autograd.show.names import node_names
+from chainrule.formulas import parameters_by_label
 from chainrule.lessons import backprop
 from chainrule.mistakes import mistaken_values
 from chainrule.questions import Carried, Checker, Verdict, parse_number
@@ -303,6 +305,41 @@ def test_the_page_runs_the_checkers_rule_on_1000_answer_sequences(quiz_page, bro
     assert len(named) >= 8, named  # mistakes named on the student's own numbers
     formulas = [o for o in outcomes if not parse_number(o[2]) and any(c.isalpha() for c in o[2])]
     assert {status for status, _, _ in formulas} >= {"right", "wrong", "invalid"}
+
+
+def test_the_page_names_a_formulas_mistakes_as_the_checker_does(tmp_path, browser):
+    """On a Playground formula the catalogue is recognised from the graph; the page reads the
+    same catalogue (traced by offline.py): 150 seeded students, no disagreement, and the
+    mistakes of the formula's structure named."""
+    formula = "0.5*(T - sigmoid(w2*sigmoid(w1*x+b1)+b2))**2"
+    root = parse_expression(
+        formula, {"T": 0.25, "w1": 0.15, "x": 0.1, "b1": 0.4, "w2": 0.45, "b2": 0.65}
+    )
+    root.label = "f"
+    parameters = parameters_by_label(root)
+    page_file = write_html(root, tmp_path / "f.html", lr=LR, parameters=parameters)
+    checker = Checker(root, lr=LR, parameters=parameters)
+    sequences, verdicts = answer_sequences(checker, 150, seed=7)
+    page = browser.new_page()
+    page.goto(page_file.as_uri())
+    in_page = page.evaluate(
+        """(sequences) => JSON.parse(sequences).map(window.chainruleRun)
+             .map(run => run.map(v => [v.status, v.mistake, v.finished, v.message]))""",
+        json.dumps(sequences),
+    )
+    page.close()
+    mine = [[[v.status, v.mistake, v.finished, v.message] for v in run] for run in verdicts]
+    differ = [
+        (js, py)
+        for js_run, py_run in zip(in_page, mine)
+        for js, py in zip(js_run, py_run)
+        # an invalid formula is told in each parser's own words
+        if js[:3] != py[:3] or (js[3] != py[3] and not (py[0] == "invalid" and "formula" in py[3]))
+    ]
+    assert differ == [], differ[:2]
+    assert [len(run) for run in in_page] == [len(run) for run in mine]
+    named = {v.mistake for run in verdicts for v in run if v.mistake}
+    assert named >= {"sign", "half", "derivative-at-z", "input-forgotten", "upstream-left-out"}
 
 
 def test_the_pages_op_table_is_the_engines(quiz_page, browser):

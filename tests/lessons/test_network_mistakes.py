@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from chainrule.mistakes import CATALOGUE
+from chainrule.mistakes import BY_NAME, CATALOGUE
 from chainrule.network import build_network, parse_network
 from tests.worked_example import NET_222
 
@@ -117,3 +117,24 @@ def test_each_applicable_mistake_is_named_on_a_222_network(network, mistake):
 def test_the_bias_taken_as_the_weights_names_no_input_on_a_two_input_neuron(network):
     checker = network.checker(NET_222["lr"])
     assert all("bias-as-weight" not in entry.mistakes for entry in checker.key())
+
+
+def test_the_hints_name_the_network_quantity_with_its_index(network):
+    checker = network.checker(NET_222["lr"])
+    student = student_222("input-forgotten")
+    for question in checker.questions:
+        verdict = checker.answer(question.quantity, repr(student[question.quantity]))
+        if verdict.mistake:
+            break
+    assert question.quantity == "∂E/∂w2[2,2]"
+    assert "∂z2[2]/∂w2[2,2] = a1[2], so multiply by a1[2]" in verdict.message
+    _, numbers = checker.numbers()
+    hints = {
+        ("sign", "∂E/∂a2[2]"): "d/da2[2] gives −(T2 − a2[2]) = (a2[2] − T2)",
+        ("derivative-at-z", "∂E/∂z1[2]"): "σ′(z1[2]) = a1[2]·(1 − a1[2])",
+        ("wrong-weight", "∂E/∂a1[2]"): "a1[2] reaches z2[k] through w2[k,2]",
+        ("derivative-skipped", "∂E/∂z2[1]"): "multiply by 1 − a2[1]²",  # a tanh neuron
+        ("upstream-left-out", "∂E/∂w1[2,1]"): "multiply by the gradient from above, ∂E/∂z1[2]",
+    }
+    for (name, quantity), part in hints.items():
+        assert part in BY_NAME[name].message(quantity, numbers)

@@ -303,8 +303,8 @@ def test_the_site_checks_as_the_terminal_does_carry_forward_mistakes_formulas_qu
     assert answer["rules"].startswith("An answer is right when it matches the true value")
     t = math.tanh(-1.2 * 0.5 + 0.3)
     assert request("check", key="∂f/∂b", answer="(1 - f**2)")["right"]  # a formula
-    formula = request("check", key="∂f/∂w", answer="(1 - f**2)")  # the ×x forgotten
-    assert formula["status"] == "wrong" and "misses the factor x" in formula["message"]
+    formula = request("check", key="∂f/∂w", answer="(1 - f**2)")  # the ×x forgotten: named
+    assert formula["status"] == "wrong" and "∂(w·x)/∂w = x, so multiply by x" in formula["message"]
     assert request("check", key="∂f/∂x", answer=f"{(1 - t * t) * -1.2:.3g}")["right"]
     assert request("check", key="∂f/∂w", answer="quit")["quit"]
 
