@@ -174,8 +174,12 @@ def playground(
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
     # Within the Playground's limits (MAX_OPERATIONS) a formula has far fewer backward
     # steps than frames() draws (MAX_FRAMES), so every formula steps through.
-    steps = frames(
-        root, rankdir=rankdir, fontname=DRAWING_FONT, parameters=parameters_by_label(root)
+    steps = frames(  # the page shows each frame's title above its drawing, once
+        root,
+        rankdir=rankdir,
+        fontname=DRAWING_FONT,
+        parameters=parameters_by_label(root),
+        titled=False,
     )
     # The quiz: each variable's gradient, asked at the step that completes it.
     checker = Checker(root, parameters=list(leaves.values()))
@@ -248,7 +252,6 @@ def _frame_record(
             rankdir,
             highlight=frame.step.node,
             known_grads=known,
-            title=frame.title + ": your turn",
             fontname=DRAWING_FONT,
             parameters=parameters,
         )
@@ -381,8 +384,12 @@ def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -
     if not 0.0 < lr < math.inf:
         raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
     report = _report(build_network(spec.with_numbers(list(numbers.values()))), lr)
-    steps = frames(
-        report.pop("root"), rankdir=rankdir, fontname=DRAWING_FONT, parameters=report.pop("leaves")
+    steps = frames(  # the page shows each frame's title above its drawing, once
+        report.pop("root"),
+        rankdir=rankdir,
+        fontname=DRAWING_FONT,
+        parameters=report.pop("leaves"),
+        titled=False,
     )
     report["frames"] = [{"title": frame.title, "dot": frame.graph.source} for frame in steps]
     return report
