@@ -168,8 +168,8 @@ def frames(
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
     ``draw_graph`` call; ``highlight``, ``known_grads`` and ``title`` are set
     per frame (``titled=False`` leaves each ``Frame.title`` out of its drawing, for a
-    page that shows it above the drawing). A graph needing more than ``max_frames`` frames raises ValueError:
-    one picture per node is only readable for small graphs.
+    page that shows it above the drawing). A graph needing more than ``max_frames``
+    frames raises ValueError: one picture per node is only readable for small graphs.
     """
     given_per_frame = [name for name in SET_PER_FRAME if name in draw_kwargs]
     if given_per_frame:
