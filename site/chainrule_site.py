@@ -601,7 +601,8 @@ def train_start(
     points: int = 100,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """A fresh MLP 2 -> ``sizes`` -> output, on ``points`` points of ``dataset``; the data."""
+    """A fresh MLP 2 -> ``sizes`` -> output, on ``points`` points of ``dataset``; the data,
+    and the square ``low``…``high`` (both axes) it is drawn in, as ``train_grid`` scores it."""
     global _training
     one_of(dataset, "train", "dataset", tuple(DATASETS))
     one_of(output, "train", "output", tuple(OUTPUTS))
@@ -616,7 +617,8 @@ def train_start(
         targets = list(labels)
     optimizer = SGD(model.parameters(), rate)
     _training = Training(model, X, targets, OUTPUTS[output], optimizer)
-    return {"points": X, "labels": labels, "layers": len(model.layers)}
+    low, high = _plot_square(X)
+    return {"points": X, "labels": labels, "layers": len(model.layers), "low": low, "high": high}
 
 
 def train_steps(count: int) -> dict[str, Any]:
@@ -667,8 +669,7 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
         raise ValueError("train: press Start first")
     resolution = integer(resolution, "train_grid", "resolution", minimum=2, maximum=100)
     run = _training
-    low = min(min(p) for p in run.points) - 0.5
-    high = max(max(p) for p in run.points) + 0.5
+    low, high = _plot_square(run.points)
     ticks = [low + (high - low) * i / (resolution - 1) for i in range(resolution)]
 
     def score(point: list[float]) -> float:
@@ -680,6 +681,11 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
     with paused_gc():
         scores = [[score([x, y]) for x in ticks] for y in ticks]
     return {"low": low, "high": high, "scores": scores}
+
+
+def _plot_square(points: list[list[float]]) -> tuple[float, float]:
+    """The lowest and highest coordinate shown on both axes: the points' range, 0.5 wider."""
+    return min(min(p) for p in points) - 0.5, max(max(p) for p in points) + 0.5
 
 
 # --- the labs: predict, try, be checked ----------------------------------------
