@@ -174,8 +174,12 @@ def playground(
     leaves = {name: node for node, name in node_names(root).items() if node.label in numbers}
     # Within the Playground's limits (MAX_OPERATIONS) a formula has far fewer backward
     # steps than frames() draws (MAX_FRAMES), so every formula steps through.
-    steps = frames(
-        root, rankdir=rankdir, fontname=DRAWING_FONT, parameters=parameters_by_label(root)
+    steps = frames(  # the page shows each frame's title above its drawing, once
+        root,
+        rankdir=rankdir,
+        fontname=DRAWING_FONT,
+        parameters=parameters_by_label(root),
+        titled=False,
     )
     # The quiz: each variable's gradient, asked at the step that completes it.
     checker = Checker(root, parameters=list(leaves.values()))
@@ -248,7 +252,6 @@ def _frame_record(
             rankdir,
             highlight=frame.step.node,
             known_grads=known,
-            title=frame.title + ": your turn",
             fontname=DRAWING_FONT,
             parameters=parameters,
         )
@@ -381,8 +384,12 @@ def worked(preset: str, values: Mapping[str, str], rankdir: str | None = None) -
     if not 0.0 < lr < math.inf:
         raise ValueError(f"lr: expected a positive number, got {format_number(lr)}")
     report = _report(build_network(spec.with_numbers(list(numbers.values()))), lr)
-    steps = frames(
-        report.pop("root"), rankdir=rankdir, fontname=DRAWING_FONT, parameters=report.pop("leaves")
+    steps = frames(  # the page shows each frame's title above its drawing, once
+        report.pop("root"),
+        rankdir=rankdir,
+        fontname=DRAWING_FONT,
+        parameters=report.pop("leaves"),
+        titled=False,
     )
     report["frames"] = [{"title": frame.title, "dot": frame.graph.source} for frame in steps]
     return report
@@ -601,7 +608,8 @@ def train_start(
     points: int = 100,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """A fresh MLP 2 -> ``sizes`` -> output, on ``points`` points of ``dataset``; the data."""
+    """A fresh MLP 2 -> ``sizes`` -> output, on ``points`` points of ``dataset``; the data,
+    and the square ``low``…``high`` (both axes) it is drawn in, as ``train_grid`` scores it."""
     global _training
     one_of(dataset, "train", "dataset", tuple(DATASETS))
     one_of(output, "train", "output", tuple(OUTPUTS))
@@ -616,7 +624,8 @@ def train_start(
         targets = list(labels)
     optimizer = SGD(model.parameters(), rate)
     _training = Training(model, X, targets, OUTPUTS[output], optimizer)
-    return {"points": X, "labels": labels, "layers": len(model.layers)}
+    low, high = _plot_square(X)
+    return {"points": X, "labels": labels, "layers": len(model.layers), "low": low, "high": high}
 
 
 def train_steps(count: int) -> dict[str, Any]:
@@ -667,8 +676,7 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
         raise ValueError("train: press Start first")
     resolution = integer(resolution, "train_grid", "resolution", minimum=2, maximum=100)
     run = _training
-    low = min(min(p) for p in run.points) - 0.5
-    high = max(max(p) for p in run.points) + 0.5
+    low, high = _plot_square(run.points)
     ticks = [low + (high - low) * i / (resolution - 1) for i in range(resolution)]
 
     def score(point: list[float]) -> float:
@@ -680,6 +688,11 @@ def train_grid(resolution: int = 30) -> dict[str, Any]:
     with paused_gc():
         scores = [[score([x, y]) for x in ticks] for y in ticks]
     return {"low": low, "high": high, "scores": scores}
+
+
+def _plot_square(points: list[list[float]]) -> tuple[float, float]:
+    """The lowest and highest coordinate shown on both axes: the points' range, 0.5 wider."""
+    return min(min(p) for p in points) - 0.5, max(max(p) for p in points) + 0.5
 
 
 # --- the labs: predict, try, be checked ----------------------------------------

@@ -53,6 +53,7 @@ ACROSS_PT = {"LR": 45.0, "TB": 65.0}
 CAPTION_PT = 160.0  # the title and the key above a drawing, in its height
 ROW_GAP_PT = 60.0  # a wrapped drawing's leaves and gap per row, in its height
 WRAP_ASPECT = 2.0  # the widest estimate a wrap takes: MAX_ASPECT with room for the estimate's error
+ROW_VALUE_PT = 65.0  # a value's record stacked over another in a row with neuron boxes
 ROW_LEVEL_PT = 310.0  # a wrapped drawing's width per level (its names are the longer ones)
 # A list, as fontconfig resolves it for the `dot` program. Graphviz in WebAssembly has no
 # fonts: it measures text by built-in metrics of single names only ("Helvetica", "DejaVu
@@ -263,8 +264,9 @@ def draw_graph(
     order (never ``id()``), so the same graph always gives the same DOT source.
 
     rankdir: "LR" (left to right), "TB" (top to bottom), or None (the default): the
-        one whose drawing fits a 16:9 screen, ``default_layout`` (a deep graph without
-        clusters is drawn left to right in rows stacked top to bottom).
+        one whose drawing fits a 16:9 screen, ``default_layout`` (a deep graph is drawn
+        left to right in rows stacked top to bottom; with clusters, each row a layer of
+        whole neuron boxes, ``_cluster_layout``).
     show_grads: False leaves the grad field out (a forward-pass picture).
     highlight: a Value, or several, drawn with a thick orange border, with the
         edges into its op: the node a backward step is processing.
@@ -292,11 +294,12 @@ def draw_graph(
     if clusters is not None:
         checks.instance(clusters, "draw_graph", "clusters", Mapping)
     plan = _plan(root, clusters or {}, max_nodes, collapse)
-    if rankdir is None and plan.membership:  # a wrap would cut a neuron's box in two
-        rankdir = default_rankdir(plan.order)
+    if rankdir is None and plan.membership:  # rows of whole neuron boxes, or one direction
+        rankdir, rows = _cluster_layout(plan)
+        plan = replace(plan, rows=rows)
     elif rankdir is None:
         rankdir, row_levels = default_layout(plan.order)
-        plan = replace(plan, row_levels=row_levels)
+        plan = replace(plan, rows=None if row_levels is None else _rows(plan.order, row_levels))
     checks.one_of(rankdir, "draw_graph", "rankdir", RANKDIRS)
     look = _Look(
         root,
@@ -313,19 +316,21 @@ def draw_graph(
             "rankdir": rankdir,
             "fontname": fontname,
             "fontsize": "12",
-            "nodesep": "0.2",
+            "nodesep": "0.2" if plan.rows is None else "0.1",  # wrapped: rows close together
             "ranksep": "0.2",
         },
         node_attr={"fontname": fontname, "fontsize": "12"},
         edge_attr={"fontname": fontname, "fontsize": "10", "arrowsize": "0.6"},
     )
-    roles = _draw_nodes(dot, plan, look, rankdir)
+    roles, boxes = _draw_nodes(dot, plan, look, rankdir)
+    for box in boxes.values() if plan.rows is None else ():  # else in their rows' boxes
+        dot.subgraph(box)
     if plan.shown_clusters:
         _draw_collapsed_clusters(dot, plan, look, rankdir)
         roles.add("cluster")
     copies = _draw_edges(dot, plan, look, show_local_grads)
-    if plan.row_levels is not None:
-        _stack_rows(dot, plan)
+    if plan.rows is not None:
+        _stack_rows(dot, plan, boxes)
     caption = _caption(
         title,
         roles=[r for r in ROLES if r in roles] if legend else [],
@@ -351,7 +356,7 @@ class _Plan:
     membership: dict[Value, int]
     collapsed: dict[Value, int]
     shown_clusters: list[int]
-    row_levels: int | None = None  # levels per row of a wrapped drawing (``default_layout``)
+    rows: dict[Value, int] | None = None  # node -> its row in a wrapped drawing (``_stack_rows``)
 
 
 def _plan(
@@ -439,9 +444,12 @@ def _record(name: str, fields: list[str], rankdir: str) -> str:
     return stacked if rankdir == "LR" else "{ " + stacked + " }"
 
 
-def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str) -> set[str]:
+def _draw_nodes(
+    dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str
+) -> tuple[set[str], dict[int, graphviz.Digraph]]:
     """Each Value not collapsed as a record, and its op as a small node, inside its cluster's
-    dashed box if it has one; returns the roles drawn (for the colour key)."""
+    dashed box if it has one; returns the roles drawn (for the colour key) and the boxes (by
+    cluster index), for the caller to place in the drawing or in a row."""
     boxes = {
         index: graphviz.Digraph(
             name=f"cluster_{index}",
@@ -484,9 +492,7 @@ def _draw_nodes(dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str) -
                 margin="0.02",
                 **emphasis,
             )
-    for box in boxes.values():  # none when collapsing: every cluster is one box then
-        dot.subgraph(box)
-    return roles
+    return roles, boxes  # no boxes when collapsing: every cluster is one node then
 
 
 def _draw_collapsed_clusters(dot: graphviz.Digraph, plan: _Plan, look: _Look, rankdir: str) -> None:
@@ -527,7 +533,7 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
     them (one per use) it takes minutes on a graph of 200 nodes.
     """
     collapsed, ids = plan.collapsed, plan.ids
-    far = _far_uses(plan.order, plan.row_levels)
+    far = _far_uses(plan.order, plan.rows)
     copied = False
 
     def unit(node: Value) -> str:
@@ -563,11 +569,11 @@ def _draw_edges(dot: graphviz.Digraph, plan: _Plan, look: _Look, show_local_grad
     return copied
 
 
-def _far_uses(order: list[Value], row_levels: int | None) -> set[tuple[Value, Value]]:
+def _far_uses(order: list[Value], rows: Mapping[Value, int] | None) -> set[tuple[Value, Value]]:
     """The (input, user) pairs more than FAR_USE levels apart in the drawing, or in two rows
-    of a drawing wrapped every ``row_levels`` levels (``_rows``)."""
+    of a wrapped drawing (``rows``: node -> row)."""
     level = _levels(order)
-    row = _rows(order, row_levels)
+    row = rows or dict.fromkeys(order, 0)
     return {
         (child, node)
         for node in order
@@ -576,21 +582,29 @@ def _far_uses(order: list[Value], row_levels: int | None) -> set[tuple[Value, Va
     }
 
 
-def _stack_rows(dot: graphviz.Digraph, plan: _Plan) -> None:
+def _stack_rows(dot: graphviz.Digraph, plan: _Plan, boxes: Mapping[int, graphviz.Digraph]) -> None:
     """Keep a wrapped drawing's rows whole and in order, top to bottom: each row an unframed
-    box of its nodes (with the copies its ops use), after an invisible point joined to the
-    row's first nodes, the points one above the other. (`dot` would otherwise interleave the
-    rows, separate pieces of the graph, or stack them in any order.)"""
-    row = _rows(plan.order, plan.row_levels)
+    box of its nodes (with the copies its ops use) and of its neurons' boxes (``boxes``, by
+    cluster index: a box nested in a row's, never cut by it), after an invisible point
+    joined to the row's first nodes, the points one above the other. (`dot` would otherwise
+    interleave the rows, separate pieces of the graph, or stack them in any order.)"""
+    assert plan.rows is not None
+    row = plan.rows
     level = _levels(plan.order)
     first: dict[int, int] = {}
     members: dict[int, list[str]] = {}
+    nested: dict[int, dict[int, graphviz.Digraph]] = {}  # row -> its neurons' boxes
     for node in plan.order:
         first[row[node]] = min(first.get(row[node], level[node]), level[node])
-        members.setdefault(row[node], []).append(plan.ids[node])
+        ids = members.setdefault(row[node], [])
+        index = plan.membership.get(node, -1)
+        if index in boxes:  # declared in its neuron's box, which goes in this row
+            nested.setdefault(row[node], {})[index] = boxes[index]
+            continue
+        ids.append(plan.ids[node])
         if node.op:
-            members[row[node]].append(plan.ids[node] + "_op")
-    for child, node in _far_uses(plan.order, plan.row_levels):
+            ids.append(plan.ids[node] + "_op")
+    for child, node in _far_uses(plan.order, row):
         members[row[node]].append(_copy_id(plan.ids[child], plan.ids[node]))
     with dot.subgraph() as column:
         column.attr(rank="same")
@@ -600,9 +614,11 @@ def _stack_rows(dot: graphviz.Digraph, plan: _Plan) -> None:
             column.edge(f"row{index - 1}", f"row{index}", style="invis")
     for index, ids in sorted(members.items()):
         with dot.subgraph(name=f"cluster_row{index}") as box:
-            box.attr(label="", style="invis")
+            box.attr(label="", style="invis", margin="0")
             for node_id in ids:
                 box.node(node_id)
+            for neuron in nested.get(index, {}).values():
+                box.subgraph(neuron)
     for node in plan.order:
         if level[node] == first[row[node]]:
             dot.edge(f"row{row[node]}", plan.ids[node], style="invis")
@@ -613,14 +629,75 @@ def _copy_id(input_id: str, user_id: str) -> str:
     return f"{input_id}_in_{user_id}"
 
 
-def _rows(order: list[Value], row_levels: int | None) -> dict[Value, int]:
+def _rows(order: list[Value], row_levels: int) -> dict[Value, int]:
     """The row each node is drawn in when a left-to-right drawing wraps every ``row_levels``
-    levels (all in row 0 when it does not): a computed node's level // row_levels, a leaf's
-    that of the level of its nearest use, so that it sits in the row that uses it."""
-    if row_levels is None:
-        return dict.fromkeys(order, 0)
+    levels: a computed node's level // row_levels, a leaf's that of the level of its nearest
+    use, so that it sits in the row that uses it."""
     level = _levels(order)
     return {node: (level[node] + (0 if node.op else 1)) // row_levels for node in order}
+
+
+def _cluster_rows(order: list[Value], membership: Mapping[Value, int]) -> dict[Value, int]:
+    """The row each node is drawn in when a drawing with neuron boxes wraps by layer: the
+    boxes whose levels overlap (the neurons of one layer) share a row, in order of their
+    first level; a computed node in no box goes in the row of its latest input, or the next
+    row when that input is in a box (a loss after the last layer); a leaf goes in the row of
+    its first use."""
+    level = _levels(order)
+    spans: dict[int, tuple[int, int]] = {}
+    for node, index in membership.items():
+        low, high = spans.get(index, (level[node], level[node]))
+        spans[index] = (min(low, level[node]), max(high, level[node]))
+    box_row: dict[int, int] = {}
+    reach = -1  # the highest level of the current row's boxes
+    for index, (low, high) in sorted(spans.items(), key=lambda item: item[1]):
+        box_row[index] = len(set(box_row.values())) - (0 if low > reach else 1)
+        reach = high if low > reach else max(reach, high)
+    row: dict[Value, int] = {}
+    for node in order:
+        if node in membership:
+            row[node] = box_row[membership[node]]
+        elif node.op:
+            row[node] = max(row[c] + (c in membership) for c in node.inputs if c.op)
+    for node in reversed(order):  # a leaf: the row of its first user
+        for child in node.inputs:
+            if not child.op:
+                row[child] = min(row.get(child, row[node]), row[node])
+    return {node: row.get(node, 0) for node in order}
+
+
+def _cluster_layout(plan: _Plan) -> tuple[str, dict[Value, int] | None]:
+    """The direction, and the rows when wrapped, of a drawing with neuron boxes: as
+    ``default_rankdir`` chooses when left to right fits; else, when no box is collapsed,
+    left to right in rows of whole layers (``_cluster_rows``: no row cuts across a neuron's
+    box) stacked top to bottom, when its estimate fits a 16:9 screen with text at least as
+    large as top to bottom's (a layer of many inputs and weights stays top to bottom)."""
+    rankdir = default_rankdir(plan.order)
+    if rankdir == "LR" or plan.shown_clusters:
+        return rankdir, None
+    rows = _cluster_rows(plan.order, plan.membership)
+    wrapped = _fit_scale(*_rows_size(plan.order, rows))
+    if len(set(rows.values())) > 1 and wrapped >= _fit_scale(*_size(plan.order, "TB")):
+        return "LR", rows
+    return rankdir, None
+
+
+def _fit_scale(width: float, height: float) -> float:
+    """The scale that fits a drawing of this size (points) to a 1280×720 screen."""
+    return min(1280 / width, 720 / height)
+
+
+def _rows_size(order: list[Value], rows: Mapping[Value, int]) -> tuple[float, float]:
+    """The estimated width and height of a left-to-right drawing wrapped into ``rows``: the
+    widest row's levels times LEVEL_PT, and each row's most values on one level times
+    ROW_VALUE_PT plus ROW_GAP_PT, under the key's height."""
+    placed = Counter((rows[node], level) for node, level in _levels(order).items())
+    levels = Counter(row for row, _ in placed)
+    breadths = Counter[int]()
+    for (row, _), count in placed.items():
+        breadths[row] = max(breadths[row], count)
+    height = CAPTION_PT + sum(ROW_VALUE_PT * b + ROW_GAP_PT for b in breadths.values())
+    return LEVEL_PT["LR"] * max(levels.values()), height
 
 
 def _levels(order: list[Value]) -> dict[Value, int]:
@@ -666,17 +743,23 @@ def default_rankdir(order: list[Value]) -> str:
     left-to-right. The estimate: the levels (``_levels``) times LEVEL_PT along the
     direction, the most nodes on one level times ACROSS_PT across it, and the key's height.
     """
-    placed = Counter(_levels(order).values())
-    depth, breadth = max(placed, default=0), max(placed.values(), default=1)
     widths = {}
     for rankdir in RANKDIRS:
-        along, across = LEVEL_PT[rankdir] * depth, ACROSS_PT[rankdir] * breadth
-        width, height = (along, across) if rankdir == "LR" else (across, along)
-        height += CAPTION_PT
+        width, height = _size(order, rankdir)
         if width <= MAX_ASPECT * height and width <= MAX_WIDTH_PT:
             return rankdir
         widths[rankdir] = width
     return min(RANKDIRS, key=widths.__getitem__)
+
+
+def _size(order: list[Value], rankdir: str) -> tuple[float, float]:
+    """The estimated width and height of a drawing of ``order`` in direction ``rankdir``
+    (``default_rankdir``)."""
+    placed = Counter(_levels(order).values())
+    depth, breadth = max(placed, default=0), max(placed.values(), default=1)
+    along, across = LEVEL_PT[rankdir] * depth, ACROSS_PT[rankdir] * breadth
+    width, height = (along, across) if rankdir == "LR" else (across, along)
+    return width, height + CAPTION_PT
 
 
 draw_dot = draw_graph

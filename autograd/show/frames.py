@@ -158,6 +158,7 @@ def frames(
     *,
     max_frames: int = MAX_FRAMES,
     lr: float | None = None,
+    titled: bool = True,
     **draw_kwargs: Unpack[DrawOptions],
 ) -> list[Frame]:
     """Every frame of ``root``'s backward pass: the forward graph, then one per step;
@@ -166,8 +167,9 @@ def frames(
 
     ``draw_kwargs`` (rankdir, clusters, show_local_grads, ...) go to every
     ``draw_graph`` call; ``highlight``, ``known_grads`` and ``title`` are set
-    per frame. A graph needing more than ``max_frames`` frames raises ValueError:
-    one picture per node is only readable for small graphs.
+    per frame (``titled=False`` leaves each ``Frame.title`` out of its drawing, for a
+    page that shows it above the drawing). A graph needing more than ``max_frames``
+    frames raises ValueError: one picture per node is only readable for small graphs.
     """
     given_per_frame = [name for name in SET_PER_FRAME if name in draw_kwargs]
     if given_per_frame:
@@ -202,7 +204,7 @@ def frames(
             root,
             highlight=None if step is None else step.node,
             known_grads=known,
-            title=title,
+            title=title if titled else None,
             **draw_kwargs,
         )
         result.append(Frame(index, title, step, known, graph))
@@ -219,7 +221,7 @@ def frames(
             root,
             highlight=[u.parameter for u in moved],
             known_grads=per_frame[-1],
-            title=title,
+            title=title if titled else None,
             **draw_kwargs,
         )
         result.append(Frame(len(result), title, None, per_frame[-1], graph, moved, summary))

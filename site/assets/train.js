@@ -43,9 +43,14 @@ async function startNetwork() {
   $("norm-ratio").textContent = "";
   $("notes").hidden = true;
   plotLine($("loss-plot"), losses, { label: "loss,", steps: 0 });
-  if (data) await drawBoundary();
   for (const id of ["run", "step10", "step20"]) $(id).disabled = !data;
   $("run").textContent = "Train";
+  if (!data) return;
+  // The points now, the boundary (a 40×40 grid of scores, a few seconds) filling in after:
+  // the page is usable meanwhile, and a step asked for waits in the worker's queue behind it.
+  drawPoints($("boundary").getContext("2d"), data, true);
+  performance.mark("train:points");
+  drawBoundary().catch((error) => showFailure($("error"), error));
 }
 
 async function steps(count) {
@@ -99,8 +104,6 @@ async function drawBoundary() {
   const cells = grid.scores.length;
   const size = width / (cells - 1); // grid points are cell centres; edges are rounded, never overlap
   const edge = (k) => Math.min(Math.max(Math.round((k - 0.5) * size), 0), width);
-  const toX = (x) => ((x - grid.low) / (grid.high - grid.low)) * width;
-  const toY = (y) => height - ((y - grid.low) / (grid.high - grid.low)) * height;
   context.clearRect(0, 0, width, height);
   grid.scores.forEach((row, i) =>
     row.forEach((score, j) => {
@@ -111,6 +114,17 @@ async function drawBoundary() {
       context.fillRect(left, top, right - left, bottom - top);
     }),
   );
+  drawPoints(context, shown);
+  performance.mark("train:boundary");
+}
+
+/** The data set's points on the boundary's canvas (over the grid; on a blank canvas when
+ * `clear`), in the square `low`…`high` of both axes that train_start gives, as the grid's. */
+function drawPoints(context, shown, clear = false) {
+  const { width, height } = context.canvas;
+  const toX = (x) => ((x - shown.low) / (shown.high - shown.low)) * width;
+  const toY = (y) => height - ((y - shown.low) / (shown.high - shown.low)) * height;
+  if (clear) context.clearRect(0, 0, width, height);
   shown.points.forEach(([x, y], i) => {
     context.beginPath();
     context.arc(toX(x), toY(y), 5, 0, 2 * Math.PI);

@@ -451,13 +451,14 @@ def test_the_colour_key_is_in_rows_of_three_entries_narrow_enough_for_a_phone():
     assert len(rows) >= 2 and widest < 390 - 32, (rows, widest)
 
 
-def projected(svg: str) -> tuple[float, float]:
+def projected(svg: str, screen: tuple[float, float] = (1280, math.inf)) -> tuple[float, float]:
     """A drawing's aspect ratio (width : height) and its smallest text in pixels once it is
-    scaled to a 1280-pixel-wide screen (SVG sizes are in points, as its text's)."""
+    scaled to fit a screen (width, height in pixels; by default 1280 wide, of any height).
+    SVG sizes are in points, as its text's."""
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     width, height = float(size[1]), float(size[2])
     smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg))
-    return width / height, smallest * 1280 / width
+    return width / height, smallest * min(screen[0] / width, screen[1] / height)
 
 
 def readme_graph() -> Value:
@@ -514,13 +515,16 @@ def test_the_readmes_picture_wraps_by_rows_into_a_16_9_screen_neither_tall_nor_w
     assert 1 <= aspect <= 2.5 and text_px >= 12
 
 
-def test_the_demos_pictures_fit_a_16_9_screen_with_text_of_12_px_at_1280(tmp_path):
+def test_the_demos_pictures_fit_a_1280_by_720_screen_whole_with_text_of_12_px(tmp_path):
     from chainrule.cli import main
 
     assert main(["backprop", "--output-dir", str(tmp_path), "--format", "svg"]) == 0
     for name in ("forward.svg", "backward.svg"):
-        aspect, text_px = projected((tmp_path / name).read_text(encoding="utf-8"))
-        assert aspect <= 2.5 and text_px >= 12, (name, aspect, text_px)
+        svg = (tmp_path / name).read_text(encoding="utf-8")
+        aspect, text_px = projected(svg, screen=(1280, 720))  # fitted by width or by height
+        # wrapped into rows of whole neuron boxes: neither a tall strip nor a wide one
+        assert 1 <= aspect <= 2.5 and text_px >= 12, (name, aspect, text_px)
+        assert 'class="cluster"' in svg and "neuron 2" in svg
 
 
 def test_numbers_in_a_drawing_carry_4_significant_figures_as_the_tables_do():
@@ -536,3 +540,23 @@ def test_numbers_in_a_drawing_carry_4_significant_figures_as_the_tables_do():
     slope = (error(0.15 + h) - error(0.15 - h)) / (2 * h)
     assert f"grad {slope:.4g}" in source and f"{slope:.4g}" == "0.001021"
     assert "data 0.4500" in source  # at 0.1 and above: 4 decimals, as before
+
+
+def test_a_deep_graph_with_neuron_boxes_wraps_by_layer_each_box_whole_inside_its_row():
+    x = Value(0.1, label="x")
+    w1, b1 = Value(0.15, label="w1"), Value(0.4, label="b1")
+    w2, b2 = Value(0.45, label="w2"), Value(0.65, label="b2")
+    z1 = w1 * x + b1
+    a1 = z1.sigmoid()
+    z2 = w2 * a1 + b2
+    a2 = z2.sigmoid()
+    E = 0.5 * (0.25 - a2) ** 2
+    neurons = {"neuron 1": topological_order(a1, include_leaves=False)}
+    neurons["neuron 2"] = [n for n in topological_order(a2, include_leaves=False) if n.op]
+    neurons["neuron 2"] = [n for n in neurons["neuron 2"] if n not in neurons["neuron 1"]]
+    source = draw_graph(E, clusters=neurons).source
+    rows = re.split(r"subgraph cluster_row(\d+) \{", source)[1:]
+    # row 0 holds neuron 1's box, row 1 neuron 2's, row 2 the loss (boxes nested, not cut)
+    assert "rankdir=LR" in source and [rows[i] for i in range(0, len(rows), 2)] == ["0", "1", "2"]
+    assert "cluster_0" in rows[1] and "cluster_1" in rows[3]
+    assert "cluster_" not in rows[5].split("\n\t}")[0] and source.count("subgraph cluster_0") == 1

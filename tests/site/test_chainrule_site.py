@@ -360,3 +360,15 @@ def test_a_quiz_drawing_is_valid_dot_with_no_pending_gradient_in_its_labels():
                 assert drawn.returncode == 0, drawn.stderr
     assert "label=0.9151" in answer["frames"][2]["dot"]  # outside the quiz: the edge's number
     assert 'label="?"' in answer["frames"][2]["question_dot"]
+
+
+def test_a_step_title_is_shown_once_by_the_page_not_again_inside_its_drawing():
+    playground = request("playground", formula="x*y + x", values={"x": "2", "y": "3"})
+    worked = request("worked", preset="lesson", values={})
+    frames = playground["frames"] + worked["frames"]
+    assert frames[0]["title"] == "Step 0 of 2: forward pass done, ∂f/∂f = 1"  # x*y, then + x
+    assert worked["frames"][0]["title"].startswith("Step 0 of ")
+    for frame in frames:
+        for key in ("dot", "quiz_dot", "question_dot", "order_dot"):
+            if key in frame:  # the drawing's caption keeps its colour key, not the title
+                assert "Step " not in frame[key] and "input" in frame[key], key

@@ -228,6 +228,13 @@ def test_worked_example_steps_and_the_2_2_2_preset(visit):
 
 def test_training_20_steps_lowers_the_loss_as_nn_fit_does(visit):
     page = visit.open("train.html")
+    # usable once the points are drawn, the 40×40 boundary filling in after
+    page.wait_for_function("performance.getEntriesByName('train:boundary').length > 0")
+    marks = page.evaluate(
+        "Object.fromEntries(performance.getEntriesByType('mark').reverse()"
+        ".map((m) => [m.name, m.startTime]))"  # each name's first time
+    )
+    assert marks["train:points"] <= marks["usable"] < marks["train:boundary"], marks
     page.get_by_role("button", name="20 steps").click()
     page.wait_for_function("document.getElementById('step-count').textContent === '20'")
     losses = json.loads(page.locator("#loss-plot").get_attribute("data-values"))
