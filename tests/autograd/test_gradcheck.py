@@ -77,3 +77,21 @@ def test_no_inputs_is_a_pass():
 def test_a_non_positive_step_is_refused(eps):
     with pytest.raises(ValueError, match=r"gradcheck: expected eps to be a number > 0"):
         gradcheck(lambda v: v, [1.0], eps=eps)
+
+
+@pytest.mark.parametrize(
+    ("f", "inputs", "message"),
+    [
+        (3, [1.0], "gradcheck: expected f to be a function of Values, got 3"),
+        (lambda v: v, 5, "gradcheck: expected inputs to be a list of numbers, got 5 (int)"),
+        (
+            lambda v, w: v * w,
+            [1.0, "a"],
+            "gradcheck: expected inputs[1] to be a number, got 'a' (str)",
+        ),
+    ],
+)
+def test_bad_arguments_are_named_in_one_line(f, inputs, message):
+    with pytest.raises(TypeError) as caught:
+        gradcheck(f, inputs)
+    assert str(caught.value) == message
